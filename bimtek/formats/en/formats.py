@@ -1,0 +1,4 @@
+DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j F Y H:i"
+SHORT_DATE_FORMAT = "d/m/Y"

@@ -1,0 +1,75 @@
+"""The three roles, as Django groups, and what each may do."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    ADMIN = "Admin kepegawaian"
+    ORGANISER = "Penyelenggara"
+    PARTICIPANT = "Peserta"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _("Staff administrator"),
+    Role.ORGANISER: _("Organiser"),
+    Role.PARTICIPANT: _("Participant"),
+}
+
+# app_label.codename for each role. Later apps add their own permissions here.
+ROLE_PERMISSIONS = {
+    Role.ADMIN: [
+        "participants.view_unit",
+        "participants.add_unit",
+        "participants.change_unit",
+        "participants.delete_unit",
+        "participants.view_employee",
+        "participants.add_employee",
+        "participants.change_employee",
+        "participants.delete_employee",
+        "participants.import_employees",
+        "participants.export_employees",
+        "participants.view_stafflistimport",
+        "participants.add_stafflistimport",
+        "participants.add_activationcode",
+    ],
+    Role.ORGANISER: [
+        "participants.view_unit",
+        "participants.view_employee",
+        "participants.export_employees",
+        "participants.add_activationcode",
+    ],
+    Role.PARTICIPANT: [],
+}
+
+
+def user_roles(user) -> set[str]:
+    """Return the names of the roles a user holds (a superuser holds all of them)."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(ROLE_PERMISSIONS)
+    return {group.name for group in user.groups.all()} & set(ROLE_PERMISSIONS)
+
+
+def sync_roles(*, strict: bool = False) -> None:
+    """Create the role groups and give each exactly its permissions.
+
+    Runs after every migrate. With strict=False a permission whose model is not migrated yet is
+    skipped (it is added on the next run); with strict=True it is an error.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None:
+                if strict:
+                    raise LookupError(f"Unknown permission {name} for role {role}")
+                continue
+            permissions.append(permission)
+        group.permissions.set(permissions)

@@ -1,0 +1,1 @@
+"""Certificates: templates, eligibility, numbering, issuing, PDF and public verification."""

@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .golongan import Golongan, pangkat_label
+from .names import full_name
+from .nip import NipInfo, format_nip, mask_nik, parse_nik, parse_nip
+
+
+class User(AbstractUser):
+    """A login. Civil servants log in with their NIP as username; see Employee.user."""
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Unit(models.Model):
+    """An OPD or unit kerja, such as RSUD Tidar or Kelurahan Kemirirejo."""
+
+    class Kind(models.TextChoices):
+        SEKRETARIAT = "sekretariat", _("Secretariat")
+        INSPEKTORAT = "inspektorat", _("Inspectorate")
+        DINAS = "dinas", _("Agency (dinas)")
+        BADAN = "badan", _("Board (badan)")
+        SATUAN = "satuan", _("Unit (satuan)")
+        RUMAH_SAKIT = "rumah_sakit", _("Hospital")
+        PUSKESMAS = "puskesmas", _("Community health centre (puskesmas)")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+        BAGIAN = "bagian", _("Division (bagian)")
+        LAINNYA = "lainnya", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"),
+        max_length=60,
+        blank=True,
+        help_text=_("Another name files use for this unit, e.g. DPMPTSP."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.LAINNYA)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="unit_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Employee(models.Model):
+    """A person in the staff directory: a civil servant (by NIP) or non-ASN staff (by NIK)."""
+
+    class Status(models.TextChoices):
+        PNS = "pns", "PNS"
+        CPNS = "cpns", "CPNS"
+        PPPK = "pppk", "PPPK"
+        NON_ASN = "non_asn", _("Non-ASN (honorary)")
+
+    nip = models.CharField(
+        "NIP", max_length=18, unique=True, null=True, blank=True, default=None
+    )
+    nik = models.CharField(
+        "NIK", max_length=16, unique=True, null=True, blank=True, default=None
+    )
+    gelar_depan = models.CharField(_("front titles"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    gelar_belakang = models.CharField(_("trailing titles"), max_length=100, blank=True)
+    status = models.CharField(
+        _("employment status"), max_length=10, choices=Status, default=Status.PNS
+    )
+    golongan = models.CharField(
+        _("rank / grade"), max_length=5, choices=Golongan, blank=True
+    )
+    jabatan = models.CharField(_("position"), max_length=200, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="employees"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_frontline = models.BooleanField(
+        _("frontline"), default=False, help_text=_("Serves the public face to face.")
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nip__isnull=True) | models.Q(Exact(Length("nip"), 18)),
+                name="employee_nip_18_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nik__isnull=True) | models.Q(Exact(Length("nik"), 16)),
+                name="employee_nik_16_digits",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="non_asn", nik__isnull=False)
+                    | (~models.Q(status="non_asn") & models.Q(nip__isnull=False))
+                ),
+                name="employee_identified",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "name"], name="employee_unit_name")]
+        permissions = [
+            ("import_employees", _("Can import staff lists")),
+            ("export_employees", _("Can export the staff directory")),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def get_absolute_url(self):
+        return reverse("participants:employee_detail", kwargs={"pk": self.pk})
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.gelar_depan, self.name, self.gelar_belakang)
+
+    @property
+    def certificate_name(self) -> str:
+        return full_name("", self.name.upper(), self.gelar_belakang)
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip) if self.nip else ""
+
+    @property
+    def nik_masked(self) -> str:
+        return mask_nik(self.nik) if self.nik else ""
+
+    @property
+    def identifier_display(self) -> str:
+        return self.nip_display or self.nik_masked
+
+    @property
+    def pangkat_display(self) -> str:
+        return pangkat_label(self.golongan)
+
+    @property
+    def nip_info(self) -> NipInfo | None:
+        if not self.nip:
+            return None
+        try:
+            return parse_nip(self.nip)
+        except ValidationError:
+            return None
+
+    @property
+    def birth_date(self):
+        if self.nip:
+            info = self.nip_info
+            return info.birth_date if info else None
+        try:
+            return parse_nik(self.nik).birth_date if self.nik else None
+        except ValidationError:
+            return None
+
+    @property
+    def gender(self) -> str:
+        """Return "L" or "P" as the NIP (or NIK) encodes it."""
+        if self.nip:
+            info = self.nip_info
+            return info.gender if info else ""
+        try:
+            return parse_nik(self.nik).gender if self.nik else ""
+        except ValidationError:
+            return ""
+
+
+class ActivationCode(models.Model):
+    """A one-time code with which a person without email sets their first password.
+
+    Only a hash of the code is stored: the organiser sees the code once, on the printed slip.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="activation_codes",
+    )
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("activation code")
+        verbose_name_plural = _("activation codes")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
