@@ -205,16 +205,17 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Email goes through Django 6.1's mailers: the console in development, SMTP in production.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Bimtek BKPSDM <bimtek@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env("MAIL_HOST"):
+if env("MAIL_HOST") or PRODUCTION:
+    # In production without MAIL_HOST, hand mail to the local relay as Django always has.
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env("MAIL_HOST"),
-                "port": int(env("MAIL_PORT", 587)),
+                "host": env("MAIL_HOST", "localhost"),
+                "port": int(env("MAIL_PORT", 587 if env("MAIL_HOST") else 25)),
                 "username": env("MAIL_USERNAME", ""),
                 "password": env("MAIL_PASSWORD", ""),
-                "use_tls": env_bool("MAIL_USE_TLS", True),
+                "use_tls": env_bool("MAIL_USE_TLS", bool(env("MAIL_HOST"))),
                 "timeout": 20,
             },
         }
