@@ -1,0 +1,482 @@
+"""
+Import a staff list into the directory: validate every row, then write all or nothing.
+
+One code path for the command line, the admin (run as a background task) and the demo loader.
+The NIP is the key. Rows are validated in memory against one read of the units and one read of
+the employees the file names, then written with bulk_create/bulk_update, so the number of
+queries does not grow with the rows. The rules are in the docstring of _validate_row.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .golongan import PNS_CODES, PPPK_CODES, parse_golongan
+from .models import Employee, Unit
+from .nip import parse_nip
+from .staff_files import (
+    HEADER_ALIASES,
+    HEADERS,
+    StaffTable,
+    cell_text,
+    header_key,
+    write_xlsx,
+)
+
+PROGRESS_EVERY = 500
+CREATE_BATCH = 1000
+UPDATE_BATCH = 500
+
+# Canonical key -> Employee field written from it.
+FIELDS = {
+    "name": "name",
+    "gelar_depan": "gelar_depan",
+    "gelar_belakang": "gelar_belakang",
+    "golongan": "golongan",
+    "jabatan": "jabatan",
+    "unit": "unit_id",
+    "email": "email",
+    "phone": "phone",
+    "status": "status",
+    "is_frontline": "is_frontline",
+}
+MAX_LENGTHS = {
+    key: Employee._meta.get_field(name).max_length
+    for key, name in FIELDS.items()
+    if key in {"name", "gelar_depan", "gelar_belakang", "jabatan", "email", "phone"}
+}
+STATUS_ALIASES = {
+    "pns": Employee.Status.PNS,
+    "cpns": Employee.Status.CPNS,
+    "pppk": Employee.Status.PPPK,
+    "p3k": Employee.Status.PPPK,
+    "non asn": Employee.Status.NON_ASN,
+    "nonasn": Employee.Status.NON_ASN,
+    "honorer": Employee.Status.NON_ASN,
+    "tenaga honorer": Employee.Status.NON_ASN,
+    "thl": Employee.Status.NON_ASN,
+}
+YES = {"ya", "y", "yes", "1", "true", "benar"}
+NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
+
+
+@dataclass
+class RowResult:
+    number: int
+    outcome: str  # "new" | "updated" | "unchanged" | "invalid"
+    nip: str
+    name: str
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    original: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult]
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    applied: bool = False  # True when changes were written
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary_line(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} "
+            f"unchanged={self.unchanged} invalid={self.invalid}"
+        )
+
+
+@dataclass(frozen=True)
+class _NewUnit:
+    name: str
+
+
+def unit_key(text) -> str:
+    """Compare unit names ignoring case and runs of spaces."""
+    return " ".join(cell_text(text).split()).casefold()
+
+
+def import_staff(
+    table: StaffTable,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    create_units: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Validate a staff table and write it to the directory, all or nothing unless skip_invalid.
+
+    The counts always describe what the file would do; ``applied`` says whether it was written.
+    """
+    today = datetime.date.today()
+    total = len(table.rows)
+    columns = set(table.columns)
+    nips = _read_nips(table, today)
+    existing = _existing_employees([nip for nip, _info, _error in nips if nip])
+    units = _unit_lookup()
+    new_units: dict[str, _NewUnit] = {}
+    duplicates = _duplicates(table, nips)
+
+    report = ImportReport(rows=[])
+    to_create, to_update, changed_fields = [], [], set()
+    for index, (row, (nip, info, nip_error)) in enumerate(zip(table.rows, nips, strict=True)):
+        errors, warnings = [], []
+        clean = _validate_row(
+            row.values,
+            columns=columns,
+            nip=nip,
+            info=info,
+            nip_error=nip_error,
+            duplicate_rows=duplicates.get(row.number),
+            employee=existing.get(nip),
+            units=units,
+            new_units=new_units,
+            create_units=create_units,
+            errors=errors,
+            warnings=warnings,
+        )
+        result = RowResult(
+            number=row.number,
+            outcome="invalid",
+            nip=nip or cell_text(row.values.get("nip")).strip(),
+            name=clean.get("name") or " ".join(cell_text(row.values.get("name")).split()),
+            errors=errors,
+            warnings=warnings,
+            original=row.original,
+        )
+        if errors:
+            report.invalid += 1
+        elif nip in existing:
+            employee = existing[nip]
+            changes = {
+                FIELDS[key]: value
+                for key, value in clean.items()
+                if getattr(employee, FIELDS[key]) != value
+            }
+            if changes:
+                for name, value in changes.items():
+                    setattr(employee, name, value)
+                to_update.append(employee)
+                changed_fields.update(changes)
+                result.outcome = "updated"
+                report.updated += 1
+            else:
+                result.outcome = "unchanged"
+                report.unchanged += 1
+        else:
+            to_create.append(Employee(nip=nip, **{FIELDS[k]: v for k, v in clean.items()}))
+            result.outcome = "new"
+            report.created += 1
+        report.rows.append(result)
+        if progress and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1, total)
+
+    needed_units = {
+        employee.unit_id
+        for employee in (*to_create, *to_update)
+        if isinstance(employee.unit_id, _NewUnit)
+    }
+    _add_notes(report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid)
+    if not dry_run and (skip_invalid or not report.invalid):
+        if to_create or to_update:
+            _write(to_create, to_update, changed_fields, needed_units)
+        report.applied = True
+    if progress:
+        progress(total, total)
+    return report
+
+
+def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, object, str]]:
+    """Return (nip, NipInfo, error) per row; nip is "" when the NIP is unusable."""
+    result = []
+    for row in table.rows:
+        raw = row.values.get("nip")
+        if raw is not None and not isinstance(raw, str):
+            result.append(("", None, _numeric_nip_message(raw)))
+            continue
+        try:
+            info = parse_nip(raw or "", today=today)
+        except ValidationError as error:
+            result.append(("", None, error.messages[0]))
+        else:
+            result.append((info.nip, info, ""))
+    return result
+
+
+def _numeric_nip_message(raw) -> str:
+    return _(
+        "The NIP cell (%(value)s) is a number cell, so Excel may have changed its last digits. "
+        "Format the NIP column as Text and type the NIP again."
+    ) % {"value": cell_text(raw)}
+
+
+def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
+    """Map each row whose NIP appears more than once to all the rows that hold that NIP."""
+    rows_by_nip = defaultdict(list)
+    for row, (nip, _info, _error) in zip(table.rows, nips, strict=True):
+        if nip:
+            rows_by_nip[nip].append(row.number)
+    return {
+        number: numbers
+        for numbers in rows_by_nip.values()
+        if len(numbers) > 1
+        for number in numbers
+    }
+
+
+def _existing_employees(nips: list[str]) -> dict[str, Employee]:
+    # One query for any realistic file: SQLite allows 32766 parameters, PostgreSQL more.
+    chunk = min(connection.features.max_query_params or 30000, 30000) - 1
+    found = {}
+    for start in range(0, len(nips), chunk):
+        queryset = Employee.objects.filter(nip__in=nips[start : start + chunk]).only(
+            "id", "nip", "updated_at", *FIELDS.values()
+        )
+        found.update((employee.nip, employee) for employee in queryset)
+    return found
+
+
+def _unit_lookup() -> dict[str, int]:
+    units = {}
+    rows = list(Unit.objects.values_list("id", "name", "short_name"))
+    for pk, _name, short_name in rows:
+        if short_name:
+            units.setdefault(unit_key(short_name), pk)
+    for pk, name, _short_name in rows:
+        units[unit_key(name)] = pk  # a full name wins over another unit's short name
+    return units
+
+
+def _validate_row(
+    values, *, columns, nip, info, nip_error, duplicate_rows, employee, units, new_units,
+    create_units, errors, warnings,
+) -> dict:  # fmt: skip
+    """Return the cleaned values of the columns present; append problems to errors.
+
+    Absent columns are left out (the stored value is kept). An empty optional cell clears the
+    value; an empty status or unit keeps the stored one (a new row infers the status from the
+    NIP and must name its unit).
+    """
+    clean = {}
+    status = parse_status(values.get("status")) if "status" in columns else ""
+    if status is None:
+        errors.append(
+            _("Unknown employment status %(value)s; use PNS, CPNS or PPPK.")
+            % {"value": _quoted(values.get("status"))}
+        )
+    elif status == Employee.Status.NON_ASN:
+        errors.append(
+            _(
+                "Non-ASN staff are identified by NIK, not NIP, and cannot be imported from a "
+                "file. Add them with the form on the staff directory page."
+            )
+        )
+        return clean
+
+    if nip_error:
+        errors.append(nip_error)
+    elif duplicate_rows:
+        errors.append(
+            _("The NIP %(nip)s appears more than once in the file (rows %(rows)s).")
+            % {"nip": nip, "rows": ", ".join(str(number) for number in duplicate_rows)}
+        )
+    if info is not None:
+        warnings.extend(str(warning) for warning in info.warnings)
+
+    name = " ".join(cell_text(values.get("name")).split())
+    if not name:
+        errors.append(_("The name is empty."))
+    clean["name"] = name
+    for key in ("gelar_depan", "gelar_belakang", "jabatan"):
+        if key in columns:
+            clean[key] = " ".join(cell_text(values.get(key)).split())
+
+    if "golongan" in columns:
+        golongan = parse_golongan(cell_text(values.get("golongan")))
+        if golongan is None:
+            errors.append(
+                _("Unknown rank %(value)s; write it as III/a (PNS) or IX (PPPK).")
+                % {"value": _quoted(values.get("golongan"))}
+            )
+        else:
+            clean["golongan"] = golongan
+
+    if "email" in columns:
+        email = cell_text(values.get("email")).strip().lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(_("The email address %(value)s is not valid.") % {"value": email})
+        clean["email"] = email
+
+    if "phone" in columns:
+        clean["phone"] = clean_phone(values.get("phone"))
+
+    if "is_frontline" in columns:
+        frontline = parse_yes_no(values.get("is_frontline"))
+        if frontline is None:
+            errors.append(
+                _("Write %(column)s as Ya or Tidak, not %(value)s.")
+                % {"column": HEADERS["is_frontline"], "value": _quoted(values.get("is_frontline"))}
+            )
+        else:
+            clean["is_frontline"] = frontline
+
+    unit = _unit(values.get("unit") if "unit" in columns else None, units, new_units, create_units)
+    if unit is None:
+        errors.append(
+            _("The unit %(value)s is not in the directory. Check the spelling or add the unit first.")
+            % {"value": _quoted(values.get("unit"))}
+        )
+    elif unit:
+        clean["unit"] = unit
+    elif employee is None:
+        errors.append(_("The unit (Unit Kerja) is empty."))
+
+    for key, max_length in MAX_LENGTHS.items():
+        if len(clean.get(key, "")) > max_length:
+            errors.append(
+                _("%(column)s is longer than %(max)d characters.")
+                % {"column": HEADERS[key], "max": max_length}
+            )
+
+    if status is not None and info is not None:
+        if status:
+            clean["status"] = status
+        elif employee is None:
+            clean["status"] = Employee.Status.PPPK if info.kind == "pppk" else Employee.Status.PNS
+        effective = clean.get("status") or employee.status
+        is_pppk = effective == Employee.Status.PPPK
+        if is_pppk != (info.kind == "pppk"):
+            errors.append(
+                _("The status %(status)s does not match the NIP, which is a %(kind)s number.")
+                % {"status": Employee.Status(effective).label, "kind": info.kind.upper()}
+            )
+        golongan = clean["golongan"] if "golongan" in clean else getattr(employee, "golongan", "")
+        if golongan and golongan not in (PPPK_CODES if is_pppk else PNS_CODES):
+            errors.append(
+                _("The rank %(golongan)s does not fit the status %(status)s.")
+                % {"golongan": golongan, "status": Employee.Status(effective).label}
+            )
+    return clean
+
+
+def _quoted(value) -> str:
+    return f"\u201c{cell_text(value).strip()}\u201d"
+
+
+def parse_status(value) -> str | None:
+    """Return the Status for a spelling such as "P3K" or "Non-ASN"; "" if empty, None if unknown."""
+    text = " ".join(re.sub(r"[-_/.]", " ", cell_text(value)).split()).lower()
+    if not text:
+        return ""
+    return STATUS_ALIASES.get(text)
+
+
+def clean_phone(value) -> str:
+    """Keep the digits of a phone number and a leading +."""
+    text = cell_text(value).strip()
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return ""
+    if text.startswith("+"):
+        return "+" + digits
+    if not isinstance(value, str) and digits.startswith("8"):
+        return "0" + digits  # a number cell dropped the leading 0 of 08xx
+    return digits
+
+
+def parse_yes_no(value) -> bool | None:
+    """Read Ya/Tidak, yes/no, 1/0 or a boolean cell; None if it is none of them."""
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    return None
+
+
+def _unit(value, units, new_units, create_units):
+    """Return a unit id, a _NewUnit to create, "" for no value, or None for an unknown unit."""
+    name = " ".join(cell_text(value).split())
+    if not name:
+        return ""
+    key = unit_key(name)
+    if key in units:
+        return units[key]
+    if not create_units or len(name) > Unit._meta.get_field("name").max_length:
+        return None
+    return new_units.setdefault(key, _NewUnit(name))
+
+
+def _add_notes(report, table, new_units, *, dry_run, skip_invalid):
+    if table.ignored_headers:
+        report.notes.append(
+            _("These columns were ignored: %(columns)s.")
+            % {"columns": ", ".join(table.ignored_headers)}
+        )
+    if new_units:
+        report.notes.append(
+            _("New units: %(units)s.")
+            % {"units": ", ".join(sorted(unit.name for unit in new_units))}
+        )
+    if report.invalid and not skip_invalid:
+        report.notes.append(
+            _(
+                "Nothing was saved because the file has invalid rows (%(count)d). Correct them, "
+                "or import only the valid rows."
+            )
+            % {"count": report.invalid}
+        )
+    elif dry_run:
+        report.notes.append(_("Trial run: nothing was saved."))
+
+
+@transaction.atomic
+def _write(to_create, to_update, changed_fields, new_units):
+    created_units = {
+        unit: Unit.objects.create(name=unit.name, kind=Unit.Kind.LAINNYA).pk
+        for unit in sorted(new_units, key=lambda unit: unit.name)
+    }
+    if created_units:
+        for employee in (*to_create, *to_update):
+            if isinstance(employee.unit_id, _NewUnit):
+                employee.unit_id = created_units[employee.unit_id]
+    Employee.objects.bulk_create(to_create, batch_size=CREATE_BATCH)
+    if to_update:
+        now = timezone.now()
+        for employee in to_update:
+            employee.updated_at = now
+        Employee.objects.bulk_update(
+            to_update, [*sorted(changed_fields), "updated_at"], batch_size=UPDATE_BATCH
+        )
+
+
+def rejected_rows_workbook(report: ImportReport, table: StaffTable) -> bytes:
+    """Return an XLSX of the invalid rows as the file had them, with an Alasan column."""
+    headers = [header for header in table.original_headers if header]
+    nip_header = next(
+        (h for h in table.original_headers if HEADER_ALIASES.get(header_key(h)) == "nip"), None
+    )
+    rows = (
+        [*(result.original.get(header, "") for header in headers), " ".join(result.errors)]
+        for result in report.rows
+        if result.outcome == "invalid"
+    )
+    text_columns = [headers.index(nip_header)] if nip_header in headers else []
+    return write_xlsx([*headers, _("Reason")], rows, text_columns=text_columns)
+

@@ -1,0 +1,62 @@
+"""Import a staff list (XLSX or CSV) into the directory from the command line."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from participants.importing import import_staff
+from participants.staff_files import StaffFileError, read_staff_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a staff list. Exit status: 0 imported, 1 rejected because of invalid rows, "
+        "2 file unreadable. The last line is created=N updated=N unchanged=N invalid=N."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="An .xlsx or .csv file.")
+        parser.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="Import the valid rows and report the invalid ones.",
+        )
+        parser.add_argument(
+            "--create-units", action="store_true", help="Create units the directory lacks."
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            with path.open("rb") as file_obj:
+                table = read_staff_file(file_obj, filename=path.name)
+        except OSError:
+            raise CommandError(
+                _("The file %(name)s cannot be opened.") % {"name": path}, returncode=2
+            ) from None
+        except StaffFileError as error:
+            raise CommandError(error.message, returncode=2) from None
+
+        report = import_staff(
+            table,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            create_units=options["create_units"],
+        )
+        for note in report.notes:
+            self.stdout.write(note)
+        for row in report.rows:
+            for error in row.errors:
+                self.stdout.write(_("row %(number)d: %(reason)s") % {"number": row.number, "reason": error})
+            for warning in row.warnings:
+                self.stdout.write(
+                    _("row %(number)d (warning): %(reason)s")
+                    % {"number": row.number, "reason": warning}
+                )
+        self.stdout.write(report.summary_line)
+        if report.invalid and not options["skip_invalid"]:
+            self.stdout.flush()
+            sys.exit(1)

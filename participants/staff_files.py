@@ -1,0 +1,404 @@
+"""
+Read and write staff-list files (XLSX and CSV) as plain tables, safely.
+
+Reading knows nothing about the database: it checks the upload (size, real file type, zip bomb,
+column count), decodes CSV as offices write it (``;`` or ``,``, UTF-8 with or without BOM, or
+Windows-1252), finds the header row, maps the headers to canonical keys and keeps each cell as
+the file typed it, so that the importer can tell a NIP typed as text from one Excel turned into
+a number. Writing puts every cell as inert text, so no exported value runs as a formula.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+MAX_COLUMNS = 100
+MAX_ZIP_ENTRIES = 1000
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+CSV_DELIMITERS = (";", ",", "\t")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Canonical key -> the header that exports write (Indonesian, the same in every UI language).
+HEADERS = {
+    "nip": "NIP",
+    "gelar_depan": "Gelar Depan",
+    "name": "Nama",
+    "gelar_belakang": "Gelar Belakang",
+    "golongan": "Pangkat/Gol",
+    "jabatan": "Jabatan",
+    "unit": "Unit Kerja",
+    "email": "Email",
+    "phone": "No HP",
+    "status": "Status Kepegawaian",
+    "is_frontline": "Pelayanan Langsung",
+}
+
+# Every spelling met in real files, compared after _header_key().
+_ALIASES = {
+    "nip": ["nip", "nip baru", "nip ni pppk", "ni pppk", "nomor induk pegawai", "no nip"],
+    "name": ["nama", "nama lengkap", "nama pegawai", "nama tanpa gelar"],
+    "gelar_depan": ["gelar depan"],
+    "gelar_belakang": ["gelar belakang"],
+    "golongan": [
+        "pangkat gol", "golongan", "pangkat", "gol", "pangkat golongan", "gol ruang",
+        "golongan ruang", "pangkat gol ruang", "pangkat golongan ruang",
+    ],
+    "jabatan": ["jabatan", "nama jabatan"],
+    "unit": ["unit kerja", "opd", "instansi", "unit", "perangkat daerah", "skpd"],
+    "email": ["email", "e mail", "alamat email"],
+    "phone": [
+        "no hp", "telepon", "hp", "no telepon", "nomor hp", "no telp", "telp", "nomor telepon",
+        "no hp wa", "no wa", "whatsapp",
+    ],
+    "status": ["status kepegawaian", "status", "status pegawai", "jenis pegawai"],
+    "is_frontline": ["frontline", "pelayanan langsung"],
+}  # fmt: skip
+HEADER_ALIASES = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
+REQUIRED_KEYS = ("nip", "name")
+
+
+class StaffFileError(Exception):
+    """A file that cannot be read as a staff list; ``message`` is shown to the user."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class StaffRow:
+    number: int  # spreadsheet row number, header row = 1
+    values: dict[str, object]  # canonical key -> raw cell value
+    original: dict[str, str]  # original header -> cell text as in the file
+
+
+@dataclass
+class StaffTable:
+    columns: list[str]
+    original_headers: list[str]
+    rows: list[StaffRow] = field(default_factory=list)
+    ignored_headers: list[str] = field(default_factory=list)
+
+
+def header_key(text) -> str:
+    """Reduce a header to lowercase words: " Pangkat / Gol. " -> "pangkat gol"."""
+    text = unicodedata.normalize("NFKC", str(text or "")).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def cell_text(value) -> str:
+    """Render a cell value as the text a person would read in the sheet."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits; show no more than it would.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def read_staff_file(file_obj, *, filename: str) -> StaffTable:
+    """Read an uploaded XLSX or CSV staff list; raise StaffFileError if it cannot be used."""
+    data = _read_limited(file_obj)
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        grid = _xlsx_rows(data)
+    elif extension in {"csv", "txt"}:
+        grid = _csv_rows(data)
+    elif extension == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise StaffFileError(
+            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx and try again."),
+            code="old_excel",
+        )
+    else:
+        raise StaffFileError(
+            _("The file %(name)s is not an .xlsx or .csv file.") % {"name": filename},
+            code="file_type",
+        )
+    return _build_table(grid)
+
+
+def _read_limited(file_obj) -> bytes:
+    limit = settings.BIMTEK_MAX_UPLOAD_BYTES
+    size = getattr(file_obj, "size", None)
+    if size is not None and size > limit:
+        raise _too_large(limit)
+    if hasattr(file_obj, "seek"):
+        file_obj.seek(0)
+    data = file_obj.read(limit + 1)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > limit:
+        raise _too_large(limit)
+    if not data.strip():
+        raise StaffFileError(_("The file is empty."), code="empty")
+    return data
+
+
+def _too_large(limit: int) -> StaffFileError:
+    return StaffFileError(
+        _("The file is larger than %(size)s MB. Split it into smaller files.")
+        % {"size": f"{limit / 1024 / 1024:g}"},
+        code="too_large",
+    )
+
+
+def _not_xlsx() -> StaffFileError:
+    return StaffFileError(
+        _("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again."),
+        code="not_xlsx",
+    )
+
+
+def _xlsx_rows(data: bytes) -> Iterable[list]:
+    if not data.startswith(b"PK\x03\x04"):
+        raise _not_xlsx()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _not_xlsx() from None
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise _not_xlsx()
+    # Declared sizes are enforced by zipfile when reading, so their sum bounds what openpyxl
+    # would inflate.
+    if (
+        len(entries) > MAX_ZIP_ENTRIES
+        or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES
+    ):
+        raise StaffFileError(
+            _("The workbook unpacks to far more data than a staff list holds; it was refused."),
+            code="zip_bomb",
+        )
+    return _iter_xlsx(data)
+
+
+def _iter_xlsx(data: bytes) -> Iterable[list]:
+    import openpyxl  # imported here: CSV-only callers should not pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of errors for a broken workbook
+        raise _not_xlsx() from None
+    try:
+        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            # A file may declare a huge used range; read only the cells it really has.
+            sheet.reset_dimensions()
+        for values in sheet.iter_rows(values_only=True):
+            yield list(values)
+    except StaffFileError:
+        raise
+    except Exception:
+        raise _not_xlsx() from None
+    finally:
+        workbook.close()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _not_text() from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _not_text() from None
+    if b"\x00" in data[:8192] or data.startswith(b"PK\x03\x04"):
+        raise _not_text()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise _not_text()
+    return str(best)
+
+
+def _not_text() -> StaffFileError:
+    return StaffFileError(
+        _(
+            "The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."
+        ),
+        code="not_csv",
+    )
+
+
+def _csv_rows(data: bytes) -> list[list]:
+    text = _decode(data)
+    delimiter = _guess_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise _not_text() from None
+    return [[_unescape(cell) for cell in row] for row in rows]
+
+
+def _guess_delimiter(text: str) -> str:
+    """Pick the separator that makes a recognisable header, else the commonest one."""
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    best, best_score = ",", (-1, -1)
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = list(csv.reader(head, delimiter=delimiter))
+        except csv.Error:
+            continue
+        recognised = max(
+            (sum(header_key(cell) in HEADER_ALIASES for cell in row) for row in rows), default=0
+        )
+        score = (recognised, max((len(row) for row in rows), default=0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _unescape(cell: str) -> str:
+    # Exports prefix cells that look like formulas with an apostrophe; take it off again.
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_PREFIXES:
+        return cell[1:]
+    return cell
+
+
+def _build_table(grid: Iterable[list]) -> StaffTable:
+    rows = iter(grid)
+    header, header_number, first_seen = None, 0, None
+    for number, cells in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        if not any(cell_text(cell).strip() for cell in cells):
+            continue
+        keys = {HEADER_ALIASES.get(header_key(cell)) for cell in cells}
+        if first_seen is None:
+            first_seen = cells
+        if all(key in keys for key in REQUIRED_KEYS):
+            header, header_number = cells, number
+            break
+    if header is None:
+        raise _missing_columns(first_seen or [])
+
+    headers = [cell_text(cell).strip() for cell in header]
+    while headers and not headers[-1]:
+        headers.pop()
+    if len(headers) > MAX_COLUMNS:
+        raise StaffFileError(
+            _("The file has %(count)d columns; a staff list may have at most %(max)d.")
+            % {"count": len(headers), "max": MAX_COLUMNS},
+            code="too_many_columns",
+        )
+
+    positions: list[tuple[int, str]] = []  # (column index, canonical key)
+    columns, ignored = [], []
+    for index, text in enumerate(headers):
+        key = HEADER_ALIASES.get(header_key(text))
+        if key is None or key in columns:
+            if text:
+                ignored.append(text)
+            continue
+        columns.append(key)
+        positions.append((index, key))
+
+    table = StaffTable(columns=columns, original_headers=headers, ignored_headers=ignored)
+    width = len(headers)
+    for number, cells in enumerate(rows, start=header_number + 1):
+        if not any(cell_text(cell).strip() for cell in cells[:width]):
+            continue  # empty rows are skipped silently
+        cells = list(cells[:width]) + [None] * (width - len(cells))
+        table.rows.append(
+            StaffRow(
+                number=number,
+                values={key: cells[index] for index, key in positions},
+                original={
+                    text: cell_text(cells[index]) for index, text in enumerate(headers) if text
+                },
+            )
+        )
+    return table
+
+
+def _missing_columns(cells: list) -> StaffFileError:
+    keys = {HEADER_ALIASES.get(header_key(cell)) for cell in cells}
+    missing = [HEADERS[key] for key in REQUIRED_KEYS if key not in keys]
+    return StaffFileError(
+        _(
+            "The file has no %(columns)s column. The first row must hold the column names, "
+            "such as NIP and Nama."
+        )
+        % {"columns": ", ".join(missing)},
+        code="missing_columns",
+    )
+
+
+def write_xlsx(
+    headers: list[str], rows: Iterable[Iterable], *, text_columns: Iterable[int] = ()
+) -> bytes:
+    """Write a one-sheet workbook in which every cell is inert text; keep text_columns as Text."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    text_columns = set(text_columns)
+    for index, header in enumerate(headers):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = max(12, len(header) + 4)
+    sheet.freeze_panes = "A2"
+    sheet.append([_text_cell(WriteOnlyCell(sheet), header) for header in headers])
+    for row in rows:
+        cells = []
+        for index, value in enumerate(row):
+            cell = _text_cell(WriteOnlyCell(sheet), value)
+            if index in text_columns:
+                cell.number_format = "@"
+            cells.append(cell)
+        sheet.append(cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _text_cell(cell, value):
+    cell.value = cell_text(value)
+    cell.data_type = "s"  # never "f": a value starting with = stays text
+    return cell
+
+
+def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    """Write UTF-8 CSV with BOM and ; separators, as Indonesian Excel opens it; defuse formulas."""
+    output = io.StringIO(newline="")
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_escape(cell_text(value)) for value in row])
+    return codecs.BOM_UTF8 + output.getvalue().encode("utf-8")
+
+
+def _escape(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
