@@ -64,3 +64,22 @@ def participant_user(**kwargs):
     employee.user = user
     employee.save(update_fields=["user"])
     return user
+
+
+def nik_for(n: int, *, region="337101", birth="260986") -> str:
+    """Build a valid NIK (Kota Magelang by default) whose sequence is n (1-9999)."""
+    return f"{region}{birth}{n % 9999 + 1:04d}"
+
+
+def pppk_nip_for(n: int, *, birth="19900101", year="2022", gender="1") -> str:
+    """Build a valid NI PPPK (code 2, first contract) whose sequence is n (1-999)."""
+    return f"{birth}{year}21{gender}{n % 999 + 1:03d}"
+
+
+class NonAsnEmployeeFactory(EmployeeFactory):
+    """Honorary staff: identified by NIK, no NIP, no golongan."""
+
+    nip = None
+    nik = factory.Sequence(lambda n: nik_for(n))
+    status = Employee.Status.NON_ASN
+    golongan = ""

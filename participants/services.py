@@ -1,0 +1,391 @@
+"""
+Writes for the staff directory and its accounts.
+
+Directory entries: create_employee and update_employee validate the NIP or NIK, the golongan and
+the employment status together, then save. Accounts: create_account links a login to a directory
+entry; issue_activation_code and activate_account let a person without email set their first
+password with a one-time code printed on a slip. Only a keyed hash of the code is stored.
+"""
+
+import datetime
+import logging
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from bimtek.roles import Role
+
+from .golongan import PNS_CODES, PPPK_CODES
+from .models import ActivationCode, Employee, User
+from .nip import normalize_nik, normalize_nip, parse_nik, parse_nip
+
+logger = logging.getLogger(__name__)
+
+# Digits and capitals without 0, O, 1, I (and no lowercase at all, so no l): nothing to misread
+# when the code is copied from paper.
+ACTIVATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ACTIVATION_CODE_LENGTH = 10
+ACTIVATION_GROUPS = (4, 4, 2)  # "K7QX-M4PA-RZ"
+_ACTIVATION_HASH_SALT = "participants.activation_code"
+# The codes activate_account raises about the code itself (password errors have their own).
+ACTIVATION_ERRORS = frozenset(
+    {
+        "activation_throttled",
+        "activation_unknown",
+        "activation_used",
+        "activation_expired",
+        "account_inactive",
+    }
+)
+
+EMPLOYEE_FIELDS = (
+    "nip",
+    "nik",
+    "gelar_depan",
+    "name",
+    "gelar_belakang",
+    "status",
+    "golongan",
+    "jabatan",
+    "unit",
+    "email",
+    "phone",
+    "is_frontline",
+)
+
+
+# Directory entries ------------------------------------------------------------------------------
+
+
+def _clean_identity(employee: Employee) -> None:
+    """Normalise the NIP and NIK and check them against the status and golongan."""
+    errors: dict[str, list] = {}
+    employee.nip = normalize_nip(employee.nip) or None
+    employee.nik = normalize_nik(employee.nik) or None
+    employee.golongan = (employee.golongan or "").strip()
+    Status = Employee.Status
+
+    if employee.nip:
+        try:
+            info = parse_nip(employee.nip)
+        except ValidationError as error:
+            errors.setdefault("nip", []).append(error)
+        else:
+            if employee.status == Status.NON_ASN:
+                errors.setdefault("nip", []).append(
+                    ValidationError(
+                        _("Non-ASN staff have no NIP. Leave the NIP empty and fill in the NIK."),
+                        code="nip_for_non_asn",
+                    )
+                )
+            elif employee.status == Status.PPPK and info.kind != "pppk":
+                errors.setdefault("nip", []).append(
+                    ValidationError(
+                        _("This is a PNS NIP, but the status is PPPK."),
+                        code="nip_kind_mismatch",
+                    )
+                )
+            elif employee.status in (Status.PNS, Status.CPNS) and info.kind != "pns":
+                errors.setdefault("nip", []).append(
+                    ValidationError(
+                        _("This is a PPPK number, but the status is %(status)s."),
+                        code="nip_kind_mismatch",
+                        params={"status": employee.get_status_display()},
+                    )
+                )
+    elif employee.status != Status.NON_ASN:
+        errors.setdefault("nip", []).append(
+            ValidationError(_("A civil servant (ASN) needs a NIP."), code="nip_required")
+        )
+
+    if employee.nik:
+        try:
+            parse_nik(employee.nik)
+        except ValidationError as error:
+            errors.setdefault("nik", []).append(error)
+    elif employee.status == Status.NON_ASN:
+        errors.setdefault("nik", []).append(
+            ValidationError(_("Non-ASN staff need a NIK."), code="nik_required")
+        )
+
+    golongan = employee.golongan
+    if employee.status in (Status.PNS, Status.CPNS):
+        if golongan and golongan not in PNS_CODES:
+            errors.setdefault("golongan", []).append(
+                ValidationError(
+                    _("A PNS or CPNS has a golongan ruang from I/a to IV/e, not %(value)s."),
+                    code="golongan_status",
+                    params={"value": golongan},
+                )
+            )
+    elif employee.status == Status.PPPK:
+        if golongan and golongan not in PPPK_CODES:
+            errors.setdefault("golongan", []).append(
+                ValidationError(
+                    _("A PPPK has a golongan from I to XVII, not %(value)s."),
+                    code="golongan_status",
+                    params={"value": golongan},
+                )
+            )
+    elif golongan:
+        errors.setdefault("golongan", []).append(
+            ValidationError(
+                _("Non-ASN staff have no golongan. Leave it empty."),
+                code="golongan_status",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_and_save(employee: Employee) -> Employee:
+    _clean_identity(employee)
+    employee.full_clean()
+    employee.save()
+    return employee
+
+
+def create_employee(
+    *,
+    name: str,
+    unit,
+    status: str = Employee.Status.PNS,
+    nip: str | None = None,
+    nik: str | None = None,
+    gelar_depan: str = "",
+    gelar_belakang: str = "",
+    golongan: str = "",
+    jabatan: str = "",
+    email: str = "",
+    phone: str = "",
+    is_frontline: bool = False,
+) -> Employee:
+    """Add a person to the staff directory after checking their NIP or NIK and golongan."""
+    employee = Employee(
+        name=name.strip(),
+        unit=unit,
+        status=status,
+        nip=nip,
+        nik=nik,
+        gelar_depan=gelar_depan.strip(),
+        gelar_belakang=gelar_belakang.strip(),
+        golongan=golongan,
+        jabatan=jabatan.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        is_frontline=is_frontline,
+    )
+    _validate_and_save(employee)
+    logger.info("Created employee %s (%s)", employee.pk, employee.identifier_display)
+    return employee
+
+
+@transaction.atomic
+def update_employee(*, employee: Employee, **changes) -> Employee:
+    """Change a directory entry's fields, checking them as create_employee does."""
+    unknown = set(changes) - set(EMPLOYEE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_employee() got unknown fields: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        if isinstance(value, str) and field not in ("nip", "nik"):
+            value = value.strip()
+        setattr(employee, field, value)
+    _validate_and_save(employee)
+    logger.info("Updated employee %s: %s", employee.pk, ", ".join(sorted(changes)))
+    return employee
+
+
+# Accounts ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_account(*, employee: Employee, role: str = Role.PARTICIPANT, password=None) -> User:
+    """Give a directory entry a login (username = NIP, or NIK for non-ASN) holding a role.
+
+    Idempotent: an employee who already has an account keeps it, and gets the role if missing.
+    Without a password the account cannot log in until it is activated with a code.
+    """
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    group = Group.objects.get(name=role)
+    user = employee.user
+    if user is None:
+        username = employee.nip or employee.nik
+        user = User.objects.filter(username=username).first()
+        if user is not None and Employee.objects.filter(user=user).exists():
+            raise ValidationError(
+                _("The username %(username)s already belongs to another person's account."),
+                code="username_taken",
+                params={"username": username},
+            )
+        if user is None:
+            email = employee.email.strip().lower()
+            if email and User.objects.filter(email__iexact=email).exists():
+                # A unit's shared mailbox: logging in or resetting by it would be ambiguous.
+                email = ""
+            user = User(username=username, email=email, first_name=employee.name[:150])
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.full_clean(exclude=["password"])
+            user.save()
+            logger.info("Created account %s for employee %s", user.pk, employee.pk)
+        employee.user = user
+        employee.save(update_fields=["user", "updated_at"])
+    user.groups.add(group)
+    return user
+
+
+def _hash_code(code: str) -> str:
+    return salted_hmac(_ACTIVATION_HASH_SALT, code, algorithm="sha256").hexdigest()
+
+
+def normalize_activation_code(raw) -> str:
+    """Strip spaces and dashes from a typed code and upper-case it."""
+    return "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
+
+
+def format_activation_code(code: str) -> str:
+    """Group a code for reading: "K7QXM4PARZ" becomes "K7QX-M4PA-RZ"."""
+    parts, start = [], 0
+    for size in ACTIVATION_GROUPS:
+        parts.append(code[start : start + size])
+        start += size
+    return "-".join(part for part in parts if part)
+
+
+def activation_days() -> int:
+    return int(getattr(settings, "BIMTEK_ACTIVATION_DAYS", 14))
+
+
+@transaction.atomic
+def issue_activation_code(*, user: User, created_by: User | None) -> tuple[ActivationCode, str]:
+    """Make a new one-time code for an account and void its earlier unused ones.
+
+    Return the stored record and the raw code, grouped for reading. The raw code is not kept.
+    """
+    now = timezone.now()
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    ActivationCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    raw = "".join(secrets.choice(ACTIVATION_ALPHABET) for _i in range(ACTIVATION_CODE_LENGTH))
+    activation = ActivationCode.objects.create(
+        user=user,
+        code_hash=_hash_code(raw),
+        created_by=created_by,
+        expires_at=now + datetime.timedelta(days=activation_days()),
+    )
+    logger.info(
+        "Activation code %s issued for account %s by %s",
+        activation.pk,
+        user.pk,
+        getattr(created_by, "pk", None),
+    )
+    return activation, format_activation_code(raw)
+
+
+def _failure_key(ip_address: str) -> str:
+    return f"participants:activation-failures:{ip_address}"
+
+
+def _failure_limit() -> tuple[int, int]:
+    attempts = int(getattr(settings, "BIMTEK_ACTIVATION_MAX_FAILURES", 10))
+    window = int(getattr(settings, "BIMTEK_ACTIVATION_FAILURE_WINDOW", 15 * 60))
+    return attempts, window
+
+
+def _count_failure(ip_address: str | None) -> None:
+    if not ip_address:
+        return
+    _attempts, window = _failure_limit()
+    key = _failure_key(ip_address)
+    if not cache.add(key, 1, timeout=window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window)
+
+
+def _reject(message, code: str, ip_address: str | None):
+    _count_failure(ip_address)
+    return ValidationError(message, code=code)
+
+
+def activate_account(*, code: str, password: str, ip_address: str | None = None) -> User:
+    """Set a first password with a one-time code; the code is used up.
+
+    Raise ValidationError with code activation_throttled, activation_unknown, activation_used,
+    activation_expired or account_inactive, or the password validators' errors. Wrong codes
+    count against the caller's IP address: after BIMTEK_ACTIVATION_MAX_FAILURES (10) within
+    BIMTEK_ACTIVATION_FAILURE_WINDOW seconds (15 minutes) every attempt is refused.
+    """
+    attempts, _window = _failure_limit()
+    if ip_address and cache.get(_failure_key(ip_address), 0) >= attempts:
+        raise ValidationError(
+            _("Too many wrong codes were tried. Please wait 15 minutes and try again."),
+            code="activation_throttled",
+        )
+    normalized = normalize_activation_code(code)
+    if len(normalized) != ACTIVATION_CODE_LENGTH:
+        raise _reject(
+            _("This activation code is not valid. Check the code on your slip."),
+            "activation_unknown",
+            ip_address,
+        )
+    # Looked up by a keyed hash: the database compares hashes, never the code itself, so how
+    # long the lookup takes tells nothing about how close a guess was.
+    code_hash = _hash_code(normalized)
+    with transaction.atomic():
+        activation = (
+            ActivationCode.objects.select_for_update()
+            .select_related("user")
+            .filter(code_hash=code_hash)
+            .first()
+        )
+        if activation is None:
+            error = _reject(
+                _("This activation code is not valid. Check the code on your slip."),
+                "activation_unknown",
+                ip_address,
+            )
+        elif activation.used_at is not None:
+            error = _reject(
+                _(
+                    "This activation code has already been used. Log in with your NIP and "
+                    "password, or ask the organiser for a new code."
+                ),
+                "activation_used",
+                ip_address,
+            )
+        elif activation.expires_at <= timezone.now():
+            error = _reject(
+                _("This activation code has expired. Please ask the organiser for a new code."),
+                "activation_expired",
+                ip_address,
+            )
+        elif not activation.user.is_active:
+            error = ValidationError(
+                _("This account has been deactivated. Please contact the staff administrator."),
+                code="account_inactive",
+            )
+        else:
+            error = None
+        if error is not None:
+            raise error
+        user = activation.user
+        password_validation.validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        activation.used_at = timezone.now()
+        activation.save(update_fields=["used_at"])
+    logger.info("Account %s activated with code %s", user.pk, activation.pk)
+    return user
