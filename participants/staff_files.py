@@ -385,8 +385,10 @@ def write_xlsx(
 
 
 def _text_cell(cell, value):
-    cell.value = cell_text(value)
-    cell.data_type = "s"  # never "f": a value starting with = stays text
+    text = cell_text(value)
+    if text:
+        cell.value = text
+        cell.data_type = "s"  # never "f": a value starting with = stays text
     return cell
 
 
