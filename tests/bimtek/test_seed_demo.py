@@ -1,0 +1,255 @@
+import io
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from bimtek.demo import DemoDataError, fixtures_dir, read_units, seed_demo
+from bimtek.roles import Role, user_roles
+from participants.models import Employee, Unit, User
+
+# From shared/DOMAIN.md, "Kota Magelang (demo data)".
+KELURAHAN = {
+    "Kecamatan Magelang Selatan": [
+        "Rejowinangun Selatan", "Magersari", "Jurangombo Utara", "Jurangombo Selatan",
+        "Tidar Utara", "Tidar Selatan",
+    ],
+    "Kecamatan Magelang Utara": [
+        "Wates", "Potrobangsan", "Kedungsari", "Kramat Utara", "Kramat Selatan",
+    ],
+    "Kecamatan Magelang Tengah": [
+        "Kemirirejo", "Cacaban", "Rejowinangun Utara", "Magelang", "Panjang", "Gelangan",
+    ],
+}  # fmt: skip
+PUSKESMAS = ["Magelang Utara", "Magelang Selatan", "Magelang Tengah", "Jurangombo", "Kerkopan"]
+LOGINS = {
+    Role.ADMIN: ("admin", "demo-admin-2026"),
+    Role.ORGANISER: ("penyelenggara", "demo-penyelenggara-2026"),
+    Role.PARTICIPANT: ("198910202016062211", "demo-peserta-2026"),
+}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    return seed_demo()
+
+
+def _snapshot():
+    """Return everything seed_demo writes, in a form that compares equal when unchanged."""
+    units = Unit.objects.order_by("name").values_list("name", "short_name", "kind", "parent__name")
+    memberships = User.groups.through.objects.values_list("user__username", "group__name")
+    return {
+        "units": list(units),
+        "employees": list(Employee.objects.order_by("nip").values()),
+        "users": list(User.objects.order_by("username").values()),
+        "memberships": sorted(memberships),
+    }
+
+
+def test_units_are_kota_magelangs_with_kelurahan_under_their_kecamatan(seeded):
+    kelurahan = {
+        kecamatan: sorted(
+            Unit.objects.filter(kind=Unit.Kind.KELURAHAN, parent__name=kecamatan).values_list(
+                "name", flat=True
+            )
+        )
+        for kecamatan in KELURAHAN
+    }
+
+    assert seeded.units.created == Unit.objects.count() == 35
+    assert sorted(
+        Unit.objects.filter(kind=Unit.Kind.KECAMATAN).values_list("name", flat=True)
+    ) == sorted(KELURAHAN)
+    assert kelurahan == {
+        kecamatan: sorted(f"Kelurahan {name}" for name in names)
+        for kecamatan, names in KELURAHAN.items()
+    }
+    assert Unit.objects.filter(kind=Unit.Kind.KELURAHAN).count() == 17
+    assert sorted(
+        Unit.objects.filter(kind=Unit.Kind.PUSKESMAS, parent__name="Dinas Kesehatan").values_list(
+            "name", flat=True
+        )
+    ) == sorted(f"Puskesmas {name}" for name in PUSKESMAS)
+    bkpsdm = Unit.objects.get(short_name="BKPSDM")
+    assert (bkpsdm.name, bkpsdm.kind) == (
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        Unit.Kind.BADAN,
+    )
+
+
+def test_55_frontline_staff_with_valid_nips_are_imported(seeded):
+    frontline = list(Employee.objects.filter(is_frontline=True))
+
+    assert (seeded.staff.created, seeded.staff.invalid, seeded.staff.applied) == (55, 0, True)
+    assert len(frontline) == 55
+    assert all(employee.nip_info is not None for employee in frontline)
+    assert all(employee.golongan and employee.jabatan for employee in frontline)
+    assert len({employee.unit_id for employee in frontline}) >= 25
+
+
+def test_pppk_staff_are_recognised_by_their_number(seeded):
+    pppk = Employee.objects.filter(status=Employee.Status.PPPK)
+
+    assert 5 <= pppk.count() <= 8
+    assert {employee.nip_info.kind for employee in pppk} == {"pppk"}
+    assert {employee.golongan for employee in pppk} == {"V", "VII", "IX"}
+    assert {
+        employee.nip_info.kind
+        for employee in Employee.objects.exclude(status=Employee.Status.PPPK)
+    } == {"pns"}
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.ORGANISER, Role.PARTICIPANT])
+def test_each_demo_account_logs_in_and_holds_its_role(seeded, client, role):
+    username, password = LOGINS[role]
+    user = User.objects.get(username=username)
+
+    assert client.login(username=username, password=password)
+    assert user_roles(user) == {role}
+    assert not user.is_superuser
+    assert user.email
+
+
+def test_the_printed_logins_are_the_demo_accounts(seeded):
+    assert {login.role: (login.login, login.password) for login in seeded.logins} == LOGINS
+
+
+def test_admin_may_use_the_django_admin_and_organiser_has_a_directory_entry(seeded):
+    admin = User.objects.get(username="admin")
+    organiser = Employee.objects.select_related("unit", "user").get(user__username="penyelenggara")
+
+    assert admin.is_staff
+    assert not Employee.objects.filter(user=admin).exists()
+    assert (organiser.unit.short_name, organiser.is_frontline) == ("BKPSDM", False)
+    assert organiser.nip_info is not None
+    assert Employee.objects.count() == 56
+
+
+def test_participant_is_a_nurse_at_rsud_tidar_logging_in_with_her_nip(seeded):
+    employee = Employee.objects.select_related("unit", "user").get(
+        user__username="198910202016062211"
+    )
+
+    assert (employee.name, employee.jabatan, employee.unit.name) == (
+        "Sri Wahyuningsih",
+        "Perawat Terampil",
+        "RSUD Tidar",
+    )
+    assert employee.user.username == employee.nip
+
+
+def test_running_twice_changes_nothing(seeded):
+    before = _snapshot()
+
+    again = seed_demo()
+
+    assert _snapshot() == before
+    assert (again.units.created, again.units.updated, again.units.unchanged) == (0, 0, 35)
+    assert (again.staff.created, again.staff.updated, again.staff.unchanged) == (0, 0, 55)
+
+
+def test_a_changed_demo_password_and_unit_are_set_back(seeded):
+    user = User.objects.get(username="admin")
+    user.set_password("my-own-password-1")
+    user.save()
+    Unit.objects.filter(name="Kelurahan Wates").update(parent=None, short_name="Wates")
+
+    again = seed_demo()
+
+    user.refresh_from_db()
+    assert user.check_password("demo-admin-2026")
+    assert (again.units.created, again.units.updated, again.units.unchanged) == (0, 1, 34)
+    assert Unit.objects.get(name="Kelurahan Wates").parent.name == "Kecamatan Magelang Utara"
+
+
+def test_a_user_holding_a_demo_username_gets_the_demo_role_and_password():
+    User.objects.create_user(username="penyelenggara", password="x-x-x-x-x-1")
+
+    seed_demo()
+
+    user = User.objects.get(username="penyelenggara")
+    assert user.check_password("demo-penyelenggara-2026")
+    assert user_roles(user) == {Role.ORGANISER}
+    assert user.employee.nip == "198803142012032017"
+
+
+def test_production_is_refused_unless_forced(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(DemoDataError) as refused:
+        seed_demo()
+
+    assert refused.value.code == "production"
+    assert not Unit.objects.exists()
+    assert seed_demo(force=True).staff.created == 55
+
+
+def test_an_invalid_staff_file_loads_nothing(tmp_path):
+    shutil.copytree(fixtures_dir(), tmp_path, dirs_exist_ok=True)
+    staff = tmp_path / "demo_staff.csv"
+    text = staff.read_bytes()
+    staff.write_bytes(text.replace(b";II/d;Perawat Terampil;", b";II/z;Perawat Terampil;", 1))
+
+    with translation.override("en"), pytest.raises(DemoDataError) as error:
+        seed_demo(directory=tmp_path)
+
+    assert error.value.code == "staff_file"
+    assert "demo_staff.csv, row 2" in error.value.message
+    assert not Unit.objects.exists()
+    assert not Employee.objects.exists()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("Kelurahan Baru,,kelurahan,Kecamatan Tidak Ada", "is not in the file"),
+        ("Kelurahan Baru,,desa,", "unknown kind 'desa'"),
+        ("Dinas Sosial,Dinsos,dinas,", "Dinas Sosial is listed twice"),
+        ("Kelurahan Baru,,kelurahan,Kelurahan Baru", "own parent"),
+    ],
+)
+def test_a_broken_units_file_is_reported_with_its_row(tmp_path, row, problem):
+    path = tmp_path / "units.csv"
+    path.write_text("name,short_name,kind,parent\nDinas Sosial,Dinsos,dinas,\n" + row + "\n")
+
+    with pytest.raises(DemoDataError) as error:
+        read_units(path)
+
+    assert error.value.message.startswith("units.csv, row 3: ")
+    assert problem in error.value.message
+
+
+def test_command_prints_what_it_loaded_and_the_demo_logins():
+    out = io.StringIO()
+
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "Units: 35 new, 0 updated, 0 unchanged.",
+        "Staff: 55 new, 0 updated, 0 unchanged.",
+        "",
+        "Demo logins for http://127.0.0.1:8000:",
+        "",
+        "Role                 Login (username or NIP)  Password",
+        "-------------------  -----------------------  -----------------------",
+        "Staff administrator  admin                    demo-admin-2026          "
+        "(Admin Kepegawaian)",
+        "Organiser            penyelenggara            demo-penyelenggara-2026  "
+        "(Hening Widyaningrum, S.Psi., M.M.)",
+        "Participant          198910202016062211       demo-peserta-2026        "
+        "(Sri Wahyuningsih, A.Md.Kep.)",
+        "",
+        "These passwords are public and are set back to these values each time seed_demo runs.",
+    ]
+
+
+def test_command_refuses_production_without_force(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=io.StringIO())
