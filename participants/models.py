@@ -1,3 +1,6 @@
+import secrets
+from pathlib import PurePath
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.contrib.auth.models import AbstractUser
@@ -5,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .golongan import Golongan, pangkat_label
@@ -231,3 +235,118 @@ class ActivationCode(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+def staff_import_upload_to(instance, filename: str) -> str:
+    """Store an upload as imports/YYYY/MM/<random>.<ext>: staff lists hold personal data."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return timezone.now().strftime("imports/%Y/%m/") + secrets.token_urlsafe(18) + suffix
+
+
+class StaffListImport(models.Model):
+    """One staff list uploaded in the admin, from its preview to the import.
+
+    uploaded -> validating -> validated (the preview is ready) -> importing -> done. Reading or
+    checking the file can end in failed, and so can the import itself (which then wrote nothing,
+    unless invalid rows were to be skipped). processed_rows and total_rows show the progress of
+    the running step; report holds the preview, then the result. The uploaded file is kept until
+    the import has run, then deleted; rejected_file holds the invalid rows for the admin to fix.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking")
+        VALIDATED = "validated", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=staff_import_upload_to, blank=True)
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    file_digest = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    create_units = models.BooleanField(_("create missing units"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.UPLOADED
+    )
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    rejected_file = models.FileField(
+        _("rejected rows"), upload_to=staff_import_upload_to, blank=True
+    )
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    validated_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    started_at = models.DateTimeField(_("import started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff list import")
+        verbose_name_plural = _("staff list imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[
+                    "uploaded", "validating", "validated", "importing", "done", "failed"
+                ]),
+                name="stafflistimport_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(processed_rows__lte=models.F("total_rows")),
+                name="stafflistimport_processed_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["importing", "done"])
+                | models.Q(confirmed_at__isnull=False),
+                name="stafflistimport_confirmed_before_import",
+            ),
+            # One copy of a double-submitted upload: the same file with the same options waits
+            # or is checked once per person.
+            models.UniqueConstraint(
+                fields=["created_by", "file_digest", "skip_invalid", "create_units"],
+                condition=models.Q(status__in=["uploaded", "validating"]),
+                name="stafflistimport_one_pending_per_file",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_filename
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {
+            self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING
+        }
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def counts(self) -> dict:
+        return self.report.get("counts", {}) if isinstance(self.report, dict) else {}
+
+    @property
+    def invalid_rows(self) -> int:
+        return self.counts.get("invalid", 0)
