@@ -1,0 +1,256 @@
+"""
+The admin pages of the staff-list import: upload, progress, preview, confirm, result.
+
+EmployeeAdmin.get_urls mounts them under /admin/participants/employee/import/. The pages only
+read the StaffListImport row and call participants.services_import; the work runs in
+participants.tasks, so no request waits for a file to be read or written.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Employee, StaffListImport
+from .nip import format_nip
+from .services_import import confirm_staff_import, start_staff_import
+from .staff_files import HEADERS, REQUIRED_KEYS
+
+IMPORT_PERMISSION = "participants.import_employees"
+ROWS_PER_PAGE = 100
+RECENT_IMPORTS = 10
+OUTCOME_LABELS = {
+    "new": _("New"),
+    "updated": _("Updated"),
+    "unchanged": _("Unchanged"),
+    "invalid": _("Invalid"),
+}
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff list file"),
+        help_text=_("An Excel workbook (.xlsx) or a CSV file, at most %(size)s MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Skip invalid rows"),
+        required=False,
+        help_text=_(
+            "Import the valid rows and list the others. Without this, one invalid row stops "
+            "the whole import and nothing is saved."
+        ),
+    )
+    create_units = forms.BooleanField(
+        label=_("Create missing units"),
+        required=False,
+        help_text=_(
+            "Add units the directory does not have yet, with the name in the file. Without "
+            "this, a row naming an unknown unit is invalid."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = settings.BIMTEK_MAX_UPLOAD_BYTES
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "size": _megabytes(self.max_bytes)
+        }
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise ValidationError(
+                _("The file is larger than %(size)s MB. Split it into smaller files."),
+                code="too_large",
+                params={"size": _megabytes(self.max_bytes)},
+            )
+        return upload
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:g}"
+
+
+def accepted_columns() -> list[dict]:
+    """Return the columns an import reads, the required ones first."""
+    return [
+        {"header": header, "required": key in REQUIRED_KEYS}
+        for key, header in sorted(HEADERS.items(), key=lambda item: item[0] not in REQUIRED_KEYS)
+    ]
+
+
+class StaffImportViews:
+    """The import pages of an EmployeeAdmin, with the admin's look and permission checks."""
+
+    def __init__(self, model_admin):
+        self.model_admin = model_admin
+        self.admin_site = model_admin.admin_site
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.upload), name="participants_employee_import"),
+            path(
+                "import/<int:import_id>/",
+                wrap(self.status),
+                name="participants_employee_import_status",
+            ),
+            path(
+                "import/<int:import_id>/confirm/",
+                wrap(self.confirm),
+                name="participants_employee_import_confirm",
+            ),
+            path(
+                "import/<int:import_id>/rejected/",
+                wrap(self.rejected_rows),
+                name="participants_employee_import_rejected",
+            ),
+            path(
+                "import/<int:import_id>/result/",
+                wrap(self.result),
+                name="participants_employee_import_result",
+            ),
+        ]
+
+    # Views ---------------------------------------------------------------------------------
+
+    def upload(self, request):
+        """Show the upload form and the recent imports; start an import from an upload."""
+        self._check_permission(request)
+        form = StaffImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                staff_import = start_staff_import(
+                    uploaded_file=upload,
+                    filename=upload.name,
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                    create_units=form.cleaned_data["create_units"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                return redirect(_url("status", staff_import))
+        recent = StaffListImport.objects.select_related("created_by")[:RECENT_IMPORTS]
+        return self._render(
+            request,
+            "participants/admin/import_upload.html",
+            title=gettext("Import staff list"),
+            form=form,
+            columns=accepted_columns(),
+            recent_imports=recent,
+        )
+
+    def status(self, request, import_id):
+        """Show the progress of a running step, the preview, or why the import failed."""
+        self._check_permission(request)
+        staff_import = get_object_or_404(StaffListImport, pk=import_id)
+        if staff_import.status == StaffListImport.Status.DONE:
+            return redirect(_url("result", staff_import))
+        return self._render(
+            request,
+            "participants/admin/import_status.html",
+            title=gettext("Import %(name)s") % {"name": staff_import.original_filename},
+            staff_import=staff_import,
+            can_confirm=(
+                staff_import.status == StaffListImport.Status.VALIDATED
+                and (staff_import.skip_invalid or not staff_import.invalid_rows)
+            ),
+            **self._report_context(request, staff_import),
+        )
+
+    def confirm(self, request, import_id):
+        """Queue the import of a checked file; a second confirmation only shows its progress."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        get_object_or_404(StaffListImport, pk=import_id)
+        try:
+            confirm_staff_import(import_id=import_id, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(reverse("admin:participants_employee_import_status", args=[import_id]))
+
+    def rejected_rows(self, request, import_id):
+        """Send the invalid rows as an XLSX with a reason column."""
+        self._check_permission(request)
+        staff_import = get_object_or_404(StaffListImport, pk=import_id)
+        if not staff_import.rejected_file:
+            raise Http404
+        stem = staff_import.original_filename.rsplit(".", 1)[0]
+        return FileResponse(
+            staff_import.rejected_file.open("rb"),
+            as_attachment=True,
+            filename=gettext("rejected-rows-%(name)s.xlsx") % {"name": stem},
+            content_type=XLSX_CONTENT_TYPE,
+        )
+
+    def result(self, request, import_id):
+        """Show the summary of a finished import."""
+        self._check_permission(request)
+        staff_import = get_object_or_404(
+            StaffListImport.objects.select_related("created_by", "confirmed_by"), pk=import_id
+        )
+        if staff_import.status != StaffListImport.Status.DONE:
+            return redirect(_url("status", staff_import))
+        return self._render(
+            request,
+            "participants/admin/import_result.html",
+            title=gettext("Import %(name)s") % {"name": staff_import.original_filename},
+            staff_import=staff_import,
+            **self._report_context(request, staff_import),
+        )
+
+    # Helpers -------------------------------------------------------------------------------
+
+    def _check_permission(self, request):
+        if not request.user.has_perm(IMPORT_PERMISSION):
+            raise PermissionDenied
+
+    def _render(self, request, template, **context):
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": Employee._meta,
+                "max_upload_mb": _megabytes(settings.BIMTEK_MAX_UPLOAD_BYTES),
+                **context,
+            },
+        )
+
+    def _report_context(self, request, staff_import):
+        report = staff_import.report if isinstance(staff_import.report, dict) else {}
+        rows = [_display_row(row) for row in report.get("rows", [])]
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        return {
+            "report": report,
+            "counts": report.get("counts", {}),
+            "rows_page": page,
+            "rows_omitted": report.get("rows_omitted", 0),
+        }
+
+
+def _display_row(row: dict) -> dict:
+    nip = row.get("nip", "")
+    return {
+        **row,
+        "nip_display": format_nip(nip) if len(nip) == 18 and nip.isdigit() else nip,
+        "outcome_label": OUTCOME_LABELS.get(row.get("outcome"), row.get("outcome")),
+    }
+
+
+def _url(step: str, staff_import: StaffListImport) -> str:
+    return reverse(f"admin:participants_employee_import_{step}", args=[staff_import.pk])

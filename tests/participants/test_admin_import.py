@@ -1,0 +1,654 @@
+"""The admin's staff-list import: upload, preview, confirm, result, as an admin sees them."""
+
+import io
+import re
+from html.parser import HTMLParser
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from participants.models import Employee, StaffListImport, Unit
+from participants.nip import format_nip
+from participants.services_import import (
+    INVALID_ROWS_KEPT,
+    OTHER_ROWS_KEPT,
+    _progress_writer,
+    report_as_json,
+)
+from participants.importing import ImportReport, RowResult
+from participants.tasks import apply_staff_import, validate_staff_import
+from tests.factories import EmployeeFactory, UnitFactory, UserFactory, admin_user, nip_for
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["NIP", "Nama", "Pangkat/Gol", "Unit Kerja"]
+UPLOAD_URL = "admin:participants_employee_import"
+
+
+# Files and pages ------------------------------------------------------------------------------
+
+
+def csv_upload(rows, name="pegawai.csv") -> SimpleUploadedFile:
+    """A CSV as Indonesian Excel saves it: ; separated, UTF-8 with BOM."""
+    text = "\r\n".join(";".join(row) for row in rows) + "\r\n"
+    return SimpleUploadedFile(name, text.encode("utf-8-sig"), content_type="text/csv")
+
+
+def xlsx_upload(rows, name="pegawai.xlsx") -> SimpleUploadedFile:
+    """A workbook whose NIP cells are text, as the help text asks."""
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return SimpleUploadedFile(name, output.getvalue())
+
+
+class _TableReader(HTMLParser):
+    """Collect the text of each body row of the tables inside an element with a CSS class."""
+
+    def __init__(self, css_class):
+        super().__init__()
+        self.css_class, self.depth, self.rows = css_class, 0, []
+        self.in_body = self.cell = self.row = None
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth:
+            self.depth += tag not in {"br", "input", "img", "meta", "link"}
+        elif self.css_class in classes:
+            self.depth = 1
+        if not self.depth:
+            return
+        if tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body:
+            self.row = []
+        elif tag in {"td", "th"} and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            return
+        if tag in {"td", "th"} and self.cell is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+        elif tag == "tbody":
+            self.in_body = False
+        self.depth -= 1
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def table_rows(response, css_class="import-rows") -> list[list[str]]:
+    reader = _TableReader(css_class)
+    reader.feed(response.content.decode())
+    return reader.rows
+
+
+def counts_shown(response) -> str:
+    match = re.search(r'<ul class="import-counts">(.*?)</ul>', response.content.decode(), re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def text_of(response) -> str:
+    """The page's visible text, whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("&quot;", '"').split())
+
+
+@pytest.fixture
+def unit():
+    return UnitFactory(name="Kelurahan Cacaban", short_name="Cacaban")
+
+
+@pytest.fixture
+def admin():
+    return admin_user(first_name="Sri", last_name="Wahyuni")
+
+
+@pytest.fixture
+def client_for(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
+def upload(client_for, django_capture_on_commit_callbacks):
+    """Post a file to the upload page; the check task runs at once (ImmediateBackend)."""
+
+    def post(file, **options):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for.post(reverse(UPLOAD_URL), {"file": file, **options})
+        return response
+
+    return post
+
+
+@pytest.fixture
+def confirm(client_for, django_capture_on_commit_callbacks):
+    def post(staff_import):
+        url = reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])
+        with django_capture_on_commit_callbacks(execute=True):
+            return client_for.post(url)
+
+    return post
+
+
+def status_url(staff_import):
+    return reverse("admin:participants_employee_import_status", args=[staff_import.pk])
+
+
+# Upload -> preview -> confirm -> result -------------------------------------------------------
+
+
+def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
+    unit, upload, confirm, client_for, admin
+):
+    existing = EmployeeFactory(nip=nip_for(2), name="Siti Lama", golongan="III/a", unit=unit)
+    file = xlsx_upload(
+        [
+            HEADER,
+            [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"],
+            [nip_for(2), "Siti Aminah", "III/a", "Cacaban"],
+        ]
+    )
+
+    response = upload(file)
+
+    staff_import = StaffListImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == status_url(staff_import)
+    assert staff_import.status == StaffListImport.Status.VALIDATED
+    assert (staff_import.processed_rows, staff_import.total_rows) == (2, 2)
+    assert Employee.objects.count() == 1  # the preview saved nothing
+
+    preview = client_for.get(status_url(staff_import))
+    assert preview.status_code == 200
+    assert counts_shown(preview) == "1 baru 1 diperbarui 0 tidak berubah 0 tidak valid"
+    assert table_rows(preview) == [
+        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", ""],
+        ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah", ""],
+    ]
+    assert "Konfirmasi impor" in text_of(preview)
+    assert "Unduh baris yang ditolak (XLSX)" not in text_of(preview)
+
+    response = confirm(staff_import)
+
+    assert response.status_code == 302
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffListImport.Status.DONE
+    assert staff_import.confirmed_by == admin
+    assert not staff_import.file  # the upload is deleted once imported
+    assert sorted(Employee.objects.values_list("nip", "name", "golongan")) == [
+        (nip_for(1), "Budi Santoso", "III/b"),
+        (nip_for(2), "Siti Aminah", "III/a"),
+    ]
+    existing.refresh_from_db()
+    assert existing.name == "Siti Aminah"
+
+    result = client_for.get(status_url(staff_import), follow=True)
+    assert result.redirect_chain == [
+        (reverse("admin:participants_employee_import_result", args=[staff_import.pk]), 302)
+    ]
+    assert "Impor selesai" in text_of(result)
+    assert "1 orang ditambahkan, 1 diperbarui, dan 0 tidak berubah." in text_of(result)
+    assert counts_shown(result) == "1 baru 1 diperbarui 0 tidak berubah 0 tidak valid"
+    assert "Dikonfirmasi oleh Sri Wahyuni" in text_of(result)
+
+
+def test_the_preview_lists_invalid_rows_first_with_row_numbers_and_indonesian_reasons(
+    unit, upload, client_for
+):
+    file = csv_upload(
+        [
+            HEADER,
+            [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"],
+            [nip_for(2), "", "III/a", "Kelurahan Cacaban"],
+            [nip_for(3), "Ani", "III/a", "Kelurahan Entah"],
+        ]
+    )
+
+    upload(file)
+
+    staff_import = StaffListImport.objects.get()
+    preview = client_for.get(status_url(staff_import))
+    assert counts_shown(preview) == "1 baru 0 diperbarui 0 tidak berubah 2 tidak valid"
+    assert table_rows(preview) == [
+        ["3", "Tidak valid", format_nip(nip_for(2)), "", "Nama kosong."],
+        [
+            "4",
+            "Tidak valid",
+            format_nip(nip_for(3)),
+            "Ani",
+            "Unit kerja “Kelurahan Entah” tidak ada di direktori. Periksa penulisannya atau "
+            "tambahkan unit tersebut terlebih dahulu.",
+        ],
+        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", ""],
+    ]
+
+
+def test_one_invalid_row_blocks_the_confirmation_and_nothing_is_written(
+    unit, upload, client_for, confirm
+):
+    file = csv_upload(
+        [
+            HEADER,
+            [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"],
+            [nip_for(2), "", "III/a", "Kelurahan Cacaban"],
+        ]
+    )
+    upload(file)
+    staff_import = StaffListImport.objects.get()
+
+    preview = client_for.get(status_url(staff_import))
+
+    page = preview.content.decode()
+    assert re.search(r'<button type="submit" class="button default" disabled[^>]*>Konfirmasi impor', page)
+    assert (
+        "Impor tidak dapat dikonfirmasi: 1 baris tidak valid, dan satu baris yang tidak valid "
+        "menghentikan seluruh impor." in text_of(preview)
+    )
+
+    response = confirm(staff_import)  # a hand-made POST is refused as well
+
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffListImport.Status.VALIDATED
+    assert Employee.objects.count() == 0
+    shown = client_for.get(response["Location"])
+    assert (
+        "Impor ini tidak dapat dikonfirmasi karena 1 baris tidak valid, sedangkan pilihan untuk "
+        "melewati baris yang tidak valid tidak dicentang." in text_of(shown)
+    )
+
+
+def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
+    unit, upload, client_for, confirm
+):
+    file = csv_upload(
+        [
+            HEADER,
+            [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"],
+            [nip_for(2), "", "III/a", "Kelurahan Cacaban"],
+        ]
+    )
+    upload(file, skip_invalid="on")
+    staff_import = StaffListImport.objects.get()
+
+    preview = client_for.get(status_url(staff_import))
+    assert "1 baris yang tidak valid akan dilewati; baris lainnya akan disimpan." in text_of(preview)
+    assert '<button type="submit" class="button default">Konfirmasi impor</button>' in (
+        preview.content.decode()
+    )
+
+    confirm(staff_import)
+
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffListImport.Status.DONE
+    assert list(Employee.objects.values_list("nip", flat=True)) == [nip_for(1)]
+    result = client_for.get(
+        reverse("admin:participants_employee_import_result", args=[staff_import.pk])
+    )
+    assert "1 baris yang tidak valid dilewati." in text_of(result)
+    assert "Unduh baris yang ditolak (XLSX)" in text_of(result)
+    assert table_rows(result)[0] == ["3", "Tidak valid", format_nip(nip_for(2)), "", "Nama kosong."]
+
+
+def test_create_units_adds_the_missing_unit(upload, confirm):
+    UnitFactory(name="Kelurahan Cacaban")
+    file = csv_upload([HEADER, [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Baru Sekali"]])
+
+    upload(file, create_units="on")
+    staff_import = StaffListImport.objects.get()
+    assert staff_import.report["notes"] == [
+        "Unit kerja baru: Kelurahan Baru Sekali.",
+        "Uji coba: tidak ada yang disimpan.",
+    ]
+    confirm(staff_import)
+
+    assert Employee.objects.get().unit.name == "Kelurahan Baru Sekali"
+
+
+def test_the_rejected_rows_download_holds_the_rows_as_typed_with_a_reason(
+    unit, upload, client_for
+):
+    file = xlsx_upload(
+        [
+            [*HEADER, "Catatan"],
+            [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban", ""],
+            [nip_for(2), "Siti", "V/z", "Kelurahan Cacaban", "cek"],
+            [nip_for(3), "", "III/a", "Kelurahan Cacaban", ""],
+        ]
+    )
+    upload(file)
+    staff_import = StaffListImport.objects.get()
+
+    response = client_for.get(
+        reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="baris-ditolak-pegawai.xlsx"'
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    assert rows == [
+        ["NIP", "Nama", "Pangkat/Gol", "Unit Kerja", "Catatan", "Alasan"],
+        [
+            nip_for(2),
+            "Siti",
+            "V/z",
+            "Kelurahan Cacaban",
+            "cek",
+            "Pangkat/golongan “V/z” tidak dikenal; tulis seperti III/a (PNS) atau IX (PPPK).",
+        ],
+        [nip_for(3), None, "III/a", "Kelurahan Cacaban", None, "Nama kosong."],
+    ]
+
+
+def test_there_is_no_rejected_rows_file_when_every_row_is_valid(unit, upload, client_for):
+    upload(csv_upload([HEADER, [nip_for(1), "Budi", "III/b", "Kelurahan Cacaban"]]))
+    staff_import = StaffListImport.objects.get()
+
+    response = client_for.get(
+        reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])
+    )
+
+    assert response.status_code == 404
+
+
+# Idempotency ----------------------------------------------------------------------------------
+
+
+def test_confirming_twice_or_a_redelivered_task_imports_once(
+    unit, upload, confirm, django_capture_on_commit_callbacks
+):
+    upload(csv_upload([HEADER, [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"]]))
+    staff_import = StaffListImport.objects.get()
+    confirm(staff_import)
+    employee = Employee.objects.get()
+    # Someone corrects the name after the import; a second run would overwrite it.
+    Employee.objects.filter(pk=employee.pk).update(name="Budi Santosa")
+    finished_at = StaffListImport.objects.get().finished_at
+
+    second = confirm(staff_import)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_staff_import.enqueue(staff_import.pk)
+        validate_staff_import.enqueue(staff_import.pk)
+
+    assert second.status_code == 302
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffListImport.Status.DONE
+    assert staff_import.finished_at == finished_at
+    assert list(Employee.objects.values_list("name", flat=True)) == ["Budi Santosa"]
+
+
+def test_a_double_submitted_upload_makes_one_import(client_for, unit):
+    content = csv_upload([HEADER, [nip_for(1), "Budi", "III/b", "Kelurahan Cacaban"]]).read()
+    # No on_commit capture: the check stays queued, as when the worker has not picked it up.
+    for _attempt in range(2):
+        response = client_for.post(
+            reverse(UPLOAD_URL), {"file": SimpleUploadedFile("pegawai.csv", content)}
+        )
+        assert response.status_code == 302
+
+    staff_import = StaffListImport.objects.get()
+    assert staff_import.status == StaffListImport.Status.UPLOADED
+    assert response["Location"] == status_url(staff_import)
+
+
+# Refusals -------------------------------------------------------------------------------------
+
+
+def test_an_oversize_upload_is_refused_with_a_message_and_nothing_is_stored(
+    client_for, settings, unit
+):
+    settings.BIMTEK_MAX_UPLOAD_BYTES = 1024 * 1024
+    rows = [HEADER] + [
+        [nip_for(n), f"Pegawai {n}", "III/a", "Kelurahan Cacaban"] for n in range(1, 20000)
+    ]
+    file = csv_upload(rows)
+    assert file.size > settings.BIMTEK_MAX_UPLOAD_BYTES
+
+    response = client_for.post(reverse(UPLOAD_URL), {"file": file})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Berkas lebih besar dari 1 MB. Bagilah menjadi beberapa berkas yang lebih kecil."
+    ]
+    assert "Berkas lebih besar dari 1 MB." in text_of(response)
+    assert StaffListImport.objects.count() == 0
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_a_file_of_another_type_is_refused_before_it_is_stored(client_for, settings):
+    file = SimpleUploadedFile("pegawai.pdf", b"%PDF-1.4 not a staff list")
+
+    response = client_for.post(reverse(UPLOAD_URL), {"file": file})
+
+    assert response.context["form"].errors["file"] == [
+        "Berkas pegawai.pdf bukan berkas .xlsx atau .csv."
+    ]
+    assert StaffListImport.objects.count() == 0
+
+
+def test_a_file_without_the_required_columns_fails_with_the_readers_message(
+    upload, client_for
+):
+    upload(csv_upload([["Nomor", "Alamat"], ["1", "Jl. Tidar"]]))
+
+    staff_import = StaffListImport.objects.get()
+    assert staff_import.status == StaffListImport.Status.FAILED
+    assert not staff_import.file
+    page = client_for.get(status_url(staff_import))
+    assert (
+        "Berkas tidak memiliki kolom NIP, Nama. Baris pertama harus berisi nama kolom, misalnya "
+        "NIP dan Nama." in text_of(page)
+    )
+    assert "http-equiv=\"refresh\"" not in page.content.decode()
+
+
+def test_a_file_with_only_column_names_fails(upload):
+    upload(csv_upload([HEADER]))
+
+    staff_import = StaffListImport.objects.get()
+    assert (staff_import.status, staff_import.error) == (
+        StaffListImport.Status.FAILED,
+        "Berkas tidak memiliki baris data di bawah baris nama kolom.",
+    )
+
+
+def test_an_import_whose_rows_became_invalid_after_the_preview_writes_nothing(
+    unit, upload, confirm
+):
+    upload(csv_upload([HEADER, [nip_for(1), "Budi", "III/b", "Kelurahan Cacaban"]]))
+    staff_import = StaffListImport.objects.get()
+    EmployeeFactory(unit=unit)  # keeps the unit in use
+    Unit.objects.filter(pk=unit.pk).update(name="Kelurahan Cacaban Lama", short_name="")
+
+    confirm(staff_import)
+
+    staff_import.refresh_from_db()
+    assert staff_import.status == StaffListImport.Status.FAILED
+    assert staff_import.error == (
+        "Direktori berubah setelah pratinjau dan kini 1 baris tidak valid, sehingga tidak ada "
+        "yang disimpan. Perbaiki baris tersebut, atau impor hanya baris yang valid."
+    )
+    assert not Employee.objects.filter(nip=nip_for(1)).exists()
+
+
+# Progress -------------------------------------------------------------------------------------
+
+
+def test_the_status_page_shows_progress_and_refreshes_itself(client_for, admin):
+    staff_import = StaffListImport.objects.create(
+        original_filename="pegawai-besar.xlsx",
+        status=StaffListImport.Status.VALIDATING,
+        processed_rows=12000,
+        total_rows=20000,
+        created_by=admin,
+    )
+
+    response = client_for.get(status_url(staff_import))
+
+    page = response.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<progress value="12000" max="20000">60%</progress>' in page
+    assert "Memeriksa baris… 60% 12.000 / 20.000 baris" in text_of(response)
+
+
+def test_a_queued_import_says_it_waits_for_the_worker(client_for, admin):
+    staff_import = StaffListImport.objects.create(
+        original_filename="pegawai.csv", created_by=admin
+    )
+
+    response = client_for.get(status_url(staff_import))
+
+    assert "Menunggu pekerja latar belakang memulai…" in text_of(response)
+    assert '<meta http-equiv="refresh" content="2">' in response.content.decode()
+
+
+def test_progress_is_written_to_the_import_row(admin):
+    staff_import = StaffListImport.objects.create(original_filename="a.csv", created_by=admin)
+
+    _progress_writer(staff_import.pk)(500, 1200)
+
+    staff_import.refresh_from_db()
+    assert (staff_import.processed_rows, staff_import.total_rows) == (500, 1200)
+
+
+def test_a_large_file_is_checked_with_progress_and_a_bounded_report(unit, upload):
+    rows = [HEADER] + [
+        [nip_for(n % 999, birth=f"19{60 + n // 999:02d}0926"), f"Pegawai {n}", "III/a", unit.name]
+        for n in range(1200)
+    ]
+    rows[5][1] = ""  # one invalid row
+
+    upload(csv_upload(rows))
+
+    staff_import = StaffListImport.objects.get()
+    assert staff_import.status == StaffListImport.Status.VALIDATED
+    assert (staff_import.processed_rows, staff_import.total_rows) == (1200, 1200)
+    assert staff_import.report["counts"] == {"new": 1199, "updated": 0, "unchanged": 0, "invalid": 1}
+    assert len(staff_import.report["rows"]) == 1 + OTHER_ROWS_KEPT
+    assert staff_import.report["rows"][0]["number"] == 6
+    assert staff_import.report["rows_omitted"] == 1199 - OTHER_ROWS_KEPT
+
+
+def test_the_stored_report_keeps_every_invalid_row_up_to_a_cap():
+    report = ImportReport(
+        rows=[
+            RowResult(number=n, outcome="invalid" if n % 2 else "new", nip="", name="x",
+                      errors=["Nama kosong."] if n % 2 else [])
+            for n in range(2, 20002)
+        ],
+        created=10000,
+        invalid=10000,
+    )
+
+    stored = report_as_json(report)
+
+    assert len(stored["rows"]) == INVALID_ROWS_KEPT + OTHER_ROWS_KEPT
+    assert {row["outcome"] for row in stored["rows"][:INVALID_ROWS_KEPT]} == {"invalid"}
+    assert stored["rows_omitted"] == 20000 - INVALID_ROWS_KEPT - OTHER_ROWS_KEPT
+
+
+def test_the_upload_page_lists_recent_imports_with_links(client_for, admin):
+    staff_import = StaffListImport.objects.create(
+        original_filename="pegawai-maret.xlsx",
+        status=StaffListImport.Status.FAILED,
+        created_by=admin,
+    )
+
+    response = client_for.get(reverse(UPLOAD_URL))
+
+    assert response.status_code == 200
+    assert table_rows(response, "staff-import-recent") == [
+        [
+            "pegawai-maret.xlsx",
+            "Gagal",
+            "Sri Wahyuni",
+            timezone.localtime(staff_import.created_at).strftime("%d/%m/%Y %H.%M"),
+        ]
+    ]
+    assert f'href="{status_url(staff_import)}"' in response.content.decode()
+    text = text_of(response)
+    assert "Lewati baris yang tidak valid" in text
+    assert "Buat unit kerja yang belum ada" in text
+    assert "NIP (wajib) Nama (wajib) Gelar Depan" in text
+
+
+# Permissions ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def finished_import(admin):
+    return StaffListImport.objects.create(
+        original_filename="pegawai.csv", status=StaffListImport.Status.FAILED, created_by=admin
+    )
+
+
+def import_urls(staff_import):
+    return [
+        ("get", reverse(UPLOAD_URL)),
+        ("get", status_url(staff_import)),
+        ("post", reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])),
+        ("get", reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])),
+        ("get", reverse("admin:participants_employee_import_result", args=[staff_import.pk])),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(finished_import):
+    client = Client()
+    for method, url in import_urls(finished_import):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login") + "?next=")
+
+
+def test_an_organiser_cannot_reach_the_import(finished_import):
+    from tests.factories import organiser_user
+
+    client = Client()
+    client.force_login(organiser_user())
+    for method, url in import_urls(finished_import):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302  # not staff: the admin's login page
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_without_the_import_permission_are_refused(finished_import):
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+    for method, url in import_urls(finished_import):
+        assert getattr(client, method)(url).status_code == 403
+    assert StaffListImport.objects.count() == 1
+
+
+def test_the_admin_role_reaches_the_upload_page(client_for):
+    response = client_for.get(reverse(UPLOAD_URL))
+
+    assert response.status_code == 200
+    assert response.context["title"] == "Impor daftar pegawai"
+
+
+def test_confirm_accepts_only_post(client_for, finished_import):
+    url = reverse("admin:participants_employee_import_confirm", args=[finished_import.pk])
+
+    assert client_for.get(url).status_code == 405
