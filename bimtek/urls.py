@@ -3,11 +3,15 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from participants import views as participant_views
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("akun/", include("allauth.urls")),
+    path("aktivasi/", participant_views.activate, name="activate"),
+    path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
     path("pegawai/", include("participants.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

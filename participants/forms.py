@@ -1,7 +1,13 @@
 from allauth.account.forms import LoginForm
+from django import forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .nip import normalize_nip
+from .golongan import Golongan
+from .models import Employee, Unit
+from .nip import normalize_nik, normalize_nip, parse_nik, parse_nip
+
+MAX_SLIPS_PER_PRINT = 100
 
 
 class NipOrEmailLoginForm(LoginForm):
@@ -13,6 +19,9 @@ class NipOrEmailLoginForm(LoginForm):
         self.fields["login"].widget.attrs.update(
             {"placeholder": _("NIP or email"), "autocomplete": "username"}
         )
+        if "password" in self.fields:
+            # The page itself links to the password reset and to account activation.
+            self.fields["password"].help_text = ""
 
     def clean_login(self):
         login = super().clean_login()
@@ -21,3 +30,179 @@ class NipOrEmailLoginForm(LoginForm):
             if digits.isdigit():
                 return digits
         return login
+
+
+class NipField(forms.CharField):
+    """A NIP as typed ("NIP. 19860926 201505 1 001"), cleaned to its 18 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", "NIP")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        return parse_nip(value).nip
+
+
+class NikField(forms.CharField):
+    """A NIK as typed, cleaned to its 16 digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", "NIK")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        return parse_nik(normalize_nik(value)).nik
+
+
+class EmployeeForm(forms.Form):
+    """A directory entry as an admin types it; services.create_employee checks the rest."""
+
+    status = forms.ChoiceField(label=_("Employment status"), choices=Employee.Status.choices)
+    nip = NipField(
+        required=False,
+        help_text=_("18 digits; spaces and dots are removed. Empty for non-ASN staff."),
+    )
+    nik = NikField(
+        required=False,
+        help_text=_("16 digits. Required for non-ASN staff."),
+    )
+    gelar_depan = forms.CharField(
+        label=_("Front titles"), max_length=50, required=False,
+        help_text=_("For example: Dr. Ir."),
+    )
+    name = forms.CharField(label=_("Name without titles"), max_length=150)
+    gelar_belakang = forms.CharField(
+        label=_("Trailing titles"), max_length=100, required=False,
+        help_text=_("Separated by commas, for example: S.Sos., M.Si."),
+    )
+    golongan = forms.ChoiceField(
+        label=_("Rank / grade"),
+        choices=[("", "—"), *Golongan.choices],
+        required=False,
+        help_text=_("PNS and CPNS: I/a to IV/e. PPPK: I to XVII. Non-ASN: empty."),
+    )
+    jabatan = forms.CharField(label=_("Position"), max_length=200, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.order_by("name"))
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    is_frontline = forms.BooleanField(
+        label=_("Serves the public face to face (frontline)"), required=False
+    )
+
+    @classmethod
+    def initial_for(cls, employee: Employee) -> dict:
+        return {name: getattr(employee, name) for name in cls.base_fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status == Employee.Status.NON_ASN:
+            if "nik" in cleaned and not cleaned["nik"]:
+                self.add_error("nik", _("Non-ASN staff need a NIK."))
+        elif status and "nip" in cleaned and not cleaned["nip"]:
+            self.add_error("nip", _("A civil servant (ASN) needs a NIP."))
+        return cleaned
+
+
+class EmployeeFilterForm(forms.Form):
+    """The search box and filters above the directory list."""
+
+    FRONTLINE_CHOICES = [("", _("All")), ("ya", _("Frontline only")), ("tidak", _("Not frontline"))]
+
+    q = forms.CharField(label=_("Name or NIP"), required=False, max_length=100)
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        empty_label=_("All units"),
+    )
+    unit_kind = forms.ChoiceField(
+        label=_("Unit kind"), choices=[("", _("All kinds")), *Unit.Kind.choices], required=False
+    )
+    golongan = forms.ChoiceField(
+        label=_("Rank / grade"), choices=[("", _("All")), *Golongan.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Employee.Status.choices], required=False
+    )
+    frontline = forms.ChoiceField(label=_("Frontline"), choices=FRONTLINE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("e.g. Budi or 19860926 201505 1 001")}
+        )
+
+    def filters(self) -> dict:
+        """Return the valid filters for selectors.employees_for_directory; drop the rest."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = dict(self.cleaned_data)
+        data["frontline"] = {"ya": True, "tidak": False}.get(data.get("frontline"))
+        return data
+
+
+class ActivationForm(forms.Form):
+    """The code from the slip and a new password, typed twice."""
+
+    code = forms.CharField(
+        label=_("Activation code"),
+        max_length=20,
+        help_text=_("As printed on your slip, for example K7QX-M4PA-RZ."),
+    )
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("New password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned
+
+
+class SlipSelectionForm(forms.Form):
+    """The employees ticked on the directory list for printing activation slips."""
+
+    employees = forms.ModelMultipleChoiceField(
+        queryset=Employee.objects.all(),
+        error_messages={"required": _("Tick at least one person to print slips for.")},
+    )
+
+    def clean_employees(self):
+        employees = self.cleaned_data["employees"]
+        if len(employees) > MAX_SLIPS_PER_PRINT:
+            raise forms.ValidationError(
+                _("Print at most %(count)d slips at a time."),
+                code="too_many",
+                params={"count": MAX_SLIPS_PER_PRINT},
+            )
+        return employees

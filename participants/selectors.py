@@ -7,13 +7,14 @@ from .nip import normalize_nip
 
 
 def employees_for_directory(*, filters: dict | None = None) -> QuerySet[Employee]:
-    """Return directory entries matching the list page's search and filters, units joined.
+    """Return directory entries matching the list page's search and filters, units and accounts
+    joined.
 
     filters may hold: q (a name, or a NIP or NIK typed with spaces or dots), unit (a Unit or
     its pk), unit_kind, golongan, status and frontline (True, False or None for both).
     """
     filters = filters or {}
-    queryset = Employee.objects.select_related("unit")
+    queryset = Employee.objects.select_related("unit", "user")
 
     query = (filters.get("q") or "").strip()
     if query:

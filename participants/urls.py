@@ -1,5 +1,16 @@
 from django.urls import path
 
+from . import views
+
 app_name = "participants"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.employee_list, name="employee_list"),
+    path("tambah/", views.employee_create, name="employee_create"),
+    path("unduh/", views.employee_export, name="employee_export"),
+    path("profil-saya/", views.my_profile, name="my_profile"),
+    path("kode-aktivasi/", views.activation_slips, name="activation_slips"),
+    path("<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("<int:pk>/ubah/", views.employee_edit, name="employee_edit"),
+    path("<int:pk>/kode-aktivasi/", views.activation_slip, name="activation_slip"),
+]

@@ -1,0 +1,282 @@
+"""Staff directory pages, "My profile", activation slips and the public activation page."""
+
+import segno
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .exporting import export_staff
+from .forms import (
+    ActivationForm,
+    EmployeeFilterForm,
+    EmployeeForm,
+    SlipSelectionForm,
+)
+
+PAGE_SIZE = 50
+EXPORT_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _require(perm):
+    """Send anonymous visitors to the login page and refuse users without the permission."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+# Directory --------------------------------------------------------------------------------------
+
+
+@require_GET
+@_require("participants.view_employee")
+def employee_list(request):
+    """List the directory with search, filters and 50 people a page."""
+    filter_form = EmployeeFilterForm(request.GET)
+    employees = selectors.employees_for_directory(filters=filter_form.filters())
+    page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participants/employee_list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_print_slips": request.user.has_perm("participants.add_activationcode"),
+            "can_export": request.user.has_perm("participants.export_employees"),
+            "can_add": request.user.has_perm("participants.add_employee"),
+        },
+    )
+
+
+@require_GET
+@_require("participants.export_employees")
+def employee_export(request):
+    """Download the directory, as currently filtered, as XLSX or CSV."""
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in EXPORT_FORMATS:
+        raise Http404("Unknown export format")
+    filter_form = EmployeeFilterForm(request.GET)
+    employees = selectors.employees_for_directory(filters=filter_form.filters())
+    content = export_staff(employees, file_format=file_format)
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    response["Content-Disposition"] = f'attachment; filename="pegawai-{stamp}.{file_format}"'
+    return response
+
+
+@require_GET
+@_require("participants.view_employee")
+def employee_detail(request, pk):
+    """Show one directory entry; the full NIK only to those who may edit entries."""
+    employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
+    return render(
+        request,
+        "participants/employee_detail.html",
+        {
+            "employee": employee,
+            "show_full_nik": request.user.has_perm("participants.change_employee"),
+            "can_edit": request.user.has_perm("participants.change_employee"),
+            "can_print_slips": request.user.has_perm("participants.add_activationcode"),
+        },
+    )
+
+
+def _save_employee_form(request, form, save):
+    """Run a service with the form's data and copy its validation errors onto the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(**form.cleaned_data)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@_require("participants.add_employee")
+def employee_create(request):
+    """Add a person to the directory."""
+    form = EmployeeForm(request.POST or None)
+    if request.method == "POST":
+        employee = _save_employee_form(request, form, services.create_employee)
+        if employee is not None:
+            messages.success(
+                request, _("%(name)s was added to the directory.") % {"name": employee.full_name}
+            )
+            return redirect(employee)
+    return render(request, "participants/employee_form.html", {"form": form, "employee": None})
+
+
+@require_http_methods(["GET", "POST"])
+@_require("participants.change_employee")
+def employee_edit(request, pk):
+    """Change a directory entry."""
+    employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
+    if request.method == "POST":
+        form = EmployeeForm(request.POST)
+        saved = _save_employee_form(
+            request,
+            form,
+            lambda **data: services.update_employee(
+                employee=selectors.employees_with_details().get(pk=pk), **data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The changes were saved."))
+            return redirect(saved)
+    else:
+        form = EmployeeForm(initial=EmployeeForm.initial_for(employee))
+    return render(
+        request, "participants/employee_form.html", {"form": form, "employee": employee}
+    )
+
+
+# Activation slips -------------------------------------------------------------------------------
+
+
+def activation_url(code: str) -> str:
+    """Return the absolute link a slip's QR code carries."""
+    return settings.SITE_URL + reverse("activate_with_code", kwargs={"code": code})
+
+
+def activation_qr_svg(url: str) -> str:
+    """Render a QR code for a URL as an inline SVG element (no style attributes)."""
+    return segno.make(url, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass="qr-dark",
+        title=_("QR code of the activation link"),
+    )
+
+
+def _issue_slips(request, employees):
+    slips = []
+    with transaction.atomic():
+        for employee in employees:
+            user = services.create_account(employee=employee)
+            activation, code = services.issue_activation_code(user=user, created_by=request.user)
+            url = activation_url(code)
+            slips.append(
+                {
+                    "employee": employee,
+                    "username": user.get_username(),
+                    "code": code,
+                    "expires_at": activation.expires_at,
+                    "url": url,
+                    "qr": mark_safe(activation_qr_svg(url)),  # segno's own markup
+                }
+            )
+    return render(
+        request,
+        "participants/activation_slips.html",
+        {
+            "slips": slips,
+            "activation_page": settings.SITE_URL + reverse("activate"),
+            "single": len(slips) == 1,
+        },
+    )
+
+
+@never_cache
+@require_POST
+@_require("participants.add_activationcode")
+def activation_slip(request, pk):
+    """Issue an activation code for one person (making an account if needed); print its slip."""
+    employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
+    return _issue_slips(request, [employee])
+
+
+@never_cache
+@require_POST
+@_require("participants.add_activationcode")
+def activation_slips(request):
+    """Issue activation codes for the people ticked on the list; print their slips."""
+    form = SlipSelectionForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("employees", []):
+            messages.error(request, error)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = reverse("participants:employee_list")
+        return redirect(back)
+    employees = selectors.employees_by_ids(ids=[e.pk for e in form.cleaned_data["employees"]])
+    return _issue_slips(request, employees)
+
+
+# The person's own pages -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def my_profile(request):
+    """Show the signed-in person their own directory entry; nobody else's is reachable here."""
+    employee = selectors.employee_for_user(user=request.user)
+    return render(request, "participants/my_profile.html", {"employee": employee})
+
+
+@never_cache
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def activate(request, code=""):
+    """Let a person set their password with the code from their slip, then log them in."""
+    if request.method == "POST":
+        form = ActivationForm(request.POST)
+        if form.is_valid():
+            try:
+                user = services.activate_account(
+                    code=form.cleaned_data["code"],
+                    password=form.cleaned_data["password1"],
+                    ip_address=get_adapter(request).get_client_ip(request),
+                )
+            except ValidationError as error:
+                on_code = getattr(error, "code", None) in services.ACTIVATION_ERRORS
+                form.add_error("code" if on_code else "password1", error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    _(
+                        "Your account is active. Next time, log in with %(username)s and your "
+                        "new password."
+                    )
+                    % {"username": _login_name(user)},
+                )
+                return redirect("home")
+    else:
+        prefill = services.format_activation_code(services.normalize_activation_code(code))
+        form = ActivationForm(initial={"code": prefill} if prefill else None)
+    return render(request, "participants/activate.html", {"form": form, "from_link": bool(code)})
+
+
+def _login_name(user) -> str:
+    employee = selectors.employee_for_user(user=user)
+    if employee and employee.nip:
+        return _("your NIP %(nip)s") % {"nip": employee.nip_display}
+    if employee and employee.nik:
+        return _("your NIK")
+    return user.get_username()

@@ -1,0 +1,364 @@
+"""Activation slips for people without email, and the public page where they use the code."""
+
+import datetime
+import re
+
+import pytest
+import zxingcpp
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from participants import services
+from participants.models import ActivationCode, Employee
+from tests.factories import (
+    EmployeeFactory,
+    NonAsnEmployeeFactory,
+    UnitFactory,
+    admin_user,
+    organiser_user,
+    participant_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+ACTIVATE_URL = reverse("activate")
+SLIPS_URL = reverse("participants:activation_slips")
+PASSWORD = "Melati-Putih-77"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def _submit(code: str, password: str = PASSWORD) -> dict:
+    return {"code": code, "password1": password, "password2": password}
+
+
+def _slip_codes(html: str) -> list[str]:
+    return re.findall(r'<p class="slip-code">([^<]+)</p>', html)
+
+
+def _decode_qr(svg: str) -> str:
+    """Redraw segno's SVG path as pixels and read it back with a real QR decoder."""
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
+    path = re.search(r'<path[^>]* d="([^"]+)"', svg).group(1)
+    scale = 6
+    image = Image.new("L", (size * scale, size * scale), 255)
+    x = y = 0.0
+    for command, numbers in re.findall(r"([MmHh])([^MmHh]+)", path):
+        values = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", numbers)]
+        if command == "M":
+            x, y = values
+        elif command == "m":
+            x, y = x + values[0], y + values[1]
+        else:
+            length = values[0] if command == "h" else values[0] - x
+            row = int(y)
+            for column in range(int(x), int(x + length)):
+                for dy in range(scale):
+                    for dx in range(scale):
+                        image.putpixel((column * scale + dx, row * scale + dy), 0)
+            x += length
+    result = zxingcpp.read_barcode(image)
+    assert result is not None, "no QR code could be read"
+    return result.text
+
+
+# Issuing slips ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make_user", [admin_user, organiser_user], ids=["admin", "organiser"])
+def test_a_slip_for_someone_without_account_creates_the_account_and_shows_the_code(
+    client, make_user, settings
+):
+    settings.SITE_URL = "https://bimtek.magelangkota.go.id"
+    employee = EmployeeFactory(
+        gelar_depan="Ns.", name="Sari Wulandari", gelar_belakang="S.Kep.",
+        nip="199203142019032005", unit=UnitFactory(name="Puskesmas Jurangombo"),
+    )
+    organiser = make_user()
+    client.force_login(organiser)
+
+    response = client.post(reverse("participants:activation_slip", args=[employee.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    employee.refresh_from_db()
+    assert employee.user.username == "199203142019032005"
+    assert not employee.user.has_usable_password()
+    [code] = _slip_codes(html)
+    activation = ActivationCode.objects.get(user=employee.user)
+    assert activation.created_by == organiser
+    assert "Ns. Sari Wulandari, S.Kep." in html
+    assert "NIP. 19920314 201903 2 005" in html
+    assert "Puskesmas Jurangombo" in html
+    assert "https://bimtek.magelangkota.go.id/aktivasi/" in html
+    assert timezone.localtime(activation.expires_at).strftime("%Y") in html
+    assert "Kode hanya ditampilkan kali ini saja" in html
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_qr_code_on_the_slip_opens_the_activation_page_with_the_code(client, settings):
+    settings.SITE_URL = "https://bimtek.magelangkota.go.id"
+    employee = EmployeeFactory()
+    client.force_login(organiser_user())
+
+    html = client.post(reverse("participants:activation_slip", args=[employee.pk])).content.decode()
+
+    [code] = _slip_codes(html)
+    [svg] = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+    assert _decode_qr(svg) == f"https://bimtek.magelangkota.go.id/aktivasi/{code}/"
+
+
+def test_the_code_on_the_slip_activates_the_account(client):
+    employee = EmployeeFactory()
+    client.force_login(organiser_user())
+    html = client.post(reverse("participants:activation_slip", args=[employee.pk])).content.decode()
+    [code] = _slip_codes(html)
+
+    user = services.activate_account(code=code, password=PASSWORD)
+
+    assert user == Employee.objects.get(pk=employee.pk).user
+
+
+def test_a_new_slip_reuses_the_account_and_voids_the_old_code(client):
+    employee = EmployeeFactory()
+    client.force_login(organiser_user())
+    url = reverse("participants:activation_slip", args=[employee.pk])
+    [old] = _slip_codes(client.post(url).content.decode())
+
+    [new] = _slip_codes(client.post(url).content.decode())
+
+    employee.refresh_from_db()
+    assert ActivationCode.objects.filter(user=employee.user).count() == 2
+    assert old != new
+    response = client.post(ACTIVATE_URL, _submit(old))
+    assert "Kode aktivasi ini sudah kedaluwarsa." in response.content.decode()
+
+
+def test_a_slip_for_non_asn_staff_shows_a_masked_nik(client):
+    employee = NonAsnEmployeeFactory(nik="3371014309950002")
+    client.force_login(organiser_user())
+
+    html = client.post(reverse("participants:activation_slip", args=[employee.pk])).content.decode()
+
+    assert "NIK 3371**********02" in html
+    assert "3371014309950002" not in html
+    assert "masuklah dengan NIK dan kata sandi tersebut" in html
+
+
+def test_slips_cannot_be_made_by_get(client):
+    employee = EmployeeFactory()
+    client.force_login(organiser_user())
+
+    response = client.get(reverse("participants:activation_slip", args=[employee.pk]))
+
+    assert response.status_code == 405
+    assert not ActivationCode.objects.exists()
+
+
+def test_bulk_slips_print_one_slip_per_ticked_person(client, settings):
+    settings.SITE_URL = "https://bimtek.example.go.id"
+    ticked = [EmployeeFactory(name=name) for name in ("Citra", "Agus", "Bambang")]
+    EmployeeFactory(name="Tidak Dicentang")
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"employees": [e.pk for e in ticked]})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    names = re.findall(r'<p class="slip-name">([^<]+)</p>', html)
+    assert names == ["Agus", "Bambang", "Citra"]
+    codes = _slip_codes(html)
+    assert len(set(codes)) == 3
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
+    assert [_decode_qr(svg) for svg in svgs] == [
+        f"https://bimtek.example.go.id/aktivasi/{code}/" for code in codes
+    ]
+    assert ActivationCode.objects.count() == 3
+    assert "Satu halaman A4 memuat empat slip" in html
+
+
+def test_bulk_slips_with_nobody_ticked_go_back_with_a_message(client):
+    client.force_login(organiser_user())
+    back = reverse("participants:employee_list") + "?unit_kind=kelurahan"
+
+    response = client.post(SLIPS_URL, {"next": back}, follow=True)
+
+    assert response.redirect_chain == [(back, 302)]
+    assert "Centang minimal satu orang yang akan dicetak slipnya." in response.content.decode()
+
+
+def test_bulk_slips_never_redirect_to_another_site(client):
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"next": "https://evil.example.com/"})
+
+    assert response["Location"] == reverse("participants:employee_list")
+
+
+def test_bulk_slips_are_limited_to_100(client, settings):
+    unit = UnitFactory()
+    employees = [EmployeeFactory(unit=unit) for _i in range(101)]
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"employees": [e.pk for e in employees]}, follow=True)
+
+    assert "Cetak paling banyak 100 slip sekaligus." in response.content.decode()
+    assert not ActivationCode.objects.exists()
+
+
+def test_a_participant_cannot_make_slips(client):
+    me = participant_user()
+    client.force_login(me)
+
+    response = client.post(SLIPS_URL, {"employees": [me.employee.pk]})
+
+    assert response.status_code == 403
+    assert not ActivationCode.objects.exists()
+
+
+# The public activation page ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def issued():
+    employee = EmployeeFactory(nip="198609262015051001")
+    user = services.create_account(employee=employee)
+    _activation, code = services.issue_activation_code(user=user, created_by=None)
+    return user, code
+
+
+def test_the_activation_page_needs_no_login_and_works_on_a_phone(client):
+    response = client.get(ACTIVATE_URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Aktivasi akun" in html
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    assert "Ketik kode aktivasi dari slip yang diberikan penyelenggara" in html
+
+
+def test_the_link_in_the_qr_code_fills_in_the_code(client, issued):
+    _user, code = issued
+
+    response = client.get(reverse("activate_with_code", args=[code.lower().replace("-", "")]))
+
+    assert response.status_code == 200
+    assert response.context["form"].initial == {"code": code}
+    assert f'value="{code}"' in response.content.decode()
+    assert "Kode Anda sudah terisi dari kode QR." in response.content.decode()
+
+
+def test_activating_logs_the_person_in_and_sends_them_home(client, issued):
+    user, code = issued
+
+    response = client.post(
+        ACTIVATE_URL, {"code": code, "password1": PASSWORD, "password2": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert response.context["user"] == user
+    assert (
+        "Akun Anda sudah aktif. Selanjutnya, masuklah dengan NIP Anda 19860926 201505 1 001 dan "
+        "kata sandi baru Anda." in response.content.decode()
+    )
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_the_code_works_once_and_the_second_submit_is_refused(client, issued):
+    _user, code = issued
+    data = {"code": code, "password1": PASSWORD, "password2": PASSWORD}
+    client.post(ACTIVATE_URL, data)
+    client.logout()
+
+    response = client.post(ACTIVATE_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"] == [
+        "Kode aktivasi ini sudah pernah dipakai. Masuklah dengan NIP dan kata sandi Anda, atau "
+        "mintalah kode baru kepada penyelenggara."
+    ]
+
+
+def test_an_expired_code_is_refused_in_indonesian(client, issued):
+    user, code = issued
+    ActivationCode.objects.filter(user=user).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    response = client.post(ACTIVATE_URL, _submit(code))
+
+    assert response.context["form"].errors["code"] == [
+        "Kode aktivasi ini sudah kedaluwarsa. Silakan minta kode baru kepada penyelenggara."
+    ]
+    assert response.context["user"].is_anonymous
+
+
+def test_a_wrong_code_is_refused_in_indonesian(client, issued):
+    response = client.post(
+        ACTIVATE_URL, {"code": "ABCD-EFGH-JK", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert response.context["form"].errors["code"] == [
+        "Kode aktivasi ini tidak valid. Periksa kembali kode pada slip Anda."
+    ]
+
+
+def test_passwords_that_differ_are_refused_and_the_code_stays_usable(client, issued):
+    user, code = issued
+
+    response = client.post(
+        ACTIVATE_URL, {"code": code, "password1": PASSWORD, "password2": "Lain-Sekali-99"}
+    )
+
+    assert response.context["form"].errors["password2"] == ["Kedua kata sandi tidak sama."]
+    assert ActivationCode.objects.get(user=user).used_at is None
+
+
+def test_a_weak_password_is_refused_on_the_password_field(client, issued):
+    user, code = issued
+
+    response = client.post(ACTIVATE_URL, _submit(code, "12345678"))
+
+    assert list(response.context["form"].errors) == ["password1"]
+    assert ActivationCode.objects.get(user=user).used_at is None
+
+
+def test_ten_wrong_codes_lock_the_page_for_that_address(client, issued):
+    _user, code = issued
+    wrong = {"code": "ABCD-EFGH-JK", "password1": PASSWORD, "password2": PASSWORD}
+    for _attempt in range(10):
+        client.post(ACTIVATE_URL, wrong, REMOTE_ADDR="10.1.2.3")
+
+    response = client.post(
+        ACTIVATE_URL,
+        {"code": code, "password1": PASSWORD, "password2": PASSWORD},
+        REMOTE_ADDR="10.1.2.3",
+    )
+
+    assert response.context["form"].errors["code"] == [
+        "Terlalu banyak kode salah yang dicoba. Silakan tunggu 15 menit, lalu coba lagi."
+    ]
+
+
+def test_pages_carry_no_inline_script_or_style(client, issued):
+    employee = EmployeeFactory()
+    client.force_login(organiser_user())
+    pages = [
+        client.post(reverse("participants:activation_slip", args=[employee.pk])),
+        client.get(reverse("participants:employee_list")),
+        client.get(employee.get_absolute_url()),
+    ]
+    client.logout()
+    pages.append(client.get(ACTIVATE_URL))
+
+    for response in pages:
+        html = response.content.decode()
+        assert "style=" not in html
+        assert "<style" not in html
+        assert "<script" not in html
