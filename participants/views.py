@@ -174,23 +174,16 @@ def activation_qr_svg(url: str) -> str:
     )
 
 
-def _issue_slips(request, employees):
+def _issue_slips(request, employees, *, back):
     slips = []
-    with transaction.atomic():
-        for employee in employees:
-            user = services.create_account(employee=employee)
-            activation, code = services.issue_activation_code(user=user, created_by=request.user)
-            url = activation_url(code)
-            slips.append(
-                {
-                    "employee": employee,
-                    "username": user.get_username(),
-                    "code": code,
-                    "expires_at": activation.expires_at,
-                    "url": url,
-                    "qr": mark_safe(activation_qr_svg(url)),  # segno's own markup
-                }
-            )
+    try:
+        with transaction.atomic():
+            for employee in employees:
+                slips.append(_issue_slip(request, employee))
+    except ValidationError as error:
+        # All or nothing: a half-printed batch would void codes nobody has on paper.
+        messages.error(request, f"{employee.full_name}: {' '.join(error.messages)}")
+        return redirect(back)
     return render(
         request,
         "participants/activation_slips.html",
@@ -202,13 +195,27 @@ def _issue_slips(request, employees):
     )
 
 
+def _issue_slip(request, employee) -> dict:
+    user = services.create_account(employee=employee)
+    activation, code = services.issue_activation_code(user=user, created_by=request.user)
+    url = activation_url(code)
+    return {
+        "employee": employee,
+        "username": user.get_username(),
+        "code": code,
+        "expires_at": timezone.localtime(activation.expires_at),
+        "url": url,
+        "qr": mark_safe(activation_qr_svg(url)),  # segno's own markup, no user input in it
+    }
+
+
 @never_cache
 @require_POST
 @_require("participants.add_activationcode")
 def activation_slip(request, pk):
     """Issue an activation code for one person (making an account if needed); print its slip."""
     employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
-    return _issue_slips(request, [employee])
+    return _issue_slips(request, [employee], back=employee.get_absolute_url())
 
 
 @never_cache
@@ -216,16 +223,16 @@ def activation_slip(request, pk):
 @_require("participants.add_activationcode")
 def activation_slips(request):
     """Issue activation codes for the people ticked on the list; print their slips."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("participants:employee_list")
     form = SlipSelectionForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("employees", []):
             messages.error(request, error)
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = reverse("participants:employee_list")
         return redirect(back)
     employees = selectors.employees_by_ids(ids=[e.pk for e in form.cleaned_data["employees"]])
-    return _issue_slips(request, employees)
+    return _issue_slips(request, employees, back=back)
 
 
 # The person's own pages -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from tests.factories import (
     EmployeeFactory,
     NonAsnEmployeeFactory,
     UnitFactory,
+    UserFactory,
     admin_user,
     organiser_user,
     participant_user,
@@ -148,6 +149,26 @@ def test_a_slip_for_non_asn_staff_shows_a_masked_nik(client):
     assert "NIK 3371**********02" in html
     assert "3371014309950002" not in html
     assert "masuklah dengan NIK dan kata sandi tersebut" in html
+
+
+def test_a_batch_with_a_clashing_username_prints_nothing_and_says_who(client):
+    fine = EmployeeFactory(name="Agus")
+    clash = EmployeeFactory(name="Bambang")
+    holder = EmployeeFactory(name="Pemegang Akun")
+    holder.user = UserFactory(username=clash.nip)
+    holder.save(update_fields=["user"])
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"employees": [fine.pk, clash.pk]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("participants:employee_list"), 302)]
+    assert (
+        f"Bambang: Nama pengguna {clash.nip} sudah dipakai oleh akun orang lain."
+        in response.content.decode()
+    )
+    assert not ActivationCode.objects.exists()
+    fine.refresh_from_db()
+    assert fine.user is None
 
 
 def test_slips_cannot_be_made_by_get(client):
