@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -104,6 +104,7 @@ class EmployeeAdmin(ExportMixin, admin.ModelAdmin):
     resource_classes = [EmployeeResource]
     export_formats = [XLSX, CSV]
     export_form_class = ExportForm  # the field picker needs inline script, which CSP forbids
+    export_template_name = "admin/participants/employee/export.html"
 
     @admin.display(description=_("name"), ordering="name")
     def full_name_column(self, employee):
@@ -225,6 +226,12 @@ class StaffListImportAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        # A report can hold thousands of rows; the list needs only its counts.
+        return (
+            super().get_queryset(request).defer("report").annotate(report_counts=F("report__counts"))
+        )
+
     @admin.display(description=_("file name"), ordering="original_filename")
     def file_column(self, staff_import):
         url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
@@ -232,12 +239,15 @@ class StaffListImportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("rows"))
     def summary_column(self, staff_import):
-        counts = staff_import.counts
-        if not counts:
+        counts = staff_import.report_counts
+        if not isinstance(counts, dict):
             return "–"
         return gettext(
             "%(new)s new, %(updated)s updated, %(unchanged)s unchanged, %(invalid)s invalid"
-        ) % {key: counts.get(key, 0) for key in ("new", "updated", "unchanged", "invalid")}
+        ) % {
+            key: formats.number_format(counts.get(key, 0), force_grouping=True)
+            for key in ("new", "updated", "unchanged", "invalid")
+        }
 
     def has_add_permission(self, request):
         return False

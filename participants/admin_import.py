@@ -141,7 +141,9 @@ class StaffImportViews:
                 form.add_error("file", error)
             else:
                 return redirect(_url("status", staff_import))
-        recent = StaffListImport.objects.select_related("created_by")[:RECENT_IMPORTS]
+        recent = StaffListImport.objects.select_related("created_by").defer("report")[
+            :RECENT_IMPORTS
+        ]
         return self._render(
             request,
             "participants/admin/import_upload.html",
@@ -154,9 +156,13 @@ class StaffImportViews:
     def status(self, request, import_id):
         """Show the progress of a running step, the preview, or why the import failed."""
         self._check_permission(request)
-        staff_import = get_object_or_404(StaffListImport, pk=import_id)
+        # The page polls every two seconds while a step runs: leave the report out until then.
+        staff_import = get_object_or_404(StaffListImport.objects.defer("report"), pk=import_id)
         if staff_import.status == StaffListImport.Status.DONE:
             return redirect(_url("result", staff_import))
+        report_context = {} if staff_import.is_running else self._report_context(
+            request, staff_import
+        )
         return self._render(
             request,
             "participants/admin/import_status.html",
@@ -166,7 +172,7 @@ class StaffImportViews:
                 staff_import.status == StaffListImport.Status.VALIDATED
                 and (staff_import.skip_invalid or not staff_import.invalid_rows)
             ),
-            **self._report_context(request, staff_import),
+            **report_context,
         )
 
     def confirm(self, request, import_id):

@@ -188,6 +188,15 @@ def test_the_employee_list_offers_the_import_to_those_allowed(admin_client_role)
     )
 
 
+def test_the_employee_list_links_the_export_with_the_current_filter(admin_client_role):
+    response = admin_client_role.get(
+        reverse("admin:participants_employee_changelist"), {"status__exact": "pppk"}
+    )
+
+    export_url = reverse("admin:participants_employee_export") + "?status__exact=pppk"
+    assert f'<a href="{export_url}" class="export_link">Ekspor</a>' in response.content.decode()
+
+
 def test_the_employee_list_hides_the_import_from_others():
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_employee"))
@@ -210,6 +219,10 @@ def test_the_admin_export_returns_the_filtered_staff_as_xlsx(admin_client_role):
     response = admin_client_role.post(url, {"format": "0", "resource": "0"})
 
     assert form.status_code == 200
+    assert "Berkas berisi pegawai yang tampil menurut pencarian dan filter saat ini" in (
+        form.content.decode()
+    )
+    assert '<input type="submit" class="default" value="Ekspor">' in form.content.decode()
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
         f'attachment; filename="daftar-pegawai-{timezone.localdate().isoformat()}.xlsx"'
@@ -297,7 +310,7 @@ def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
         original_filename="pegawai.csv",
         status=StaffListImport.Status.DONE,
         confirmed_at=timezone.now(),
-        report={"counts": {"new": 3, "updated": 1, "unchanged": 0, "invalid": 2}},
+        report={"counts": {"new": 12000, "updated": 1, "unchanged": 0, "invalid": 2}},
     )
 
     listing = admin_client_role.get(reverse("admin:participants_stafflistimport_changelist"))
@@ -306,7 +319,7 @@ def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
     page = listing.content.decode()
     status_url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
     assert f'<a href="{status_url}">pegawai.csv</a>' in page
-    assert "3 baru, 1 diperbarui, 0 tidak berubah, 2 tidak valid" in page
+    assert "12.000 baru, 1 diperbarui, 0 tidak berubah, 2 tidak valid" in page
     assert add.status_code == 403
 
 
