@@ -6,7 +6,7 @@ from django.utils import formats
 register = template.Library()
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def tanggal(value):
     """Format a date as "14 September 2022"."""
     if not value:
@@ -14,7 +14,7 @@ def tanggal(value):
     return formats.date_format(value, "j F Y")
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def hari_tanggal(value):
     """Format a date as "Rabu, 14 September 2022"."""
     if not value:
@@ -22,7 +22,7 @@ def hari_tanggal(value):
     return formats.date_format(value, "l, j F Y")
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def jam(value):
     """Format a time as "08.00"."""
     if not value:
