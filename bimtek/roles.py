@@ -31,6 +31,8 @@ ROLE_PERMISSIONS = {
         "participants.view_stafflistimport",
         "participants.add_stafflistimport",
         "participants.add_activationcode",
+        "participants.view_activationcode",
+        "participants.view_user",
     ],
     Role.ORGANISER: [
         "participants.view_unit",
