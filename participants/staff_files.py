@@ -245,9 +245,7 @@ def _decode(data: bytes) -> str:
 
 def _not_text() -> StaffFileError:
     return StaffFileError(
-        _(
-            "The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."
-        ),
+        _("The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."),
         code="not_csv",
     )
 

@@ -65,23 +65,41 @@ def test_csv_export_is_semicolon_utf8_with_bom_and_grouped_nips(budi):
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_formulas_are_never_exported_live(file_format):
-    EmployeeFactory(name="=HYPERLINK(\"http://evil\",\"klik\")", jabatan="-", phone="+62812", gelar_depan="@x")
+    EmployeeFactory(
+        name='=HYPERLINK("http://evil","klik")', jabatan="-", phone="+62812", gelar_depan="@x"
+    )
 
     data = export_staff(Employee.objects.all(), file_format=file_format)
 
     if file_format == "csv":
         row = csv_rows(data)[1]
-        assert (row[1], row[2], row[5], row[8]) == ("'@x", "'=HYPERLINK(\"http://evil\",\"klik\")", "'-", "'+62812")
+        assert (row[1], row[2], row[5], row[8]) == (
+            "'@x",
+            '\'=HYPERLINK("http://evil","klik")',
+            "'-",
+            "'+62812",
+        )
     else:
         sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
         assert b"<f>" not in sheet_xml
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-        assert (sheet["C2"].value, sheet["C2"].data_type) == ("=HYPERLINK(\"http://evil\",\"klik\")", "s")
+        assert (sheet["C2"].value, sheet["C2"].data_type) == (
+            '=HYPERLINK("http://evil","klik")',
+            "s",
+        )
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_an_export_imports_back_unchanged(file_format, budi):
-    EmployeeFactory(nip="199004122022212007", name="Ani Ma'ruf", golongan="IX", status=Employee.Status.PPPK, is_frontline=False, phone="+62812", jabatan="-")
+    EmployeeFactory(
+        nip="199004122022212007",
+        name="Ani Ma'ruf",
+        golongan="IX",
+        status=Employee.Status.PPPK,
+        is_frontline=False,
+        phone="+62812",
+        jabatan="-",
+    )
     EmployeeFactory(golongan="", status=Employee.Status.CPNS, email="", gelar_depan="=1+1")
     before = list(Employee.objects.order_by("pk").values())
     data = export_staff(Employee.objects.all(), file_format=file_format)
@@ -116,7 +134,9 @@ def test_export_rejects_an_unknown_format():
 
 def test_export_command_writes_the_file_with_filters(tmp_path, budi, capsys):
     EmployeeFactory(status=Employee.Status.PNS)
-    EmployeeFactory(nip="199004122022212007", golongan="IX", status=Employee.Status.PPPK, unit=budi.unit)
+    EmployeeFactory(
+        nip="199004122022212007", golongan="IX", status=Employee.Status.PPPK, unit=budi.unit
+    )
     path = tmp_path / "pegawai.xlsx"
 
     call_command("export_staff", str(path), "--unit", "kelurahan cacaban", "--status", "pns")
@@ -128,5 +148,7 @@ def test_export_command_writes_the_file_with_filters(tmp_path, budi, capsys):
 def test_export_command_refuses_other_extensions(tmp_path):
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="Beri nama berkas dengan akhiran .xlsx atau .csv, bukan pegawai.pdf."):
+    with pytest.raises(
+        CommandError, match="Beri nama berkas dengan akhiran .xlsx atau .csv, bukan pegawai.pdf."
+    ):
         call_command("export_staff", str(tmp_path / "pegawai.pdf"))

@@ -41,7 +41,9 @@ def lines(capsys):
 def mixed_file(tmp_path, unit):
     path = tmp_path / "pegawai.csv"
     path.write_bytes(
-        csv_bytes([HEADER, [nip_for(1), "Budi", "III/a", unit.name], [nip_for(2), "", "III/a", unit.name]])
+        csv_bytes(
+            [HEADER, [nip_for(1), "Budi", "III/a", unit.name], [nip_for(2), "", "III/a", unit.name]]
+        )
     )
     return path
 
@@ -75,7 +77,10 @@ def test_skip_invalid_imports_the_rest_and_exits_0(mixed_file, capsys):
     status = run(mixed_file, "--skip-invalid")
 
     out, _err = lines(capsys)
-    assert (status, out) == (0, ["baris 3: Nama kosong.", "created=1 updated=0 unchanged=0 invalid=1"])
+    assert (status, out) == (
+        0,
+        ["baris 3: Nama kosong.", "created=1 updated=0 unchanged=0 invalid=1"],
+    )
     assert Employee.objects.count() == 1
 
 

@@ -34,7 +34,9 @@ def nip_message(raw) -> str:
 
 def employees():
     return list(
-        Employee.objects.order_by("nip").values_list("nip", "name", "golongan", "unit__name", "status")
+        Employee.objects.order_by("nip").values_list(
+            "nip", "name", "golongan", "unit__name", "status"
+        )
     )
 
 
@@ -50,7 +52,10 @@ def test_semicolon_csv_with_bom_creates_every_field(unit):
 
     report = import_staff(table_of([row], header=header))
 
-    assert (report.summary_line, report.applied) == ("created=1 updated=0 unchanged=0 invalid=0", True)
+    assert (report.summary_line, report.applied) == (
+        "created=1 updated=0 unchanged=0 invalid=0",
+        True,
+    )
     employee = Employee.objects.get()
     assert (
         employee.nip, employee.gelar_depan, employee.name, employee.gelar_belakang,
@@ -63,11 +68,17 @@ def test_semicolon_csv_with_bom_creates_every_field(unit):
 
 
 def test_windows_1252_csv_keeps_accented_names_and_apostrophes(unit):
-    rows = [[nip_for(1), "Sjafe’i Hardjosoemarto", "III/a", unit.name], [nip_for(2), "Ma'ruf Réné", "II/c", unit.name]]
+    rows = [
+        [nip_for(1), "Sjafe’i Hardjosoemarto", "III/a", unit.name],
+        [nip_for(2), "Ma'ruf Réné", "II/c", unit.name],
+    ]
 
     import_staff(table_of(rows, encoding="cp1252", newline="\r\n"))
 
-    assert sorted(Employee.objects.values_list("name", flat=True)) == ["Ma'ruf Réné", "Sjafe’i Hardjosoemarto"]
+    assert sorted(Employee.objects.values_list("name", flat=True)) == [
+        "Ma'ruf Réné",
+        "Sjafe’i Hardjosoemarto",
+    ]
 
 
 @pytest.mark.parametrize("cell", [198609262015051001, 1.98609262015051e17, 19860926])
@@ -85,7 +96,9 @@ def test_a_nip_from_a_number_cell_is_rejected_even_if_it_looks_valid(unit, cell)
 
 
 def test_xlsx_with_text_nip_cells_imports(unit):
-    data = xlsx_bytes([HEADER, [nip_for(1), "Budi", "III/a", unit.name], [PPPK_NIP, "Ani", "IX", unit.name]])
+    data = xlsx_bytes(
+        [HEADER, [nip_for(1), "Budi", "III/a", unit.name], [PPPK_NIP, "Ani", "IX", unit.name]]
+    )
 
     report = import_staff(read(data, "pegawai.xlsx"))
 
@@ -158,7 +171,9 @@ def test_each_invalid_row_gets_its_reason_in_indonesian(unit, header, row, error
 
 @pytest.mark.parametrize("status", ["Non ASN", "non-asn", "Honorer", "THL"])
 def test_a_non_asn_row_is_pointed_to_the_form(unit, status):
-    report = import_staff(table_of([["", "Siti", "", unit.name, status]], header=[*HEADER, "Status Kepegawaian"]))
+    report = import_staff(
+        table_of([["", "Siti", "", unit.name, status]], header=[*HEADER, "Status Kepegawaian"])
+    )
 
     assert report.rows[0].errors == [
         "Pegawai non-ASN dikenali dengan NIK, bukan NIP, sehingga tidak dapat diimpor dari "
@@ -183,7 +198,11 @@ def test_status_is_read_or_inferred_from_the_nip(unit, nip, status, golongan, st
 
 
 def test_a_nip_repeated_in_the_file_rejects_every_copy(unit):
-    rows = [[nip_for(1), "Budi", "III/a", unit.name], [nip_for(2), "Ani", "III/a", unit.name], ["NIP. " + nip_for(1), "Budi S", "III/a", unit.name]]
+    rows = [
+        [nip_for(1), "Budi", "III/a", unit.name],
+        [nip_for(2), "Ani", "III/a", unit.name],
+        ["NIP. " + nip_for(1), "Budi S", "III/a", unit.name],
+    ]
 
     report = import_staff(table_of(rows), skip_invalid=True)
 
@@ -204,7 +223,10 @@ def test_units_match_by_short_name_ignoring_case_and_spacing(unit):
 
 
 def test_unknown_units_are_created_once_when_asked(unit):
-    rows = [[nip_for(1), "Budi", "III/a", "Puskesmas Kerkopan"], [nip_for(2), "Ani", "III/a", "puskesmas  kerkopan"]]
+    rows = [
+        [nip_for(1), "Budi", "III/a", "Puskesmas Kerkopan"],
+        [nip_for(2), "Ani", "III/a", "puskesmas  kerkopan"],
+    ]
 
     report = import_staff(table_of(rows), create_units=True)
 
@@ -215,11 +237,18 @@ def test_unknown_units_are_created_once_when_asked(unit):
 
 
 def test_one_invalid_row_rejects_the_whole_file(unit):
-    rows = [[nip_for(1), "Budi", "III/a", unit.name], [nip_for(2), "", "III/a", unit.name], [nip_for(3), "Ani", "III/a", "Entah"]]
+    rows = [
+        [nip_for(1), "Budi", "III/a", unit.name],
+        [nip_for(2), "", "III/a", unit.name],
+        [nip_for(3), "Ani", "III/a", "Entah"],
+    ]
 
     report = import_staff(table_of(rows), create_units=False)
 
-    assert (report.summary_line, report.applied) == ("created=1 updated=0 unchanged=0 invalid=2", False)
+    assert (report.summary_line, report.applied) == (
+        "created=1 updated=0 unchanged=0 invalid=2",
+        False,
+    )
     assert report.notes == [
         "Tidak ada yang disimpan karena berkas memuat baris yang tidak valid (2). Perbaiki baris "
         "tersebut, atau impor hanya baris yang valid."
@@ -243,7 +272,10 @@ def test_skip_invalid_imports_the_valid_rows(unit):
 
     report = import_staff(table_of(rows), skip_invalid=True)
 
-    assert (report.summary_line, report.applied) == ("created=1 updated=0 unchanged=0 invalid=1", True)
+    assert (report.summary_line, report.applied) == (
+        "created=1 updated=0 unchanged=0 invalid=1",
+        True,
+    )
     assert employees() == [(nip_for(1), "Budi", "III/a", unit.name, "pns")]
 
 
@@ -252,7 +284,10 @@ def test_dry_run_counts_but_writes_nothing(unit):
 
     report = import_staff(table_of(rows), dry_run=True, create_units=True)
 
-    assert (report.summary_line, report.applied) == ("created=1 updated=0 unchanged=0 invalid=0", False)
+    assert (report.summary_line, report.applied) == (
+        "created=1 updated=0 unchanged=0 invalid=0",
+        False,
+    )
     assert report.notes == ["Unit kerja baru: Unit Baru.", "Uji coba: tidak ada yang disimpan."]
     assert (Employee.objects.count(), Unit.objects.count()) == (0, 1)
 
@@ -275,7 +310,13 @@ def test_a_changed_row_updates_only_that_person(unit):
     untouched = Employee.objects.get(nip=nip_for(0)).updated_at
 
     report = import_staff(
-        table_of([[nip_for(0), "Pegawai 0", "III/a", unit.name], [nip_for(1), "Pegawai Satu", "III/b", "RSUD Tidar"], [nip_for(2), "Pegawai 2", "III/a", unit.name]])
+        table_of(
+            [
+                [nip_for(0), "Pegawai 0", "III/a", unit.name],
+                [nip_for(1), "Pegawai Satu", "III/b", "RSUD Tidar"],
+                [nip_for(2), "Pegawai 2", "III/a", unit.name],
+            ]
+        )
     )
 
     assert report.summary_line == "created=0 updated=1 unchanged=2 invalid=0"
@@ -307,17 +348,35 @@ def test_a_new_row_without_unit_column_is_invalid():
 
 
 def test_empty_cells_clear_optional_values_but_keep_status_and_unit(unit):
-    EmployeeFactory(nip=nip_for(1), name="Budi", unit=unit, email="budi@example.org", status=Employee.Status.CPNS)
+    EmployeeFactory(
+        nip=nip_for(1),
+        name="Budi",
+        unit=unit,
+        email="budi@example.org",
+        status=Employee.Status.CPNS,
+    )
 
-    import_staff(table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"]))
+    import_staff(
+        table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"])
+    )
 
     employee = Employee.objects.get()
-    assert (employee.email, employee.golongan, employee.status, employee.unit) == ("", "", "cpns", unit)
+    assert (employee.email, employee.golongan, employee.status, employee.unit) == (
+        "",
+        "",
+        "cpns",
+        unit,
+    )
 
 
 @pytest.mark.parametrize(
     ("cell", "stored"),
-    [(81234567890, "081234567890"), ("0812-3456-7890", "081234567890"), ("+62 812 3456", "+628123456"), ("", "")],
+    [
+        (81234567890, "081234567890"),
+        ("0812-3456-7890", "081234567890"),
+        ("+62 812 3456", "+628123456"),
+        ("", ""),
+    ],
 )
 def test_phone_numbers_keep_digits_and_a_leading_plus(unit, cell, stored):
     data = xlsx_bytes([[*HEADER, "No HP"], [nip_for(1), "Budi", "III/a", unit.name, cell]])
@@ -327,9 +386,22 @@ def test_phone_numbers_keep_digits_and_a_leading_plus(unit, cell, stored):
     assert Employee.objects.get().phone == stored
 
 
-@pytest.mark.parametrize(("cell", "stored"), [("Ya", True), ("tidak", False), ("1", True), ("0", False), ("yes", True), ("", False), (True, True)])
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("Ya", True),
+        ("tidak", False),
+        ("1", True),
+        ("0", False),
+        ("yes", True),
+        ("", False),
+        (True, True),
+    ],
+)
 def test_frontline_column_reads_yes_and_no(unit, cell, stored):
-    data = xlsx_bytes([[*HEADER, "Pelayanan Langsung"], [nip_for(1), "Budi", "III/a", unit.name, cell]])
+    data = xlsx_bytes(
+        [[*HEADER, "Pelayanan Langsung"], [nip_for(1), "Budi", "III/a", unit.name, cell]]
+    )
 
     import_staff(read(data, "pegawai.xlsx"))
 
@@ -341,12 +413,20 @@ def test_nip_warnings_are_reported_without_invalidating(unit):
 
     report = import_staff(table_of([[late, "Budi", "III/a", unit.name]]))
 
-    assert (report.rows[0].outcome, report.rows[0].warnings) == ("new", [str(w) for w in parse_nip(late).warnings])
+    assert (report.rows[0].outcome, report.rows[0].warnings) == (
+        "new",
+        [str(w) for w in parse_nip(late).warnings],
+    )
     assert report.rows[0].warnings
 
 
 def test_ignored_columns_are_noted_once(unit):
-    report = import_staff(table_of([["1", nip_for(1), "Budi", "III/a", unit.name, "x"]], header=["No", *HEADER, "Keterangan"]))
+    report = import_staff(
+        table_of(
+            [["1", nip_for(1), "Budi", "III/a", unit.name, "x"]],
+            header=["No", *HEADER, "Keterangan"],
+        )
+    )
 
     assert report.notes == ["Kolom berikut diabaikan: No, Keterangan."]
     assert report.created == 1
@@ -355,7 +435,10 @@ def test_ignored_columns_are_noted_once(unit):
 def test_progress_is_reported_until_done(unit):
     calls = []
 
-    import_staff(table_of([[nip_for(n), "Budi", "III/a", unit.name] for n in range(3)]), progress=lambda done, total: calls.append((done, total)))
+    import_staff(
+        table_of([[nip_for(n), "Budi", "III/a", unit.name] for n in range(3)]),
+        progress=lambda done, total: calls.append((done, total)),
+    )
 
     assert calls[-1] == (3, 3)
 
@@ -365,7 +448,7 @@ def test_progress_is_reported_until_done(unit):
     ("kind", "queries"),
     [
         ("new", 5),  # units, employees, savepoint, insert, release
-        ("changed", 5),  # units, employees, savepoint, update, release
+        ("changed", 6),  # units, employees, savepoint, update, update updated_at, release
         ("unchanged", 2),  # units, employees
     ],
 )
@@ -374,7 +457,9 @@ def test_queries_do_not_grow_with_the_rows(unit, django_assert_num_queries, coun
     if kind != "new":
         import_staff(table_of(rows))
     if kind == "changed":
-        rows = [[nip, name + " Baru", golongan, unit_name] for nip, name, golongan, unit_name in rows]
+        rows = [
+            [nip, name + " Baru", golongan, unit_name] for nip, name, golongan, unit_name in rows
+        ]
     table = table_of(rows)
 
     with django_assert_num_queries(queries):
@@ -399,6 +484,29 @@ def test_rejected_rows_come_back_as_a_workbook_with_reasons(unit):
     assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
         ["NIP", "Nama", "Pangkat/Gol", "Unit Kerja", "Catatan", "Alasan"],
         ["1.98609262015051e+17", "Ani", "III/a", unit.name, "perlu cek", report.rows[1].errors[0]],
-        [nip_for(3), None, "III/z", unit.name, None, "Nama kosong. Pangkat/golongan “III/z” tidak dikenal; tulis seperti III/a (PNS) atau IX (PPPK)."],
+        [
+            nip_for(3),
+            None,
+            "III/z",
+            unit.name,
+            None,
+            "Nama kosong. Pangkat/golongan “III/z” tidak dikenal; tulis seperti III/a (PNS) atau IX (PPPK).",
+        ],
     ]
-    assert (sheet["A2"].data_type, sheet["A3"].data_type, sheet["A3"].number_format) == ("s", "s", "@")
+    assert (sheet["A2"].data_type, sheet["A3"].data_type, sheet["A3"].number_format) == (
+        "s",
+        "s",
+        "@",
+    )
+
+
+def test_rejected_rows_never_carry_live_formulas(unit):
+    table = table_of([["=cmd|' /C calc'!A0", "=1+1", "III/a", unit.name]])
+    report = import_staff(table)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(rejected_rows_workbook(report, table))).active
+
+    assert [(cell.value, cell.data_type) for cell in sheet[2][:2]] == [
+        ("=cmd|' /C calc'!A0", "s"),
+        ("=1+1", "s"),
+    ]

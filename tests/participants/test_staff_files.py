@@ -97,7 +97,12 @@ def test_headers_match_ignoring_case_spaces_and_aliases(header, key):
 
 
 def test_unknown_and_repeated_columns_are_ignored_and_listed():
-    data = csv_bytes([["No", "NIP", "Nama", "Keterangan", "Golongan", "Pangkat"], ["1", nip_for(1), "A", "", "III/a", "Penata Muda"]])
+    data = csv_bytes(
+        [
+            ["No", "NIP", "Nama", "Keterangan", "Golongan", "Pangkat"],
+            ["1", nip_for(1), "A", "", "III/a", "Penata Muda"],
+        ]
+    )
 
     table = read(data, "pegawai.csv")
 
@@ -110,7 +115,9 @@ def test_unknown_and_repeated_columns_are_ignored_and_listed():
 
 
 def test_empty_rows_are_skipped_and_row_numbers_follow_the_sheet():
-    data = csv_bytes([HEADER, [nip_for(1), "A", "", ""], ["", "", "", ""], [], [nip_for(2), "B", "", ""]])
+    data = csv_bytes(
+        [HEADER, [nip_for(1), "A", "", ""], ["", "", "", ""], [], [nip_for(2), "B", "", ""]]
+    )
 
     table = read(data, "pegawai.csv")
 
@@ -128,7 +135,9 @@ def test_xlsx_keeps_cell_types_so_a_numeric_nip_can_be_told_apart():
 
 
 def test_xlsx_header_below_a_title_keeps_sheet_row_numbers():
-    data = xlsx_bytes([HEADER, [nip_for(1), "A", "III/a", "X"]], title_rows=[["DAFTAR PEGAWAI"], []])
+    data = xlsx_bytes(
+        [HEADER, [nip_for(1), "A", "III/a", "X"]], title_rows=[["DAFTAR PEGAWAI"], []]
+    )
 
     table = read(data, "pegawai.xlsx")
 
@@ -136,7 +145,9 @@ def test_xlsx_header_below_a_title_keeps_sheet_row_numbers():
 
 
 def test_dates_and_formula_prefixes_render_as_text():
-    data = xlsx_bytes([[*HEADER, "Tanggal"], [nip_for(1), "A", "III/a", "X", datetime.datetime(2024, 1, 2)]])
+    data = xlsx_bytes(
+        [[*HEADER, "Tanggal"], [nip_for(1), "A", "III/a", "X", datetime.datetime(2024, 1, 2)]]
+    )
 
     table = read(data, "pegawai.xlsx")
 
@@ -152,9 +163,18 @@ def assert_refused(data, filename, code, message):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ([["Nama", "Unit Kerja"], ["A", "X"]], "Berkas tidak memiliki kolom NIP. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama."),
-        ([["NIP", "Unit Kerja"], [nip_for(1), "X"]], "Berkas tidak memiliki kolom Nama. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama."),
-        ([["Unit Kerja"], ["X"]], "Berkas tidak memiliki kolom NIP, Nama. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama."),
+        (
+            [["Nama", "Unit Kerja"], ["A", "X"]],
+            "Berkas tidak memiliki kolom NIP. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama.",
+        ),
+        (
+            [["NIP", "Unit Kerja"], [nip_for(1), "X"]],
+            "Berkas tidak memiliki kolom Nama. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama.",
+        ),
+        (
+            [["Unit Kerja"], ["X"]],
+            "Berkas tidak memiliki kolom NIP, Nama. Baris pertama harus berisi nama kolom, misalnya NIP dan Nama.",
+        ),
     ],
 )
 def test_a_file_without_nip_or_name_column_is_refused(rows, message):
@@ -191,7 +211,10 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("entries", [[("xl/worksheets/sheet1.xml", 300 * 1024 * 1024)], [(f"x/{n}", 1) for n in range(1200)]])
+@pytest.mark.parametrize(
+    "entries",
+    [[("xl/worksheets/sheet1.xml", 300 * 1024 * 1024)], [(f"x/{n}", 1) for n in range(1200)]],
+)
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(entries):
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -235,7 +258,7 @@ def test_other_unreadable_files_are_refused_with_a_code(data, filename, code):
 
 
 def test_written_csv_defuses_formulas_and_reads_back_exactly():
-    rows = [["198609262015051001", "=HYPERLINK(\"http://x\")", "+62812", "-", "@a"]]
+    rows = [["198609262015051001", '=HYPERLINK("http://x")', "+62812", "-", "@a"]]
 
     data = write_csv(["NIP", "Nama", "No HP", "Jabatan", "Email"], rows)
 
@@ -256,3 +279,17 @@ def test_written_xlsx_holds_text_cells_only():
     nip, name = sheet["A2"], sheet["B2"]
     assert (nip.value, nip.data_type, nip.number_format) == ("198609262015051001", "s", "@")
     assert (name.value, name.data_type) == ("=1+1", "s")
+
+
+def test_django_uploads_are_read_and_their_size_checked_first(settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("pegawai.csv", csv_bytes([HEADER, [nip_for(1), "A", "", ""]]))
+
+    assert [row.values["nip"] for row in read_staff_file(upload, filename=upload.name).rows] == [
+        nip_for(1)
+    ]
+    settings.BIMTEK_MAX_UPLOAD_BYTES = upload.size - 1
+    with pytest.raises(StaffFileError) as caught:
+        read_staff_file(upload, filename=upload.name)
+    assert caught.value.code == "too_large"

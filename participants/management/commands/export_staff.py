@@ -32,7 +32,9 @@ class Command(BaseCommand):
         queryset = Employee.objects.filter(nip__isnull=False)
         if options["unit"]:
             unit = options["unit"].strip()
-            queryset = queryset.filter(Q(unit__name__iexact=unit) | Q(unit__short_name__iexact=unit))
+            queryset = queryset.filter(
+                Q(unit__name__iexact=unit) | Q(unit__short_name__iexact=unit)
+            )
         if options["status"]:
             queryset = queryset.filter(status=options["status"])
         try:

@@ -50,7 +50,9 @@ class Command(BaseCommand):
             self.stdout.write(note)
         for row in report.rows:
             for error in row.errors:
-                self.stdout.write(_("row %(number)d: %(reason)s") % {"number": row.number, "reason": error})
+                self.stdout.write(
+                    _("row %(number)d: %(reason)s") % {"number": row.number, "reason": error}
+                )
             for warning in row.warnings:
                 self.stdout.write(
                     _("row %(number)d (warning): %(reason)s")

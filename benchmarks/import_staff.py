@@ -1,0 +1,355 @@
+"""
+Time the staff-list import on 20,000 generated rows, next to the floor measured in the same run.
+
+    .venv/bin/python benchmarks/import_staff.py [--rows 20000] [--database sqlite|postgres|both]
+
+Each step runs in a fresh child process so that its peak memory is its own: the figure is the
+child's peak resident set size (resource.getrusage ru_maxrss), which includes Python and Django
+themselves (the "baseline" row). Steps run against a temporary SQLite file (with the project's
+SQLITE_OPTIONS) and/or a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
+postgresql://postgres@127.0.0.1:5432), dropped afterwards.
+
+Floor: plain csv parsing; the same validation (parse_nip, parse_golongan, email validator, unit
+dict); bulk_create of the validated rows. The engine steps run `manage.py import_staff` through
+call_command: first import into an empty directory, re-import of the unchanged file, and a
+re-import where every row changed. The django-import-export rows run EmployeeResource.import_data
+(use_bulk, CachedInstanceLoader, a unit dict) on the same CSV for comparison.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+UNITS = [
+    "BKPSDM", "RSUD Tidar", "Dinas Kesehatan", "Puskesmas Magelang Utara",
+    "Puskesmas Magelang Selatan", "Puskesmas Magelang Tengah", "Puskesmas Jurangombo",
+    "Puskesmas Kerkopan", "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "Dinas Sosial", "Dinas Perhubungan",
+    "Satpol PP", "Dinas Perpustakaan dan Kearsipan", "BPKAD", "Kecamatan Magelang Selatan",
+    "Kecamatan Magelang Utara", "Kecamatan Magelang Tengah", "Kelurahan Rejowinangun Selatan",
+    "Kelurahan Magersari", "Kelurahan Jurangombo Utara", "Kelurahan Jurangombo Selatan",
+    "Kelurahan Tidar Utara", "Kelurahan Tidar Selatan", "Kelurahan Wates", "Kelurahan Potrobangsan",
+    "Kelurahan Kedungsari", "Kelurahan Kramat Utara", "Kelurahan Kramat Selatan",
+    "Kelurahan Kemirirejo", "Kelurahan Cacaban", "Kelurahan Rejowinangun Utara",
+    "Kelurahan Magelang", "Kelurahan Panjang", "Kelurahan Gelangan",
+]  # fmt: skip
+HEADERS = [
+    "NIP", "Gelar Depan", "Nama", "Gelar Belakang", "Pangkat/Gol", "Jabatan", "Unit Kerja",
+    "Email", "No HP", "Status Kepegawaian", "Pelayanan Langsung",
+]  # fmt: skip
+FIRST = ["Budi", "Siti", "Agus", "Dewi", "Ahmad", "Sri", "Eko", "Rina", "Joko", "Ma'ruf", "Nur"]
+LAST = ["Santoso", "Rahayu", "Wibowo", "Lestari", "Hidayat", "Susanti", "Prasetyo", "Kurniawan"]
+JABATAN = ["Pengadministrasi Umum", "Pengolah Data", "Perawat Terampil", "Analis Pelayanan"]
+PNS_GRADES = ["II/a", "II/c", "III/a", "III/b", "III/c", "III/d", "IV/a"]
+PPPK_GRADES = ["V", "VII", "IX", "X"]
+
+
+def generate_rows(count: int) -> list[list[str]]:
+    """Return count valid rows with distinct NIPs: nine in ten PNS, one in ten PPPK."""
+    import datetime
+
+    rng = random.Random(2022)
+    rows, start = [], datetime.date(1965, 1, 1)
+    for n in range(count):
+        birth = start + datetime.timedelta(days=n // 900)  # at most 900 people per birth date
+        pppk = n % 10 == 9
+        gender = rng.choice("12")
+        sequence = n % 900 + 1
+        if pppk:
+            nip = f"{birth:%Y%m%d}{birth.year + 30}2{rng.randint(1, 3)}{gender}{sequence:03d}"
+        else:
+            nip = f"{birth:%Y%m%d}{birth.year + 24}{rng.randint(1, 12):02d}{gender}{sequence:03d}"
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}"
+        rows.append([
+            nip, rng.choice(["", "", "Dr.", "Ir."]), name, rng.choice(["S.Sos.", "S.Kep., Ners", "S.E., M.M.", ""]),
+            rng.choice(PPPK_GRADES if pppk else PNS_GRADES), rng.choice(JABATAN), rng.choice(UNITS),
+            f"pegawai{n}@magelangkota.go.id", f"08{rng.randint(10**9, 10**10 - 1)}",
+            "PPPK" if pppk else "PNS", rng.choice(["Ya", "Tidak"]),
+        ])  # fmt: skip
+    return rows
+
+
+def write_files(rows, folder: Path) -> dict[str, Path]:
+    import openpyxl
+
+    csv_path, changed_path, xlsx_path = (
+        folder / "staff.csv",
+        folder / "changed.csv",
+        folder / "staff.xlsx",
+    )
+    for path, data in (
+        (csv_path, rows),
+        (changed_path, [[*r[:5], r[5] + " Ahli", *r[6:]] for r in rows]),
+    ):
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        writer.writerows(data)
+        path.write_bytes(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append(row)  # all strings: NIPs are text cells
+    workbook.save(xlsx_path)
+    return {"csv": csv_path, "changed": changed_path, "xlsx": xlsx_path}
+
+
+# --- child side -------------------------------------------------------------------------------
+
+
+def _setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bimtek.settings")
+    os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+
+
+def _validate(rows, units):
+    """The floor's validation: the same checks the importer makes, nothing else."""
+    import datetime
+
+    from django.core.validators import validate_email
+
+    from participants.golongan import parse_golongan
+    from participants.models import Employee
+    from participants.nip import parse_nip
+
+    today = datetime.date.today()
+    employees = []
+    for row in rows:
+        info = parse_nip(row[0], today=today)
+        golongan = parse_golongan(row[4])
+        validate_email(row[7].lower())
+        employees.append(
+            Employee(
+                nip=info.nip, gelar_depan=row[1].strip(), name=" ".join(row[2].split()),
+                gelar_belakang=row[3].strip(), golongan=golongan, jabatan=row[5].strip(),
+                unit_id=units[" ".join(row[6].split()).casefold()], email=row[7].lower(),
+                phone=row[8], status=row[9].lower(), is_frontline=row[10] == "Ya",
+            )
+        )  # fmt: skip
+    return employees
+
+
+def _floor(path: Path, stage: str) -> dict:
+    from django.db import transaction
+
+    from participants.models import Employee, Unit
+
+    Employee.objects.all().delete()
+    start = time.perf_counter()
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        rows = [
+            ["" if c is None else c for c in row]
+            for row in workbook.active.iter_rows(values_only=True)
+        ][1:]
+        workbook.close()
+    else:
+        text = path.read_bytes().decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
+    if stage == "parse":
+        return {"seconds": time.perf_counter() - start}
+    units = {name.casefold(): pk for pk, name in Unit.objects.values_list("id", "name")}
+    employees = _validate(rows, units)
+    if stage == "validate":
+        return {"seconds": time.perf_counter() - start}
+    with transaction.atomic():
+        Employee.objects.bulk_create(employees, batch_size=1000)
+    return {"seconds": time.perf_counter() - start}
+
+
+def _engine(path: Path, fresh: bool) -> dict:
+    from django.core.management import call_command
+
+    from participants.models import Employee
+
+    if fresh:
+        Employee.objects.all().delete()
+    output = io.StringIO()
+    start = time.perf_counter()
+    try:
+        call_command("import_staff", str(path), stdout=output)
+    except SystemExit:
+        pass
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "summary": output.getvalue().strip().splitlines()[-1]}
+
+
+def _resource(path: Path, fresh: bool) -> dict:
+    import tablib
+
+    from participants.models import Employee
+    from participants.resources import EmployeeResource
+
+    if fresh:
+        Employee.objects.all().delete()
+    start = time.perf_counter()
+    text = path.read_bytes().decode("utf-8-sig")
+    dataset = tablib.Dataset().load(text, format="csv", delimiter=";")
+    result = EmployeeResource().import_data(dataset, dry_run=False, use_transactions=True)
+    seconds = time.perf_counter() - start
+    totals = result.totals
+    return {
+        "seconds": seconds,
+        "summary": f"new={totals['new']} updated={totals['update']} skipped={totals['skip']} "
+        f"errors={totals['error'] + totals['invalid']}",
+    }
+
+
+def child(step: str, files: dict[str, str]) -> None:
+    _setup_django()
+    if step == "migrate":
+        from django.core.management import call_command
+
+        from participants.models import Unit
+
+        call_command("migrate", verbosity=0)
+        Unit.objects.bulk_create([Unit(name=name) for name in UNITS])
+        result = {"seconds": 0.0}
+    elif step == "baseline":
+        result = {"seconds": 0.0}
+    elif step.startswith("floor-"):
+        _prefix, kind, stage = step.split("-")
+        result = _floor(Path(files[kind]), stage)
+    elif step.startswith("engine-"):
+        _prefix, kind, when = step.split("-")
+        result = _engine(Path(files[kind]), fresh=when == "first")
+    elif step.startswith("resource-"):
+        _prefix, kind, when = step.split("-")
+        result = _resource(Path(files[kind]), fresh=when == "first")
+    else:
+        raise SystemExit(f"unknown step {step}")
+    result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result))
+
+
+# --- parent side ------------------------------------------------------------------------------
+
+STEPS = [
+    ("baseline", "baseline: Python + Django loaded"),
+    ("floor-csv-parse", "floor CSV: csv parse"),
+    ("floor-csv-validate", "floor CSV: parse + validation"),
+    ("floor-csv-create", "floor CSV: parse + validation + bulk_create"),
+    ("floor-xlsx-parse", "floor XLSX: openpyxl parse"),
+    ("floor-xlsx-create", "floor XLSX: parse + validation + bulk_create"),
+    ("engine-csv-first", "import_staff CSV, first import"),
+    ("engine-csv-again", "import_staff CSV, re-import unchanged"),
+    ("engine-changed-again", "import_staff CSV, re-import every row changed"),
+    ("engine-xlsx-first", "import_staff XLSX, first import"),
+    ("engine-xlsx-again", "import_staff XLSX, re-import unchanged"),
+]
+RESOURCE_STEPS = [
+    ("resource-csv-first", "import-export resource CSV, first import"),
+    ("resource-csv-again", "import-export resource CSV, re-import unchanged"),
+]
+
+
+def run_step(step: str, files: dict, database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    completed = subprocess.run(
+        [sys.executable, __file__, "--child", step, "--files", json.dumps({k: str(v) for k, v in files.items()})],
+        env=env, capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    for line in completed.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    raise RuntimeError(f"step {step} failed:\n{completed.stdout}\n{completed.stderr}")
+
+
+def run_database(name: str, files: dict, rows: int, with_resource: bool, folder: Path) -> None:
+    if name == "sqlite":
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        cleanup = None
+    else:
+        import psycopg
+
+        server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+        database = f"bimtek_bench_{os.getpid()}"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            connection.execute(f'CREATE DATABASE "{database}"')
+        url = f"{server}/{database}"
+
+        def cleanup():
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    try:
+        run_step("migrate", files, url)
+        results = []
+        for step, label in STEPS + (RESOURCE_STEPS if with_resource else []):
+            result = run_step(step, files, url)
+            results.append((step, label, result))
+            print(f"  {name}: {label}: {result['seconds']:.2f} s", file=sys.stderr, flush=True)
+        print_table(name, rows, results)
+    finally:
+        if cleanup:
+            cleanup()
+
+
+def print_table(name: str, rows: int, results) -> None:
+    by_step = {step: result for step, _label, result in results}
+    floors = {
+        "csv": by_step["floor-csv-create"]["seconds"],
+        "xlsx": by_step["floor-xlsx-create"]["seconds"],
+    }
+    print(f"\n{name}: {rows} rows")
+    print(f"{'step':<52} {'seconds':>8} {'rows/s':>8} {'x floor':>8} {'peak MB':>8}  result")
+    for step, label, result in results:
+        seconds = result["seconds"]
+        rate = f"{rows / seconds:8.0f}" if seconds else f"{'':>8}"
+        kind = "xlsx" if "xlsx" in step else "csv"
+        ratio = (
+            f"{seconds / floors[kind]:8.2f}"
+            if step.startswith(("engine", "resource"))
+            else f"{'':>8}"
+        )
+        print(
+            f"{label:<52} {seconds:8.2f} {rate} {ratio} {result['maxrss_mb']:8.0f}  {result.get('summary', '')}"
+        )
+    sys.stdout.flush()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=20000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--no-resource", action="store_true", help="Skip the django-import-export comparison."
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--files", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, json.loads(args.files))
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="bimtek-bench-") as folder:
+        folder = Path(folder)
+        files = write_files(generate_rows(args.rows), folder)
+        print(f"{args.rows} rows; CSV {files['csv'].stat().st_size / 1e6:.1f} MB, XLSX {files['xlsx'].stat().st_size / 1e6:.1f} MB; "
+              f"peak MB = the step's own process, ru_maxrss", flush=True)  # fmt: skip
+        names = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+        for name in names:
+            run_database(name, files, args.rows, not args.no_resource, folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
