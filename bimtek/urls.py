@@ -5,14 +5,15 @@ from django.urls import include, path
 
 from participants import views as participant_views
 
-from . import views
+from .views import home as home_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("akun/", include("allauth.urls")),
     path("aktivasi/", participant_views.activate, name="activate"),
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
     path("pegawai/", include("participants.urls")),
+    path("pelatihan/", include("bimtek.urls_app")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -83,3 +83,73 @@ class NonAsnEmployeeFactory(EmployeeFactory):
     nik = factory.Sequence(lambda n: nik_for(n))
     status = Employee.Status.NON_ASN
     golongan = ""
+
+
+# Trainings (bimtek) ---------------------------------------------------------------------------
+
+import datetime as _datetime  # noqa: E402
+import secrets as _secrets  # noqa: E402
+
+from django.utils import timezone as _timezone  # noqa: E402
+
+from bimtek.models import Attendance, Enrolment, Session, Speaker, Training  # noqa: E402
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    code = factory.Sequence(lambda n: f"BIMTEK-T-{n:03d}")
+    title = factory.Sequence(lambda n: f"Bimtek Contoh {n}")
+    organiser_unit = factory.SubFactory(UnitFactory, name="BKPSDM", kind=Unit.Kind.BADAN)
+    venue = "Aula BKPSDM"
+    start_date = _datetime.date(2026, 12, 7)
+    end_date = _datetime.date(2026, 12, 8)
+    status = Training.Status.OPEN
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Narasumber {n}")
+    gelar_belakang = "S.Sos., M.Si."
+    position = "Widyaiswara Ahli Madya"
+    institution = "BPSDM Provinsi Jawa Tengah"
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    training = factory.SubFactory(TrainingFactory)
+    topic = factory.Sequence(lambda n: f"Materi {n}")
+    date = factory.LazyAttribute(lambda session: session.training.start_date)
+    start_time = _datetime.time(8, 0)
+    end_time = _datetime.time(9, 30)
+    jp = 2
+    room = "Aula"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    training = factory.SubFactory(TrainingFactory)
+    employee = factory.SubFactory(EmployeeFactory)
+    status = Enrolment.Status.ENROLLED
+    badge_token = factory.LazyFunction(lambda: _secrets.token_urlsafe(18))
+    enrolled_at = factory.LazyFunction(_timezone.now)
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    enrolment = factory.SubFactory(
+        EnrolmentFactory, training=factory.SelfAttribute("..session.training")
+    )
+    status = Attendance.Status.HADIR
+    method = Attendance.Method.MANUAL
+    recorded_at = factory.LazyFunction(_timezone.now)

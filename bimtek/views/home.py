@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .roles import ROLE_LABELS, user_roles
+from ..roles import ROLE_LABELS, user_roles
 
 
 @login_required

@@ -1,0 +1,3 @@
+"""URLs of the checkin pages, included under the "bimtek" namespace by bimtek/urls_app.py."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the trainings pages, included under the "bimtek" namespace by bimtek/urls_app.py."""
+
+urlpatterns = []
