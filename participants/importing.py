@@ -119,7 +119,7 @@ def import_staff(
 
     The counts always describe what the file would do; ``applied`` says whether it was written.
     """
-    today = datetime.date.today()
+    today = timezone.localdate()
     total = len(table.rows)
     columns = set(table.columns)
     nips = _read_nips(table, today)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 NIP_LENGTH = 18
@@ -76,7 +77,7 @@ def _date_or_none(year: int, month: int, day: int):
 
 def parse_nip(raw, *, today: datetime.date | None = None) -> NipInfo:
     """Validate a NIP (PNS or PPPK) and return what it encodes; raise ValidationError if bad."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if looks_like_excel_number(raw):
         raise ValidationError(
             _(
@@ -174,7 +175,7 @@ def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 def parse_nik(raw, *, today: datetime.date | None = None) -> NikInfo:
     """Validate a NIK's structure and return what it encodes; raise ValidationError if bad."""
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if looks_like_excel_number(raw):
         raise ValidationError(
             _(
