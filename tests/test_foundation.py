@@ -102,3 +102,21 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_pages_speak_indonesian_even_to_a_browser_set_to_english(client):
+    response = client.get("/akun/login/", headers={"accept-language": "en-US,en;q=0.9"})
+
+    assert response.headers["Content-Language"] == "id"
+    assert "Kata sandi" in response.text
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_the_pages_to_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/akun/login/"})
+
+    response = client.get("/akun/login/")
+
+    assert response.headers["Content-Language"] == "en"
+    assert "Password" in response.text
