@@ -2,10 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from participants import views as participant_views
 
 from .views import home as home_views
+
+admin.site.site_header = _("Bimtek administration")
+admin.site.site_title = _("Bimtek administration")
+admin.site.index_title = _("Staff directory and settings")
 
 urlpatterns = [
     path("", home_views.home, name="home"),
