@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bimtek",
     "participants",
+    "assessments",
+    "evaluations",
     "certificates",
 ]
 

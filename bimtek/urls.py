@@ -19,6 +19,9 @@ urlpatterns = [
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
     path("pegawai/", include("participants.urls")),
     path("pelatihan/", include("bimtek.urls_app")),
+    path("tes/", include("assessments.urls")),
+    path("evaluasi/", include("evaluations.urls")),
+    path("sertifikat/", include("certificates.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
