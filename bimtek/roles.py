@@ -53,6 +53,10 @@ ROLE_PERMISSIONS = {
         "participants.view_employee",
         "participants.export_employees",
         "participants.add_activationcode",
+        "evaluations.view_evaluationform",
+        "evaluations.add_evaluationform",
+        "evaluations.change_evaluationform",
+        "evaluations.view_results",
     ],
     Role.PARTICIPANT: [],
 }
