@@ -57,6 +57,8 @@ ROLE_PERMISSIONS = {
         "evaluations.add_evaluationform",
         "evaluations.change_evaluationform",
         "evaluations.view_results",
+        "assessments.manage_tests",
+        "assessments.view_results",
     ],
     Role.PARTICIPANT: [],
 }
