@@ -59,6 +59,13 @@ ROLE_PERMISSIONS = {
         "evaluations.view_results",
         "assessments.manage_tests",
         "assessments.view_results",
+        "certificates.view_certificate",
+        "certificates.issue_certificate",
+        "certificates.revoke_certificate",
+        "certificates.view_certificatesettings",
+        "certificates.change_certificatesettings",
+        "certificates.add_eligibilityoverride",
+        "certificates.delete_eligibilityoverride",
     ],
     Role.PARTICIPANT: [],
 }

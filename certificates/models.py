@@ -1,0 +1,352 @@
+"""
+Certificates: the settings they are printed with, their running numbers, the issued
+certificates themselves, the background runs that issue or email them, and eligibility overrides.
+
+Lifecycle of a certificate: issued as valid with a number and a frozen snapshot of what it
+prints; later either revoked (with a reason) or replaced by a corrected version that keeps the
+number and points back at it. A replaced or revoked certificate is never deleted: its public
+code keeps answering on the verification page.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+# No 0/O, 1/l/I: a code read aloud or typed from paper cannot be misread.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+DEFAULT_NUMBER_PATTERN = "800/{seq:03d}/{unit}/{roman_month}/{year}"
+IMAGE_EXTENSIONS = ["png", "jpg", "jpeg", "svg"]
+
+
+def new_public_code() -> str:
+    """Return a fresh unguessable certificate code (12 characters, about 59 bits)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """Group a code for print: "ABCD-EFGH-JKMN"."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _asset_upload_to(instance, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"certificates/assets/{secrets.token_urlsafe(12)}.{suffix}"
+
+
+def _pdf_upload_to(instance, filename: str) -> str:
+    return f"certificates/pdf/{instance.issued_at:%Y/%m}/{instance.code}-v{instance.version}.pdf"
+
+
+class CertificateSettings(models.Model):
+    """How a training's certificates look and are numbered; the row without training is the default."""
+
+    class Scope(models.TextChoices):
+        TRAINING = "training", _("Per training (starts at 1 for each training)")
+        YEAR = "year", _("Per year (one series for all trainings of a year)")
+
+    class Orientation(models.TextChoices):
+        LANDSCAPE = "landscape", _("A4 landscape")
+        PORTRAIT = "portrait", _("A4 portrait")
+
+    training = models.OneToOneField(
+        "bimtek.Training",
+        verbose_name=_("training"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificate_settings",
+        help_text=_("Empty for the default that trainings without their own settings use."),
+    )
+    government = models.CharField(
+        _("government"), max_length=120, default="PEMERINTAH KOTA MAGELANG",
+        help_text=_("First line of the letterhead, e.g. PEMERINTAH KOTA MAGELANG."),
+    )
+    issuer = models.CharField(
+        _("issuing body"), max_length=200,
+        default="BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
+    )
+    unit_code = models.CharField(
+        _("unit code in the number"), max_length=30, default="BKPSDM",
+        help_text=_("What {unit} stands for in the number pattern."),
+    )
+    number_pattern = models.CharField(
+        _("number pattern"), max_length=120, default=DEFAULT_NUMBER_PATTERN,
+        help_text=_(
+            "Placeholders: {seq} or {seq:03d} running number, {code} training code, {unit} unit "
+            "code, {roman_month} month in Roman numerals, {month}, {year}."
+        ),
+    )
+    numbering_scope = models.CharField(
+        _("numbering"), max_length=10, choices=Scope, default=Scope.YEAR
+    )
+    orientation = models.CharField(
+        _("orientation"), max_length=10, choices=Orientation, default=Orientation.LANDSCAPE
+    )
+    course_kind = models.CharField(
+        _("kind of course (SIASN)"), max_length=100, default="Bimbingan Teknis"
+    )
+    qualification = models.CharField(
+        _("qualification wording"), max_length=200, blank=True,
+        help_text=_('Optional line such as "dengan predikat BAIK".'),
+    )
+    place = models.CharField(_("place of signing"), max_length=100, default="Magelang")
+    back_page = models.BooleanField(_("back page with the topics"), default=True)
+    logo = models.FileField(
+        _("logo"), upload_to=_asset_upload_to, blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+        help_text=_("PNG, JPG or SVG. Without one, a neutral emblem is printed."),
+    )
+    background = models.FileField(
+        _("background image"), upload_to=_asset_upload_to, blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+    )
+    signer_name = models.CharField(_("signer's name with titles"), max_length=150, blank=True)
+    signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
+    signer_pangkat = models.CharField(_("signer's rank"), max_length=100, blank=True)
+    signer_nip = models.CharField(_("signer's NIP"), max_length=18, blank=True)
+    signature_image = models.FileField(
+        _("signature image"), upload_to=_asset_upload_to, blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("certificate settings")
+        verbose_name_plural = _("certificate settings")
+        constraints = [
+            # One row without a training: the default (NULLs never clash in a plain index).
+            models.UniqueConstraint(
+                Coalesce("training", models.Value(0)), name="certificatesettings_one_default"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("default certificate settings") if self.training_id is None else self._meta.verbose_name)
+
+
+class Counter(models.Model):
+    """The last running number taken in one numbering scope, locked while a number is taken."""
+
+    scope = models.CharField(_("scope"), max_length=60, unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+
+    def __str__(self):
+        return f"{self.scope}: {self.last_number}"
+
+
+class IssueRun(models.Model):
+    """One background job over a training's certificates: issuing them, or emailing them.
+
+    queued -> running -> done (or failed). One run of each kind per training is active at a time,
+    so a double click joins the running job. Workers (one task or several, and any re-delivery of
+    a task) claim items one at a time with a conditional UPDATE of next_item, as the staff import
+    claims its steps, so no item is handled twice.
+    """
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("Issue certificates")
+        EMAIL = "email", _("Email download links")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    training = models.ForeignKey(
+        "bimtek.Training", verbose_name=_("training"), on_delete=models.PROTECT,
+        related_name="certificate_runs",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.ISSUE)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    item_ids = models.JSONField(_("items"), default=list, blank=True)
+    workers = models.PositiveSmallIntegerField(_("workers"), default=1)
+    next_item = models.PositiveIntegerField(_("next item"), default=0)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    error_log = models.JSONField(_("error log"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate run")
+        verbose_name_plural = _("certificate runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="issuerun_one_active_per_training",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")), name="issuerun_done_within_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total:
+            return 100 if not self.is_active else 0
+        return min(100, (self.done + self.errors) * 100 // self.total)
+
+
+class Certificate(models.Model):
+    """An issued certificate: its number, public code, frozen data and the PDF made from it."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REPLACED = "replaced", _("Replaced")
+        REVOKED = "revoked", _("Revoked")
+
+    enrolment = models.ForeignKey(
+        "bimtek.Enrolment", verbose_name=_("enrolment"), on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    number = models.CharField(_("number"), max_length=120)
+    scope = models.CharField(_("numbering scope"), max_length=60)
+    sequence = models.PositiveIntegerField(_("running number"))
+    code = models.CharField(_("public code"), max_length=CODE_LENGTH, unique=True, default=new_public_code)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VALID)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    replaces = models.OneToOneField(
+        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="replaced_by",
+    )
+    correction_note = models.CharField(_("correction"), max_length=300, blank=True)
+    snapshot = models.JSONField(_("printed data"))
+    issued_at = models.DateTimeField(_("issued"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    run = models.ForeignKey(
+        IssueRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="certificates",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    pdf = models.FileField(_("PDF"), upload_to=_pdf_upload_to, blank=True, max_length=200)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF size"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["scope", "sequence", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=models.Q(status="valid"),
+                name="certificate_one_valid_per_enrolment",
+            ),
+            models.UniqueConstraint(
+                fields=["scope", "sequence", "version"], name="certificate_number_once"
+            ),
+            models.UniqueConstraint(
+                fields=["number"], condition=models.Q(status="valid"),
+                name="certificate_valid_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="revoked", revoked_at__isnull=False)
+                | (~models.Q(status="revoked") & models.Q(revoked_at__isnull=True)),
+                name="certificate_revoked_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version=1, replaces__isnull=True)
+                | models.Q(version__gt=1, replaces__isnull=False),
+                name="certificate_version_chain",
+            ),
+        ]
+        permissions = [
+            ("issue_certificate", _("Can issue certificates")),
+            ("revoke_certificate", _("Can revoke and correct certificates")),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def code_display(self) -> str:
+        return format_code(self.code)
+
+    @property
+    def has_pdf(self) -> bool:
+        return bool(self.pdf and self.sha256)
+
+
+class CertificateEmail(models.Model):
+    """The one email telling a participant their certificate is ready: sent once, or failed."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    certificate = models.OneToOneField(
+        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE,
+        related_name="email",
+    )
+    address = models.EmailField(_("address"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SENDING)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    attempted_at = models.DateTimeField(_("attempted"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate email")
+        verbose_name_plural = _("certificate emails")
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class EligibilityOverride(models.Model):
+    """An organiser's decision that a participant receives a certificate despite the rules."""
+
+    enrolment = models.OneToOneField(
+        "bimtek.Enrolment", verbose_name=_("enrolment"), on_delete=models.CASCADE,
+        related_name="certificate_override",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    created_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility override")
+        verbose_name_plural = _("eligibility overrides")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="eligibilityoverride_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} #{self.pk}"
