@@ -16,6 +16,7 @@ from tests.factories import (
     SessionFactory,
     TrainingFactory,
     UserFactory,
+    organiser_user,
     participant_user,
 )
 from tests.participants.test_views_activation import _decode_qr
@@ -250,3 +251,18 @@ def test_no_url_shows_a_participant_anyone_elses_enrolment_or_badge(client, me):
             leaks += [(path, secret) for secret in secrets_of_theirs if secret in body]
 
     assert leaks == []
+
+
+def test_the_menu_and_home_page_lead_participants_to_their_trainings(client, me):
+    html = client.get(reverse("home")).content.decode()
+
+    assert html.count(f'href="{MY_TRAININGS}"') == 2  # the menu and the card
+    assert "Pelatihan saya" in html
+
+
+def test_organisers_without_a_directory_entry_see_no_link(client):
+    client.force_login(organiser_user())
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert MY_TRAININGS not in html
