@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -165,11 +165,13 @@ def training_for_dashboard(*, user, pk: int) -> Training:
 
 
 def sessions_for_training(*, training: Training) -> list[Session]:
-    """Return a training's sessions in schedule order, speakers prefetched."""
+    """Return a training's sessions in schedule order, speakers prefetched, has_attendance set."""
     return list(
-        training.sessions.prefetch_related(
-            Prefetch("speakers", queryset=Speaker.objects.order_by("name", "pk"))
-        ).order_by("date", "start_time", "pk")
+        training.sessions.annotate(
+            has_attendance=Exists(Attendance.objects.filter(session=OuterRef("pk")))
+        )
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name", "pk")))
+        .order_by("date", "start_time", "pk")
     )
 
 

@@ -372,7 +372,11 @@ def session_delete(request, pk):
     return render(
         request,
         "bimtek/trainings/session_delete.html",
-        {"session": session, "training": training},
+        {
+            "session": session,
+            "training": training,
+            "has_attendance": session.attendances.exists(),
+        },
     )
 
 

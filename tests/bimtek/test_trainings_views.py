@@ -679,6 +679,34 @@ def test_deleting_a_session_asks_first(client, organiser, training):
     assert Session.objects.filter(pk=session.pk).exists()
 
 
+def test_the_delete_page_of_a_session_with_attendance_explains_instead(
+    client, organiser, training
+):
+    session = SessionFactory(training=training, topic="Pelayanan Prima")
+    AttendanceFactory(session=session)
+
+    response = client.get(reverse("bimtek:session_delete", args=[session.pk]))
+
+    assert (
+        "Kehadiran untuk sesi ini sudah tercatat, jadi sesi ini tidak dapat dihapus. "
+        "Ubah rinciannya saja."
+    ) in _text(response)
+    assert 'class="button-danger"' not in response.content.decode()
+
+
+def test_the_schedule_offers_delete_only_for_sessions_without_attendance(
+    client, organiser, training
+):
+    kept = SessionFactory(training=training, start_time=T(8, 0), end_time=T(9, 0))
+    free = SessionFactory(training=training, start_time=T(10, 0), end_time=T(11, 0))
+    AttendanceFactory(session=kept)
+
+    html = client.get(reverse("bimtek:training_detail", args=[training.pk])).content.decode()
+
+    assert reverse("bimtek:session_delete", args=[free.pk]) in html
+    assert reverse("bimtek:session_delete", args=[kept.pk]) not in html
+
+
 def test_deleting_a_session(client, organiser, training):
     session = SessionFactory(training=training, topic="Pelayanan Prima")
 
