@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -149,7 +150,7 @@ def trainings_of_participant(*, user, today: datetime.date | None = None) -> MyT
         .exclude(training__status=Training.Status.ARCHIVED)
         .select_related("training")
         .annotate(position=_waitlist_position())
-        .order_by("-training__start_date", "training__code")
+        .order_by("training__start_date", "training__code")
     )
     result = MyTrainings(employee=employee)
     if not enrolments:
@@ -179,5 +180,15 @@ def trainings_of_participant(*, user, today: datetime.date | None = None) -> MyT
         if session.date == today and entry.enrolment.status == Enrolment.Status.ENROLLED:
             session.training = entry.training
             result.today.append(TodaySession(session=session, attendance=attendance))
-    result.trainings = list(by_training.values())
+    result.trainings = sorted(by_training.values(), key=partial(_reading_order, today=today))
     return result
+
+
+def _reading_order(entry: MyTraining, *, today: datetime.date):
+    """Running trainings first, then the coming ones soonest first, then the past, latest first."""
+    training = entry.training
+    if training.end_date < today:
+        return (2, -training.end_date.toordinal())
+    if training.start_date > today:
+        return (1, training.start_date.toordinal())
+    return (0, training.start_date.toordinal())

@@ -86,6 +86,39 @@ def test_my_trainings_enrolled_and_waiting_with_my_position(client, me):
     assert "Bimtek Dibatalkan" not in html
 
 
+def test_running_trainings_come_first_then_the_coming_ones_then_the_past(client, me):
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    for title, start, end in [
+        ("Lalu", today - 30 * day, today - 29 * day),
+        ("Bulan depan", today + 30 * day, today + 31 * day),
+        ("Sedang berjalan", today - day, today + day),
+        ("Minggu depan", today + 7 * day, today + 8 * day),
+        ("Dulu sekali", today - 300 * day, today - 299 * day),
+    ]:
+        EnrolmentFactory(
+            employee=me, training=TrainingFactory(title=title, start_date=start, end_date=end)
+        )
+
+    html = client.get(MY_TRAININGS).content.decode()
+
+    assert re.findall(r'<section class="card my-training">\s*<h2>([^<]+)</h2>', html) == [
+        "Sedang berjalan", "Minggu depan", "Bulan depan", "Lalu", "Dulu sekali"
+    ]
+
+
+def test_a_finished_training_shows_no_badge(client, me):
+    today = timezone.localdate()
+    past = TrainingFactory(
+        start_date=today - datetime.timedelta(days=9), end_date=today - datetime.timedelta(days=8)
+    )
+    EnrolmentFactory(employee=me, training=past)
+
+    html = client.get(MY_TRAININGS).content.decode()
+
+    assert "<svg" not in html
+
+
 def test_todays_sessions_with_time_room_and_my_attendance(client, me):
     today = timezone.localdate()
     training = TrainingFactory(start_date=today, end_date=today + datetime.timedelta(days=1))
