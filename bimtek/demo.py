@@ -25,6 +25,7 @@ from participants.models import Employee, Unit, User
 from participants.services import create_account, create_employee, update_employee
 from participants.staff_files import read_staff_file
 
+from .demo_training import TRAININGS_FILE, load_demo_trainings
 from .roles import ROLE_LABELS
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def seed_demo(*, directory: Path | None = None, force: bool = False) -> SeedResu
         units = load_units(directory / UNITS_FILE)
         staff = load_staff(directory / STAFF_FILE)
         logins = ensure_accounts(directory / ACCOUNTS_FILE)
+        load_demo_trainings(directory / TRAININGS_FILE)
     logger.info("Demo data loaded from %s", directory)
     return SeedResult(units=units, staff=staff, logins=logins)
 

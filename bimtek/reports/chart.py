@@ -4,8 +4,8 @@ A chart of attendance per session, drawn on the server as SVG: no script, no CDN
 One horizontal bar per session, as long as the number of participants, stacked by status in the
 report order. Every count is written as text too (inside its segment when it fits, and in the
 title and description for screen readers), and the tables beside it carry the same numbers.
-chart.py only computes the geometry; the template bimtek/reports/_attendance_chart.svg draws it,
-autoescaped like any other template.
+chart.py only computes the geometry; the template bimtek/reports/_attendance_chart.html (an SVG
+fragment) draws it, autoescaped like any other template.
 """
 
 from dataclasses import dataclass, field
@@ -107,7 +107,7 @@ class Chart:
 
 
 def _legend(statuses: list[str]) -> tuple[list[LegendItem], int]:
-    items, x, y = [], 0.0, 0.0
+    items, x, y = [], 0.0, 4.0
     for status in statuses:
         words = str(STATUS_WORDS[status])
         item_width = LEGEND_SWATCH + 5 + len(words) * CHAR_WIDTH + 18
@@ -115,7 +115,7 @@ def _legend(statuses: list[str]) -> tuple[list[LegendItem], int]:
             x, y = 0.0, y + LEGEND_ROW_HEIGHT
         items.append(LegendItem(words=words, fill=STATUS_COLOURS[status][0], x=round(x, 1), y=y))
         x += item_width
-    return items, int(y + LEGEND_ROW_HEIGHT + 8)
+    return items, int(y + LEGEND_ROW_HEIGHT + 6)
 
 
 def attendance_chart(recap: AttendanceRecap) -> Chart:

@@ -253,3 +253,119 @@ def test_command_refuses_production_without_force(settings):
 
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+# Demo trainings (bimtek/demo_training.py, fixtures/demo_training_2022.json) ---------------------
+
+import datetime  # noqa: E402
+
+from django.db.models import Count, Sum  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bimtek.models import (  # noqa: E402
+    Attendance,
+    AttendanceChange,
+    Enrolment,
+    Session,
+    Speaker,
+    Training,
+)
+
+
+def _training_snapshot():
+    """Return every row the demo trainings consist of, comparable between runs."""
+    return {
+        "trainings": list(Training.objects.order_by("code").values()),
+        "sessions": list(Session.objects.order_by("pk").values()),
+        "speakers": list(Speaker.objects.order_by("pk").values()),
+        "session_speakers": sorted(
+            Session.speakers.through.objects.values_list("session_id", "speaker_id")
+        ),
+        "enrolments": list(Enrolment.objects.order_by("pk").values()),
+        "attendance": list(Attendance.objects.order_by("pk").values()),
+        "changes": AttendanceChange.objects.count(),
+    }
+
+
+def test_2022_pelayanan_prima_is_a_finished_two_day_training_of_14_jp(seeded):
+    training = Training.objects.get(code="BIMTEK-PP-2022")
+    sessions = list(training.sessions.order_by("date", "start_time"))
+
+    assert training.status == Training.Status.FINISHED
+    assert (training.start_date, training.end_date) == (
+        datetime.date(2022, 9, 14), datetime.date(2022, 9, 15),
+    )  # fmt: skip
+    assert training.venue == "Aula Adipura Kencana, Kantor Wali Kota Magelang"
+    assert training.contact_name == "Hening Widyaningrum, S.Psi., M.M."
+    assert training.sessions.aggregate(total=Sum("jp"))["total"] == 14
+    assert {session.date for session in sessions} == {training.start_date, training.end_date}
+    assert min(s.start_time for s in sessions) >= datetime.time(7, 30)
+    assert max(s.end_time for s in sessions) <= datetime.time(16, 0)
+    assert all(session.speakers.exists() for session in sessions)
+    assert {speaker.institution for speaker in Speaker.objects.all()} >= {
+        "Ombudsman RI Perwakilan Jawa Tengah", "BPSDMD Provinsi Jawa Tengah",
+    }  # fmt: skip
+
+
+def test_2022_training_has_the_55_demo_staff_enrolled(seeded):
+    enrolled = Enrolment.objects.filter(
+        training__code="BIMTEK-PP-2022", status=Enrolment.Status.ENROLLED
+    )
+
+    assert enrolled.count() == 55
+    assert set(enrolled.values_list("employee_id", flat=True)) == set(
+        Employee.objects.filter(is_frontline=True).values_list("pk", flat=True)
+    )
+
+
+def test_2022_attendance_is_mostly_present_with_a_few_late_one_sick_one_excused_two_absent(
+    seeded,
+):
+    attendance = Attendance.objects.filter(session__training__code="BIMTEK-PP-2022")
+    by_status = dict(
+        attendance.values_list("status").annotate(count=Count("pk")).order_by("status")
+    )
+    absent = attendance.filter(status=Attendance.Status.ALPA)
+
+    assert attendance.count() == 55 * 7  # everyone has a record for every session
+    assert by_status == {"hadir": 55 * 7 - 8, "terlambat": 4, "sakit": 1, "izin": 1, "alpa": 2}
+    assert absent.values("enrolment").distinct().count() == 2
+    assert not attendance.filter(
+        enrolment__employee__nip="198910202016062211"
+    ).exclude(status=Attendance.Status.HADIR).exists()
+
+
+def test_late_check_ins_are_after_the_late_mark_and_the_others_before_the_start(seeded):
+    zone = datetime.timezone(datetime.timedelta(hours=7))
+    for attendance in Attendance.objects.filter(
+        session__training__code="BIMTEK-PP-2022", status__in=["hadir", "terlambat"]
+    ).select_related("session"):
+        session = attendance.session
+        starts = datetime.datetime.combine(session.date, session.start_time, tzinfo=zone)
+        minutes = (attendance.recorded_at - starts).total_seconds() / 60
+        if attendance.status == "terlambat":
+            assert session.late_after < minutes <= session.checkin_closes_after
+        else:
+            assert -session.checkin_opens_before <= minutes <= 0
+
+
+def test_second_batch_is_open_in_the_coming_weeks_with_the_demo_participant_enrolled(seeded):
+    training = Training.objects.get(code="BIMTEK-PP-2026-A2")
+    enrolled = training.enrolments.filter(status=Enrolment.Status.ENROLLED)
+    today = timezone.localdate()
+
+    assert training.status == Training.Status.OPEN
+    assert training.batch == 2
+    assert today < training.start_date <= today + datetime.timedelta(weeks=5)
+    assert training.sessions.aggregate(total=Sum("jp"))["total"] == 14
+    assert 3 <= enrolled.count() <= 10
+    assert enrolled.filter(employee__user__username="198910202016062211").exists()
+    assert not Attendance.objects.filter(session__training=training).exists()
+
+
+def test_running_twice_adds_no_training_session_enrolment_or_attendance(seeded):
+    before = _training_snapshot()
+
+    seed_demo()
+
+    assert _training_snapshot() == before
