@@ -14,6 +14,8 @@ from bimtek.reports.daftar_hadir import (
     build_daftar_hadir,
     daftar_hadir_filename,
     render_daftar_hadir_pdf,
+    time_range,
+    venue_of,
 )
 from bimtek.reports.pdf import LocalFileError, read_local_file, resolve_local_url
 from tests.bimtek.test_reports_support import (
@@ -30,7 +32,7 @@ from tests.bimtek.test_reports_support import (
     pdf_text_in_columns,
     record,
 )
-from tests.factories import SpeakerFactory
+from tests.factories import EnrolmentFactory, NonAsnEmployeeFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -342,3 +344,47 @@ def test_the_pdf_url_fetcher_reads_our_static_and_media_files(settings):
     )
     assert b"@font-face" in read_local_file("https://bimtek.invalid/static/css/pdf/fonts.css")
     assert read_local_file("https://bimtek.invalid/media/signatures/a.png") == b"PNG"
+
+
+def test_honorary_staff_show_no_nip_and_never_their_nik():
+    training = make_training()
+    session = make_session(training)
+    honorary = NonAsnEmployeeFactory(name="Sutarmi")
+    EnrolmentFactory(training=training, employee=honorary)
+
+    sheet, data = _pdf(session)
+    text = pdf_text(data)
+
+    assert sheet.rows[0].nip == ""
+    assert "Sutarmi –" in text
+    assert sheet.rows[0].name in text
+    assert honorary.nik not in text
+
+
+@pytest.mark.parametrize(
+    ("room", "venue", "expected"),
+    [
+        ("", "Aula Adipura Kencana", "Aula Adipura Kencana"),
+        ("Aula Adipura Kencana", "Aula Adipura Kencana, Kantor Wali Kota Magelang",
+         "Aula Adipura Kencana, Kantor Wali Kota Magelang"),
+        ("Ruang Rapat 2", "Kantor BKPSDM", "Ruang Rapat 2, Kantor BKPSDM"),
+        ("Ruang Rapat 2", "", "Ruang Rapat 2"),
+    ],
+)  # fmt: skip
+def test_venue_names_the_room_once(room, venue, expected):
+    session = make_session(make_training(venue=venue), room=room)
+
+    assert venue_of(session) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Asia/Jakarta", "08.00 – 11.30 WIB"), ("Asia/Makassar", "08.00 – 11.30 WITA"),
+     ("Asia/Jayapura", "08.00 – 11.30 WIT"), ("UTC", "08.00 – 11.30")],
+)  # fmt: skip
+def test_time_range_names_the_indonesian_time_zone(settings, zone, expected):
+    settings.TIME_ZONE = zone
+    session = make_session(make_training())
+
+    with translation.override("id"):
+        assert time_range(session) == expected
