@@ -7,7 +7,8 @@ A training's lifecycle, through change_training_status only:
 
 with two ways back: open → draft while nobody is enrolled (enrolment was opened by mistake), and
 finished → running ("reopen", for a session that has to be added or corrected). Archived is
-final. create_training and update_training never change the status.
+final. create_training and update_training never change the status. An archived training and its
+sessions can no longer be changed (copy it as a new batch instead).
 
 Sessions are checked by _check_session: the end after the start, the date inside the training's
 dates, the late mark inside the check-in window, and no other session — of any training, since a
@@ -84,6 +85,14 @@ def _day(date: datetime.date) -> str:
 
 def _clock(time: datetime.time) -> str:
     return formats.time_format(time, "H.i")
+
+
+def _refuse_if_archived(training: Training) -> None:
+    if training.status == Status.ARCHIVED:
+        raise ValidationError(
+            _("This training is archived and can no longer be changed. Copy it as a new batch."),
+            code="archived",
+        )
 
 
 def _errors(errors: dict[str, list[ValidationError]]) -> None:
@@ -174,6 +183,7 @@ def update_training(*, training: Training, by, **fields) -> Training:
     if unknown:
         raise TypeError(f"update_training() got unexpected fields: {sorted(unknown)}")
     training = Training.objects.select_for_update().get(pk=training.pk)
+    _refuse_if_archived(training)
     for name, value in fields.items():
         setattr(training, name, list(value) if name == "attended_statuses" else value)
     _check_training(training)
@@ -287,6 +297,7 @@ def _check_session(session: Session) -> None:
     session.topic = (session.topic or "").strip()
     session.room = normalize_room(session.room)
     training = session.training
+    _refuse_if_archived(training)
     errors: dict[str, list[ValidationError]] = {}
     times_given = session.start_time is not None and session.end_time is not None
     if times_given and session.end_time <= session.start_time:
@@ -402,6 +413,7 @@ def update_session(
 def delete_session(*, session: Session, by) -> None:
     """Delete a session that has no attendance records yet."""
     session = Session.objects.select_for_update().select_related("training").get(pk=session.pk)
+    _refuse_if_archived(session.training)
     if session.attendances.exists():
         raise ValidationError(
             _(

@@ -131,6 +131,7 @@ def training_detail(request, pk):
     today = timezone.localdate()
     active = training.enrolled_count + training.waitlisted_count
     can_change = request.user.has_perm("bimtek.change_training")
+    editable = training.status != Status.ARCHIVED
     actions = [
         (to, STATUS_ACTIONS[(training.status, to)], (training.status, to) in MAIN_PATH)
         for to in services.next_statuses(training)
@@ -148,11 +149,11 @@ def training_detail(request, pk):
             ),
             "status_actions": actions,
             "area_links": _area_links(training),
-            "can_change": can_change,
+            "can_change": can_change and editable,
             "can_copy": request.user.has_perm("bimtek.add_training"),
-            "can_add_session": request.user.has_perm("bimtek.add_session"),
-            "can_change_session": request.user.has_perm("bimtek.change_session"),
-            "can_delete_session": request.user.has_perm("bimtek.delete_session"),
+            "can_add_session": editable and request.user.has_perm("bimtek.add_session"),
+            "can_change_session": editable and request.user.has_perm("bimtek.change_session"),
+            "can_delete_session": editable and request.user.has_perm("bimtek.delete_session"),
             "can_change_speaker": request.user.has_perm("bimtek.change_speaker"),
         },
     )

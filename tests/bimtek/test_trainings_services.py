@@ -570,3 +570,43 @@ def test_copy_as_new_batch_refuses_dates_whose_room_is_taken(organiser, schedule
     assert codes(caught.value) == {"room": ["room_taken"]}
     assert Training.objects.count() == 2  # nothing of the copy is left
     assert Session.objects.count() == 3
+
+
+# Archived trainings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t, s, by: update_training(training=t, by=by, title="Baru"),
+        lambda t, s, by: create_session(
+            training=t, by=by, **_session_fields(start_time=T(13, 0), end_time=T(14, 0))
+        ),
+        lambda t, s, by: update_session(session=s, by=by, topic="Baru"),
+        lambda t, s, by: delete_session(session=s, by=by),
+    ],
+    ids=["update-training", "create-session", "update-session", "delete-session"],
+)
+def test_an_archived_training_can_no_longer_be_changed(organiser, training, change):
+    session = SessionFactory(training=training)
+    training.status = Status.ARCHIVED
+    training.save()
+
+    with pytest.raises(ValidationError) as caught:
+        change(training, session, organiser)
+
+    assert codes(caught.value) == {"__all__": ["archived"]}
+    assert messages(caught.value) == [
+        "Pelatihan ini sudah diarsipkan dan tidak dapat diubah lagi. "
+        "Salin sebagai angkatan baru."
+    ]
+    assert Session.objects.filter(pk=session.pk, topic=session.topic).exists()
+
+
+def test_an_archived_training_can_be_copied(organiser, training):
+    training.status = Status.ARCHIVED
+    training.save()
+
+    copy = copy_training_as_new_batch(training=training, start_date=D(2023, 9, 13), by=organiser)
+
+    assert copy.status == Status.DRAFT

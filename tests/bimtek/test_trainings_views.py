@@ -768,3 +768,15 @@ def test_the_menu_and_home_link_to_the_trainings_for_organisers(client, make_use
     response = client.get(reverse("home"))
 
     assert (f'href="{LIST_URL}"' in response.content.decode()) is shown
+
+
+def test_an_archived_training_offers_no_changes_but_a_copy(client, organiser):
+    training = TrainingFactory(status=Status.ARCHIVED)
+    session = SessionFactory(training=training)
+
+    html = client.get(reverse("bimtek:training_detail", args=[training.pk])).content.decode()
+
+    assert reverse("bimtek:training_edit", args=[training.pk]) not in html
+    assert reverse("bimtek:session_create", args=[training.pk]) not in html
+    assert reverse("bimtek:session_edit", args=[session.pk]) not in html
+    assert reverse("bimtek:training_copy", args=[training.pk]) in html
