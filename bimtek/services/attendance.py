@@ -10,6 +10,7 @@ that is already there and says so, and two requests racing each other still leav
 import datetime
 import io
 import secrets
+from contextlib import nullcontext
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -164,8 +165,11 @@ def _record(*, session, enrolment, method, by, now, ip_address, note, signature,
         validate_unique=False,
         validate_constraints=False,
     )
+    # One INSERT needs no transaction of its own; inside someone else's, a savepoint keeps an
+    # IntegrityError from breaking it.
+    guard = transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext()
     try:
-        with transaction.atomic():
+        with guard:
             if signature:
                 attendance.signature.save(
                     f"{secrets.token_urlsafe(16)}.png", ContentFile(signature), save=False
@@ -212,19 +216,36 @@ def check_in_with_token(
     ip_address: str | None = None,
     signature: bytes | None = None,
 ) -> tuple[Attendance, bool]:
-    """Check the user in with the token of a projector's QR code.
-
-    The token must be ours and for the current slot or the one before; or, when seen_at says
-    when this browser first opened it, it must have been current then, at most SCAN_GRACE ago
-    (so logging in first or drawing a signature does not make it expire).
-    """
-    now = now or timezone.now()
+    """Check the user in with the token of a projector's QR code (see self_check_in)."""
     session, slot = read_checkin_token(token)
     enrolment = enrolment_for_checkin(user=user, training=session.training)
     if enrolment is None:
-        raise _error(
-            "not_enrolled", name=_person(user), training=session.training.title
-        )
+        raise _error("not_enrolled", name=_person(user), training=session.training.title)
+    return self_check_in(
+        session=session, slot=slot, enrolment=enrolment, user=user, now=now, seen_at=seen_at,
+        ip_address=ip_address, signature=signature,
+    )  # fmt: skip
+
+
+def self_check_in(
+    *,
+    session: Session,
+    slot: int,
+    enrolment: Enrolment,
+    user,
+    now: datetime.datetime | None = None,
+    seen_at: datetime.datetime | None = None,
+    ip_address: str | None = None,
+    signature: bytes | None = None,
+) -> tuple[Attendance, bool]:
+    """Check a participant in with a QR token already read (read_checkin_token) for its slot.
+
+    The slot must be the current one or the one before; or, when seen_at says when this browser
+    first opened the token, it must have been current then, at most SCAN_GRACE ago (so logging
+    in first or drawing a signature does not make it expire). A record that exists is returned
+    whatever the slot and the window say now.
+    """
+    now = now or timezone.now()
     existing = attendance_of(session=session, enrolment=enrolment)
     if existing is not None:
         return existing, False

@@ -116,6 +116,8 @@ def self_checkin(request, token):
 
     context = {"session": session, "window": selectors.checkin_window(session), "token": token}
     enrolment = selectors.enrolment_for_checkin(user=request.user, training=session.training)
+    if enrolment is not None:
+        request.user.employee = enrolment.employee  # the menu asks; spare it the query
     if enrolment is None or enrolment.status != Enrolment.Status.ENROLLED:
         context["problem"] = _(
             "You are not enrolled in %(training)s. If you think you should be, ask the organiser."
@@ -126,8 +128,10 @@ def self_checkin(request, token):
         form = SelfCheckinForm(request.POST)
         if form.is_valid():
             try:
-                attendance, created = services.check_in_with_token(
-                    token=token,
+                attendance, created = services.self_check_in(
+                    session=session,
+                    slot=slot,
+                    enrolment=enrolment,
                     user=request.user,
                     now=now,
                     seen_at=_seen_at(request, token),

@@ -54,7 +54,11 @@
     event.preventDefault();
     drawing = true;
     last = point(event);
-    canvas.setPointerCapture(event.pointerId);
+    try {
+      canvas.setPointerCapture(event.pointerId); // keep drawing when the finger leaves the box
+    } catch (error) {
+      // an event without an active pointer: draw without capture
+    }
     context.beginPath();
     context.arc(last.x, last.y, 1.2, 0, 2 * Math.PI);
     context.fill();

@@ -1,0 +1,317 @@
+"""
+A burst of self check-ins against the app under gunicorn, next to a bare insert measured in the
+same run.
+
+    .venv/bin/python benchmarks/checkin_burst.py [--participants 500] [--clients 50]
+        [--workers 4] [--threads 4]
+
+Makes a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
+postgresql://postgres@127.0.0.1:5432), migrates it, and creates one running training with
+--participants enrolled participants and one session whose check-in window is open now. Each
+participant gets a login session written straight into the database (their cookie, no login
+round trip) and a CSRF cookie. gunicorn then serves the app on 127.0.0.1 (gthread workers, with
+benchmarks/checkin_settings.py: the app's settings, DEBUG off, plus one bare view), and
+--clients threads send every participant's check-in at once: a POST to bimtek:self_checkin with
+the projector's current token, the full path a phone takes (session, login, token, window,
+enrolment, insert, the rendered "Terima kasih" page). Then the same clients post the same number
+of requests to the bare view, which inserts one attendance row and returns "ok".
+
+Prints throughput, latency percentiles, the number of attendance records (must equal the
+participants) and the check-in's ratio to the bare insert; drops the database afterwards.
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8791
+HOST = "127.0.0.1"
+
+
+def _database(base_url: str, name: str, *, create: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup_django(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def _create_data(participants: int) -> dict:
+    """Create the training, the open session, the participants and their login cookies."""
+    import datetime
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session as LoginSession
+    from django.utils import timezone
+
+    from bimtek.models import Enrolment, Session, Training
+    from participants.models import Employee, Unit, User
+
+    now = timezone.localtime()
+    unit = Unit.objects.create(name="BKPSDM", kind=Unit.Kind.BADAN)
+    training = Training.objects.create(
+        code="BENCH-CHECKIN", title="Bimtek Benchmark", organiser_unit=unit,
+        start_date=now.date(), end_date=now.date(), quota=max(participants, 1),
+        status=Training.Status.RUNNING,
+    )  # fmt: skip
+    # Start a few minutes from now, kept inside the day; open the window wide enough around now.
+    start = now.replace(second=0, microsecond=0) + datetime.timedelta(minutes=5)
+    earliest = now.replace(hour=0, minute=30, second=0, microsecond=0)
+    latest = now.replace(hour=22, minute=0, second=0, microsecond=0)
+    start = min(max(start, earliest), latest)
+    minutes_to_start = int((start - now).total_seconds() // 60)
+    sessions = [
+        Session.objects.create(
+            training=training, topic=topic, date=now.date(), start_time=start.time(),
+            end_time=(start + datetime.timedelta(minutes=90)).time(), jp=2,
+            checkin_opens_before=max(30, minutes_to_start + 10),
+            checkin_closes_after=max(30, 30 - minutes_to_start),
+        )  # fmt: skip
+        for topic in ("Sesi check-in", "Sesi bare insert")
+    ]
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        [User(username=f"bench{n:04d}", password=password) for n in range(participants)]
+    )
+    employees = Employee.objects.bulk_create(
+        [
+            Employee(
+                nip=f"19900101201505{1 + n % 2}{n % 999 + 1:03d}"[:18] if n < 999 else None,
+                nik=None if n < 999 else f"3371{n:012d}",
+                status=Employee.Status.PNS if n < 999 else Employee.Status.NON_ASN,
+                name=f"Peserta Benchmark {n}", unit=unit, user=user,
+            )  # fmt: skip
+            for n, user in enumerate(users)
+        ]
+    )
+    enrolments = Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                training=training, employee=employee, status=Enrolment.Status.ENROLLED,
+                badge_token=secrets.token_urlsafe(24), enrolled_at=now,
+            )  # fmt: skip
+            for employee in employees
+        ]
+    )
+    store = SessionStore()
+    logins = []
+    for user in users:
+        key = secrets.token_hex(16)
+        data = store.encode(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+            }
+        )
+        logins.append(
+            LoginSession(
+                session_key=key, session_data=data,
+                expire_date=timezone.now() + datetime.timedelta(hours=2),
+            )  # fmt: skip
+        )
+    LoginSession.objects.bulk_create(logins)
+    return {
+        "checkin_session": sessions[0].pk,
+        "bare_session": sessions[1].pk,
+        "cookies": [login.session_key for login in logins],
+        "enrolments": [enrolment.pk for enrolment in enrolments],
+    }
+
+
+def _start_gunicorn(env: dict, *, workers: int, threads: int) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "bimtek.wsgi:application",
+        "--bind", f"{HOST}:{PORT}", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads), "--backlog", "2048", "--log-level", "warning",
+        "--chdir", str(ROOT),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env={**os.environ, **env})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, PORT), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _post(path: str, body: dict, cookie: str = "") -> tuple[float, int, bytes]:
+    csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+    payload = urllib.parse.urlencode({**body, "csrfmiddlewaretoken": csrf})
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={csrf}" + (f"; sessionid={cookie}" if cookie else ""),
+        "Connection": "close",
+    }
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    try:
+        connection.request("POST", path, body=payload, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+    finally:
+        connection.close()
+    return time.perf_counter() - started, response.status, content
+
+
+def _burst(jobs, clients: int) -> tuple[float, list]:
+    start = threading.Barrier(clients)
+
+    def warm(_):
+        start.wait()
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(warm, range(clients)))  # all client threads exist before the clock starts
+        began = time.perf_counter()
+        results = list(pool.map(lambda job: job(), jobs))
+        elapsed = time.perf_counter() - began
+    return elapsed, results
+
+
+def _report(name: str, elapsed: float, results: list, count: int) -> dict:
+    latencies = sorted(result[0] for result in results)
+    quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
+    figures = {
+        "throughput": len(results) / elapsed,
+        "p50": quantiles[49] * 1000,
+        "p95": quantiles[94] * 1000,
+        "p99": quantiles[98] * 1000,
+        "max": latencies[-1] * 1000,
+    }
+    print(
+        f"{name:<22} {len(results):>5} requests in {elapsed:6.2f} s  "
+        f"{figures['throughput']:7.1f} req/s  p50 {figures['p50']:6.1f} ms  "
+        f"p95 {figures['p95']:6.1f} ms  p99 {figures['p99']:6.1f} ms  max {figures['max']:6.1f} ms  "
+        f"records {count}"
+    )
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=500)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+    name = f"bimtek_bench_checkin_{os.getpid()}"
+    env = {
+        "DATABASE_URL": f"{base_url}/{name}",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.checkin_settings",
+        "DJANGO_ENV": "development",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    _database(base_url, name, create=True)
+    server = None
+    try:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            cwd=ROOT, env={**os.environ, **env}, check=True,
+        )  # fmt: skip
+        _setup_django(env)
+        from django.db import connection
+
+        from bimtek import checkin_tokens
+        from bimtek.models import Attendance
+
+        data = _create_data(args.participants)
+        connection.close()
+        server = _start_gunicorn(env, workers=args.workers, threads=args.threads)
+
+        from django.urls import reverse
+
+        def token_path():
+            token = checkin_tokens.make_token(
+                session_id=data["checkin_session"], slot=checkin_tokens.slot_at()
+            )
+            return reverse("bimtek:self_checkin", kwargs={"token": token})
+
+        # Warm every worker up (imports, database connections) on pages that write nothing.
+        warm_path = token_path()
+        for n in range(args.workers * args.threads * 2):
+            cookie = data["cookies"][n % len(data["cookies"])]
+            for path, headers in ((warm_path, {"Cookie": f"sessionid={cookie}"}), ("/bench/bare-insert/", {})):
+                conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+                conn.request("GET", path, headers=headers)  # the page; a 405 from the bare view
+                conn.getresponse().read()
+                conn.close()
+
+        print(
+            f"gunicorn: {args.workers} gthread workers x {args.threads} threads on a "
+            f"{os.cpu_count()}-core machine; PostgreSQL; {args.participants} participants, "
+            f"{args.clients} concurrent clients"
+        )
+        path = token_path()
+        checkin_jobs = [
+            (lambda cookie=cookie: _post(path, {}, cookie)) for cookie in data["cookies"]
+        ]
+        elapsed, results = _burst(checkin_jobs, args.clients)
+        checked_in = Attendance.objects.filter(session_id=data["checkin_session"]).count()
+        thanked = sum(b"Terima kasih!" in body for _t, status, body in results if status == 200)
+        checkin = _report("self check-in (page)", elapsed, results, checked_in)
+
+        bare_jobs = [
+            (lambda pk=pk: _post(
+                "/bench/bare-insert/", {"session": data["bare_session"], "enrolment": pk}
+            ))
+            for pk in data["enrolments"]
+        ]  # fmt: skip
+        elapsed, bare_results = _burst(bare_jobs, args.clients)
+        inserted = Attendance.objects.filter(session_id=data["bare_session"]).count()
+        bare = _report("bare insert (view)", elapsed, bare_results, inserted)
+
+        failures = [status for _t, status, _b in results if status != 200]
+        print(
+            f"check-in / bare: throughput {checkin['throughput'] / bare['throughput']:.2f}x, "
+            f"p50 {checkin['p50'] / bare['p50']:.2f}x, p95 {checkin['p95'] / bare['p95']:.2f}x"
+        )
+        print(
+            f"check-in pages saying 'Terima kasih': {thanked}/{len(results)}; non-200: "
+            f"{len(failures)}; attendance records {checked_in} for {args.participants} participants"
+        )
+        ok = checked_in == args.participants and thanked == args.participants
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001 - Django may not have been set up
+            pass
+        _database(base_url, name, create=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
