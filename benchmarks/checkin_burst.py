@@ -72,10 +72,14 @@ def _create_data(participants: int) -> dict:
     now = timezone.localtime()
     unit = Unit.objects.create(name="BKPSDM", kind=Unit.Kind.BADAN)
     training = Training.objects.create(
-        code="BENCH-CHECKIN", title="Bimtek Benchmark", organiser_unit=unit,
-        start_date=now.date(), end_date=now.date(), quota=max(participants, 1),
+        code="BENCH-CHECKIN",
+        title="Bimtek Benchmark",
+        organiser_unit=unit,
+        start_date=now.date(),
+        end_date=now.date(),
+        quota=max(participants, 1),
         status=Training.Status.RUNNING,
-    )  # fmt: skip
+    )
     # Start a few minutes from now, kept inside the day; open the window wide enough around now.
     start = now.replace(second=0, microsecond=0) + datetime.timedelta(minutes=5)
     earliest = now.replace(hour=0, minute=30, second=0, microsecond=0)
@@ -84,11 +88,15 @@ def _create_data(participants: int) -> dict:
     minutes_to_start = int((start - now).total_seconds() // 60)
     sessions = [
         Session.objects.create(
-            training=training, topic=topic, date=now.date(), start_time=start.time(),
-            end_time=(start + datetime.timedelta(minutes=90)).time(), jp=2,
+            training=training,
+            topic=topic,
+            date=now.date(),
+            start_time=start.time(),
+            end_time=(start + datetime.timedelta(minutes=90)).time(),
+            jp=2,
             checkin_opens_before=max(30, minutes_to_start + 10),
             checkin_closes_after=max(30, 30 - minutes_to_start),
-        )  # fmt: skip
+        )
         for topic in ("Sesi check-in", "Sesi bare insert")
     ]
     password = make_password(None)
@@ -101,17 +109,22 @@ def _create_data(participants: int) -> dict:
                 nip=f"19900101201505{1 + n % 2}{n % 999 + 1:03d}"[:18] if n < 999 else None,
                 nik=None if n < 999 else f"3371{n:012d}",
                 status=Employee.Status.PNS if n < 999 else Employee.Status.NON_ASN,
-                name=f"Peserta Benchmark {n}", unit=unit, user=user,
-            )  # fmt: skip
+                name=f"Peserta Benchmark {n}",
+                unit=unit,
+                user=user,
+            )
             for n, user in enumerate(users)
         ]
     )
     enrolments = Enrolment.objects.bulk_create(
         [
             Enrolment(
-                training=training, employee=employee, status=Enrolment.Status.ENROLLED,
-                badge_token=secrets.token_urlsafe(24), enrolled_at=now,
-            )  # fmt: skip
+                training=training,
+                employee=employee,
+                status=Enrolment.Status.ENROLLED,
+                badge_token=secrets.token_urlsafe(24),
+                enrolled_at=now,
+            )
             for employee in employees
         ]
     )
@@ -128,9 +141,10 @@ def _create_data(participants: int) -> dict:
         )
         logins.append(
             LoginSession(
-                session_key=key, session_data=data,
+                session_key=key,
+                session_data=data,
                 expire_date=timezone.now() + datetime.timedelta(hours=2),
-            )  # fmt: skip
+            )
         )
     LoginSession.objects.bulk_create(logins)
     return {
@@ -143,11 +157,23 @@ def _create_data(participants: int) -> dict:
 
 def _start_gunicorn(env: dict, *, workers: int, threads: int) -> subprocess.Popen:
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "bimtek.wsgi:application",
-        "--bind", f"{HOST}:{PORT}", "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", str(threads), "--backlog", "2048", "--log-level", "warning",
-        "--chdir", str(ROOT),
-    ]  # fmt: skip
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "bimtek.wsgi:application",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        "--chdir",
+        str(ROOT),
+    ]
     server = subprocess.Popen(command, env={**os.environ, **env})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -235,8 +261,10 @@ def main() -> int:
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
-            cwd=ROOT, env={**os.environ, **env}, check=True,
-        )  # fmt: skip
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+        )
         _setup_django(env)
         from django.db import connection
 
@@ -259,7 +287,10 @@ def main() -> int:
         warm_path = token_path()
         for n in range(args.workers * args.threads * 2):
             cookie = data["cookies"][n % len(data["cookies"])]
-            for path, headers in ((warm_path, {"Cookie": f"sessionid={cookie}"}), ("/bench/bare-insert/", {})):
+            for path, headers in (
+                (warm_path, {"Cookie": f"sessionid={cookie}"}),
+                ("/bench/bare-insert/", {}),
+            ):
                 conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
                 conn.request("GET", path, headers=headers)  # the page; a 405 from the bare view
                 conn.getresponse().read()
@@ -280,11 +311,13 @@ def main() -> int:
         checkin = _report("self check-in (page)", elapsed, results, checked_in)
 
         bare_jobs = [
-            (lambda pk=pk: _post(
-                "/bench/bare-insert/", {"session": data["bare_session"], "enrolment": pk}
-            ))
+            (
+                lambda pk=pk: _post(
+                    "/bench/bare-insert/", {"session": data["bare_session"], "enrolment": pk}
+                )
+            )
             for pk in data["enrolments"]
-        ]  # fmt: skip
+        ]
         elapsed, bare_results = _burst(bare_jobs, args.clients)
         inserted = Attendance.objects.filter(session_id=data["bare_session"]).count()
         bare = _report("bare insert (view)", elapsed, bare_results, inserted)
@@ -304,12 +337,10 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        try:
+        if "django" in sys.modules and sys.modules["django"].apps.apps.ready:
             from django.db import connections
 
             connections.close_all()
-        except Exception:  # noqa: BLE001 - Django may not have been set up
-            pass
         _database(base_url, name, create=False)
 
 

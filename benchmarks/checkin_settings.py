@@ -1,7 +1,7 @@
 """Settings for benchmarks/checkin_burst.py only: the app's settings with a URLconf that adds
 the bare-insert view the check-in is compared with. Never used by the app or its tests."""
 
-from bimtek.settings import *  # noqa: F403
+from bimtek.settings import *
 
 ROOT_URLCONF = "benchmarks.checkin_urls"
 DEBUG = False

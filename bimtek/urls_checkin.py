@@ -24,5 +24,7 @@ urlpatterns = [
         attendance.attendance_set,
         name="attendance_set",
     ),
-    path("sesi/<int:session_pk>/alpa/", attendance.attendance_mark_alpa, name="attendance_mark_alpa"),
+    path(
+        "sesi/<int:session_pk>/alpa/", attendance.attendance_mark_alpa, name="attendance_mark_alpa"
+    ),
 ]

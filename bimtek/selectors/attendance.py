@@ -133,9 +133,7 @@ def checkins_for(*, user, now: datetime.datetime) -> list[CandidateCheckin]:
     result = []
     for session in sessions:
         enrolment = enrolments[session.training_id]
-        result.append(
-            CandidateCheckin(session, enrolment, records.get((session.pk, enrolment.pk)))
-        )
+        result.append(CandidateCheckin(session, enrolment, records.get((session.pk, enrolment.pk))))
     return result
 
 
@@ -165,9 +163,7 @@ def projector_summary(*, session: Session) -> ProjectorSummary:
         training_id=session.training_id, status=Enrolment.Status.ENROLLED
     ).count()
     latest = list(
-        present.select_related("enrolment__employee").order_by("-recorded_at", "-pk")[
-            :LATEST_NAMES
-        ]
+        present.select_related("enrolment__employee").order_by("-recorded_at", "-pk")[:LATEST_NAMES]
     )
     return ProjectorSummary(present=present.count(), enrolled=enrolled, latest=latest)
 

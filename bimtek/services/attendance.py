@@ -41,9 +41,7 @@ MAX_SIGNATURE_PIXELS = 2000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 MESSAGES = {
-    "window_not_open": _(
-        "Check-in for %(session)s opens at %(time)s WIB. Please come back then."
-    ),
+    "window_not_open": _("Check-in for %(session)s opens at %(time)s WIB. Please come back then."),
     "window_closed": _(
         "Check-in for %(session)s closed at %(time)s WIB. Please ask the organiser to record "
         "your attendance."
@@ -56,8 +54,7 @@ MESSAGES = {
         "This QR code is not a valid check-in code. Scan the code on the screen again."
     ),
     "token_expired": _(
-        "This QR code has expired: it changes every 30 seconds. Scan the code on the screen "
-        "again."
+        "This QR code has expired: it changes every 30 seconds. Scan the code on the screen again."
     ),
     "wrong_code": _("This code is wrong or has expired. Type the code the screen shows now."),
     "no_open_session": _(
@@ -119,9 +116,16 @@ def check_in(
     if existing is not None:
         return existing, False
     return _record(
-        session=session, enrolment=enrolment, method=method, by=by, now=now,
-        ip_address=ip_address, note=note, signature=signature, status=status,
-    )  # fmt: skip
+        session=session,
+        enrolment=enrolment,
+        method=method,
+        by=by,
+        now=now,
+        ip_address=ip_address,
+        note=note,
+        signature=signature,
+        status=status,
+    )
 
 
 def _record(*, session, enrolment, method, by, now, ip_address, note, signature, status):
@@ -222,9 +226,15 @@ def check_in_with_token(
     if enrolment is None:
         raise _error("not_enrolled", name=_person(user), training=session.training.title)
     return self_check_in(
-        session=session, slot=slot, enrolment=enrolment, user=user, now=now, seen_at=seen_at,
-        ip_address=ip_address, signature=signature,
-    )  # fmt: skip
+        session=session,
+        slot=slot,
+        enrolment=enrolment,
+        user=user,
+        now=now,
+        seen_at=seen_at,
+        ip_address=ip_address,
+        signature=signature,
+    )
 
 
 def self_check_in(
@@ -252,9 +262,16 @@ def self_check_in(
     if not token_is_fresh(slot=slot, now=now, seen_at=seen_at):
         raise _error("token_expired")
     return _record(
-        session=session, enrolment=enrolment, method=Attendance.Method.SELF, by=user, now=now,
-        ip_address=ip_address, note="", signature=signature, status=None,
-    )  # fmt: skip
+        session=session,
+        enrolment=enrolment,
+        method=Attendance.Method.SELF,
+        by=user,
+        now=now,
+        ip_address=ip_address,
+        note="",
+        signature=signature,
+        status=None,
+    )
 
 
 def read_checkin_token(token: str) -> tuple[Session, int]:
@@ -324,10 +341,16 @@ def check_in_with_code(
     if candidate.attendance is not None:
         return candidate.attendance, False
     return _record(
-        session=candidate.session, enrolment=candidate.enrolment,
-        method=Attendance.Method.SELF, by=user, now=now, ip_address=ip_address, note="",
-        signature=signature, status=None,
-    )  # fmt: skip
+        session=candidate.session,
+        enrolment=candidate.enrolment,
+        method=Attendance.Method.SELF,
+        by=user,
+        now=now,
+        ip_address=ip_address,
+        note="",
+        signature=signature,
+        status=None,
+    )
 
 
 # The organiser's grid ------------------------------------------------------------------------
@@ -352,9 +375,14 @@ def set_attendance(
     attendance = locked.filter(session=session, enrolment=enrolment).first()
     if attendance is None:
         attendance, created = check_in(
-            session=session, enrolment=enrolment, method=Attendance.Method.MANUAL, by=by,
-            now=now, note=note, status=status,
-        )  # fmt: skip
+            session=session,
+            enrolment=enrolment,
+            method=Attendance.Method.MANUAL,
+            by=by,
+            now=now,
+            note=note,
+            status=status,
+        )
         if created:
             return attendance
         attendance = locked.get(pk=attendance.pk)

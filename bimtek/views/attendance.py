@@ -93,9 +93,11 @@ def attendance_set(request, session_pk, enrolment_pk):
             return HttpResponse(" ".join(errors), status=400, content_type="text/plain")
     else:
         cell = selectors.grid_cell(session=session, enrolment=enrolment)
-        initial = {"status": cell.attendance.status, "note": cell.attendance.note} if (
-            cell.attendance
-        ) else None
+        initial = (
+            {"status": cell.attendance.status, "note": cell.attendance.note}
+            if (cell.attendance)
+            else None
+        )
         form = AttendanceCellForm(initial=initial)
     return render(
         request,

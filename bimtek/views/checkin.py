@@ -144,7 +144,9 @@ def self_checkin(request, token):
                 else:
                     context["problem"] = _error_text(error)
             else:
-                context.update(attendance=attendance, done=recorded_message(attendance, created=created))
+                context.update(
+                    attendance=attendance, done=recorded_message(attendance, created=created)
+                )
                 return render(request, "bimtek/checkin/self_checkin.html", context)
     else:
         form = SelfCheckinForm()
@@ -166,11 +168,13 @@ def _self_checkin_problem(request, session, token, slot, now) -> str:
     state = window.state(now)
     if state == "not_open":
         return str(services.MESSAGES["window_not_open"]) % {
-            "session": session.topic, "time": _clock(window.opens)
+            "session": session.topic,
+            "time": _clock(window.opens),
         }
     if state == "closed":
         return str(services.MESSAGES["window_closed"]) % {
-            "session": session.topic, "time": _clock(window.closes)
+            "session": session.topic,
+            "time": _clock(window.closes),
         }
     return ""
 
@@ -230,9 +234,13 @@ def checkin_url(token: str) -> str:
 
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(
-        scale=1, border=4, omitsize=True, svgclass="qr", lineclass="qr-dark",
+        scale=1,
+        border=4,
+        omitsize=True,
+        svgclass="qr",
+        lineclass="qr-dark",
         title=_("QR code for check-in"),
-    )  # fmt: skip
+    )
 
 
 def _projector_context(session: Session) -> dict:
@@ -351,9 +359,7 @@ def badge_scan(request, token):
             "session": session,
             "window": selectors.checkin_window(session),
             "attendance": records.get(session.pk),
-            "recorded": recorded_message(
-                records[session.pk], created=False, name=person.full_name
-            )
+            "recorded": recorded_message(records[session.pk], created=False, name=person.full_name)
             if session.pk in records
             else "",
         }

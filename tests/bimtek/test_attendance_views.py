@@ -46,16 +46,20 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def training():
-    return SessionFactory(training__status=Training.Status.RUNNING, topic="Pelayanan Prima").training
+    return SessionFactory(
+        training__status=Training.Status.RUNNING, topic="Pelayanan Prima"
+    ).training
 
 
 @pytest.fixture
 def sessions(training):
     first = training.sessions.get()
     second = SessionFactory(
-        training=training, topic="Budaya BerAKHLAK", start_time=datetime.time(10, 0),
+        training=training,
+        topic="Budaya BerAKHLAK",
+        start_time=datetime.time(10, 0),
         end_time=datetime.time(11, 30),
-    )  # fmt: skip
+    )
     return [first, second]
 
 
@@ -84,11 +88,19 @@ def set_path(session, enrolment) -> str:
 
 
 def test_the_grid_shows_participants_against_sessions(client, organiser, training, sessions):
-    siti = enrol(training, gelar_depan="Ns.", name="Siti Rahayu", gelar_belakang="S.Kep.", unit=UnitFactory(name="RSUD Tidar"))
+    siti = enrol(
+        training,
+        gelar_depan="Ns.",
+        name="Siti Rahayu",
+        gelar_belakang="S.Kep.",
+        unit=UnitFactory(name="RSUD Tidar"),
+    )
     agus = enrol(training, name="Agus Wibowo")
     gone = enrol(training, name="Sudah Batal")
     Enrolment.objects.filter(pk=gone.pk).update(status=Enrolment.Status.CANCELLED)
-    AttendanceFactory(session=sessions[0], enrolment=siti, status="hadir", method="self", recorded_at=at(7, 42))
+    AttendanceFactory(
+        session=sessions[0], enrolment=siti, status="hadir", method="self", recorded_at=at(7, 42)
+    )
     AttendanceFactory(session=sessions[0], enrolment=agus, status="izin", note="Surat 800/12")
 
     response = client.get(grid_path(training))
@@ -97,11 +109,17 @@ def test_the_grid_shows_participants_against_sessions(client, organiser, trainin
     html = response.content.decode()
     rows = re.findall(r'<th scope="row" class="grid-name">([^<]+)</th>', html)
     assert rows == ["Agus Wibowo", "Ns. Siti Rahayu, S.Kep."]
-    cell = re.search(rf'<td id="cell-{sessions[0].pk}-{siti.pk}".*?</td>', html, flags=re.S).group(0)
+    cell = re.search(
+        rf'<td id="cell-{sessions[0].pk}-{siti.pk}".*?</td>', html, flags=re.DOTALL
+    ).group(0)
     assert re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip() == "Hadir 07.42"
-    izin = re.search(rf'<td id="cell-{sessions[0].pk}-{agus.pk}".*?</td>', html, flags=re.S).group(0)
+    izin = re.search(
+        rf'<td id="cell-{sessions[0].pk}-{agus.pk}".*?</td>', html, flags=re.DOTALL
+    ).group(0)
     assert "Izin" in izin and "Surat 800/12" in izin
-    empty = re.search(rf'<td id="cell-{sessions[1].pk}-{agus.pk}".*?</td>', html, flags=re.S).group(0)
+    empty = re.search(
+        rf'<td id="cell-{sessions[1].pk}-{agus.pk}".*?</td>', html, flags=re.DOTALL
+    ).group(0)
     assert "belum tercatat" in empty
     assert "RSUD Tidar" in text_of(response)
     assert text_of(response).count("Tandai Alpa untuk yang belum tercatat") == 2
@@ -136,7 +154,9 @@ def test_participants_cannot_see_the_grid(client, training, sessions):
 # One cell ----------------------------------------------------------------------------------------
 
 
-def test_a_cell_posted_with_fetch_comes_back_as_the_cell_alone(client, organiser, training, sessions):
+def test_a_cell_posted_with_fetch_comes_back_as_the_cell_alone(
+    client, organiser, training, sessions
+):
     enrolment = enrol(training, name="Dewi Lestari")
 
     response = client.post(
@@ -151,7 +171,11 @@ def test_a_cell_posted_with_fetch_comes_back_as_the_cell_alone(client, organiser
     assert html.endswith("</td>")
     assert "Sakit" in html and "Surat dokter" in html
     attendance = Attendance.objects.get()
-    assert (attendance.status, attendance.note, attendance.method) == ("sakit", "Surat dokter", "manual")
+    assert (attendance.status, attendance.note, attendance.method) == (
+        "sakit",
+        "Surat dokter",
+        "manual",
+    )
     assert attendance.recorded_by == organiser
 
 
@@ -165,22 +189,37 @@ def test_without_javascript_a_cell_is_a_small_page_that_returns_to_the_grid(
     response = client.post(path, {"status": "dinas_luar", "note": "SPT 090/45"})
 
     assert page.status_code == 200
-    buttons = re.findall(r'<button type="submit" name="status" value="([a-z_]+)"', page.content.decode())
+    buttons = re.findall(
+        r'<button type="submit" name="status" value="([a-z_]+)"', page.content.decode()
+    )
     assert buttons == ["hadir", "terlambat", "izin", "sakit", "dinas_luar", "alpa"]
     assert_csp_clean(page)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"{grid_path(training)}#cell-{sessions[0].pk}-{enrolment.pk}"
+    assert (
+        response.headers["Location"]
+        == f"{grid_path(training)}#cell-{sessions[0].pk}-{enrolment.pk}"
+    )
     assert Attendance.objects.get().status == "dinas_luar"
 
 
-def test_a_correction_in_the_grid_is_logged_with_the_previous_value(client, organiser, training, sessions):
+def test_a_correction_in_the_grid_is_logged_with_the_previous_value(
+    client, organiser, training, sessions
+):
     enrolment = enrol(training)
     AttendanceFactory(session=sessions[0], enrolment=enrolment, status="alpa")
 
-    client.post(set_path(sessions[0], enrolment), {"status": "izin", "note": "Surat menyusul"}, headers={"X-Requested-With": "fetch"})
+    client.post(
+        set_path(sessions[0], enrolment),
+        {"status": "izin", "note": "Surat menyusul"},
+        headers={"X-Requested-With": "fetch"},
+    )
 
     change = AttendanceChange.objects.get()
-    assert (change.previous_status, change.new_status, change.note) == ("alpa", "izin", "Surat menyusul")
+    assert (change.previous_status, change.new_status, change.note) == (
+        "alpa",
+        "izin",
+        "Surat menyusul",
+    )
     assert change.changed_by == organiser
     assert Attendance.objects.count() == 1
 
@@ -188,14 +227,18 @@ def test_a_correction_in_the_grid_is_logged_with_the_previous_value(client, orga
 def test_a_bad_status_from_fetch_is_a_400_with_the_reason(client, organiser, training, sessions):
     enrolment = enrol(training)
 
-    response = client.post(set_path(sessions[0], enrolment), {"status": "bolos"}, headers={"X-Requested-With": "fetch"})
+    response = client.post(
+        set_path(sessions[0], enrolment), {"status": "bolos"}, headers={"X-Requested-With": "fetch"}
+    )
 
     assert response.status_code == 400
     assert "bolos" in response.content.decode()
     assert not Attendance.objects.exists()
 
 
-def test_a_cell_of_another_trainings_participant_does_not_exist(client, organiser, training, sessions):
+def test_a_cell_of_another_trainings_participant_does_not_exist(
+    client, organiser, training, sessions
+):
     stranger = EnrolmentFactory()
 
     response = client.post(set_path(sessions[0], stranger), {"status": "hadir"})
@@ -241,7 +284,9 @@ def test_after_check_in_closes_the_rest_are_marked_alpa_after_a_confirmation(
     assert Attendance.objects.count() == 2
 
 
-def test_while_check_in_is_open_alpa_needs_the_box_ticked(client, clock, organiser, training, sessions):
+def test_while_check_in_is_open_alpa_needs_the_box_ticked(
+    client, clock, organiser, training, sessions
+):
     clock.now = at(8, 10)
     enrol(training)
 

@@ -64,9 +64,12 @@ def _race_the_service():
 
     def work(_n):
         attendance, created = services.check_in(
-            session=session, enrolment=enrolment, method=Attendance.Method.SELF,
-            by=participant, now=NOW,
-        )  # fmt: skip
+            session=session,
+            enrolment=enrolment,
+            method=Attendance.Method.SELF,
+            by=participant,
+            now=NOW,
+        )
         return attendance.pk, created
 
     results, errors = _run_threads(work)

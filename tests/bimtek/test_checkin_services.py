@@ -36,7 +36,9 @@ def code_at(session, moment) -> str:
 def signature_png(*, blank=False, size=(320, 120)) -> bytes:
     image = Image.new("RGBA", size, (0, 0, 0, 0))
     if not blank:
-        ImageDraw.Draw(image).line([(10, 90), (120, 20), (300, 100)], fill=(11, 31, 77, 255), width=3)
+        ImageDraw.Draw(image).line(
+            [(10, 90), (120, 20), (300, 100)], fill=(11, 31, 77, 255), width=3
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -110,8 +112,10 @@ def test_before_the_window_opens_the_message_says_when_it_opens(session, enrolme
 
     assert caught.value.code == "window_not_open"
     assert caught.value.messages == [
-        "Presensi untuk Pelayanan Prima baru dibuka pukul 07.30 WIB. "
-        "Silakan kembali pada waktu itu."
+        (
+            "Presensi untuk Pelayanan Prima baru dibuka pukul 07.30 WIB. "
+            "Silakan kembali pada waktu itu."
+        )
     ]
     assert not Attendance.objects.exists()
 
@@ -124,8 +128,10 @@ def test_after_the_window_closes_the_message_sends_the_participant_to_the_organi
 
     assert caught.value.code == "window_closed"
     assert caught.value.messages == [
-        "Presensi untuk Pelayanan Prima sudah ditutup pukul 08.30 WIB. "
-        "Silakan minta panitia mencatat kehadiran Anda."
+        (
+            "Presensi untuk Pelayanan Prima sudah ditutup pukul 08.30 WIB. "
+            "Silakan minta panitia mencatat kehadiran Anda."
+        )
     ]
 
 
@@ -167,7 +173,9 @@ def _none_then(real):
 
 
 @pytest.mark.parametrize(
-    "status", [Enrolment.Status.CANCELLED, Enrolment.Status.WAITLISTED], ids=["cancelled", "waitlisted"]
+    "status",
+    [Enrolment.Status.CANCELLED, Enrolment.Status.WAITLISTED],
+    ids=["cancelled", "waitlisted"],
 )
 def test_only_enrolled_participants_can_check_in(session, enrolment, status):
     Enrolment.objects.filter(pk=enrolment.pk).update(status=status)
@@ -178,8 +186,10 @@ def test_only_enrolled_participants_can_check_in(session, enrolment, status):
 
     assert caught.value.code == "not_enrolled"
     assert caught.value.messages == [
-        f"{enrolment.employee.full_name} tidak terdaftar sebagai peserta "
-        f"{session.training.title}. Hubungi panitia jika ini keliru."
+        (
+            f"{enrolment.employee.full_name} tidak terdaftar sebagai peserta "
+            f"{session.training.title}. Hubungi panitia jika ini keliru."
+        )
     ]
 
 
@@ -261,7 +271,10 @@ def test_a_token_opened_while_current_stays_good_for_the_grace_period(
 
 @pytest.mark.parametrize(
     ("seen_after", "now_after"),
-    [(datetime.timedelta(minutes=2), datetime.timedelta(minutes=3)), (datetime.timedelta(0), services.SCAN_GRACE + datetime.timedelta(seconds=1))],
+    [
+        (datetime.timedelta(minutes=2), datetime.timedelta(minutes=3)),
+        (datetime.timedelta(0), services.SCAN_GRACE + datetime.timedelta(seconds=1)),
+    ],
     ids=["first seen when already old", "grace period over"],
 )
 def test_a_token_seen_late_or_kept_too_long_has_expired(
@@ -271,16 +284,16 @@ def test_a_token_seen_late_or_kept_too_long_has_expired(
 
     with pytest.raises(ValidationError) as caught:
         services.check_in_with_token(
-            token=token_at(session, made), user=participant, now=made + now_after,
+            token=token_at(session, made),
+            user=participant,
+            now=made + now_after,
             seen_at=made + seen_after,
-        )  # fmt: skip
+        )
 
     assert caught.value.code == "token_expired"
 
 
-def test_a_replayed_token_by_the_same_person_says_already_recorded(
-    session, enrolment, participant
-):
+def test_a_replayed_token_by_the_same_person_says_already_recorded(session, enrolment, participant):
     token = token_at(session, at(7, 50))
     first, _created = services.check_in_with_token(token=token, user=participant, now=at(7, 50))
 
@@ -311,9 +324,7 @@ def test_a_token_whose_session_id_was_changed_is_refused(session, enrolment, par
     _session_id, slot, mac = token_at(other, now).split(".")
 
     with pytest.raises(ValidationError) as caught:
-        services.check_in_with_token(
-            token=f"{session.pk}.{slot}.{mac}", user=participant, now=now
-        )
+        services.check_in_with_token(token=f"{session.pk}.{slot}.{mac}", user=participant, now=now)
 
     assert caught.value.code == "invalid_token"
     assert caught.value.messages == [
@@ -332,7 +343,9 @@ def test_a_current_token_after_the_window_closed_is_refused(session, enrolment, 
 
 def test_a_token_for_a_deleted_session_is_refused(session, enrolment, participant):
     now = at(7, 50)
-    token = checkin_tokens.make_token(session_id=session.pk + 1000, slot=checkin_tokens.slot_for(now))
+    token = checkin_tokens.make_token(
+        session_id=session.pk + 1000, slot=checkin_tokens.slot_for(now)
+    )
 
     with pytest.raises(ValidationError) as caught:
         services.check_in_with_token(token=token, user=participant, now=now)
@@ -498,9 +511,13 @@ def test_setting_a_status_creates_a_manual_record_without_a_correction(session, 
     organiser = organiser_user()
 
     attendance = services.set_attendance(
-        session=session, enrolment=enrolment, status="izin", note="Surat 800/1", by=organiser,
+        session=session,
+        enrolment=enrolment,
+        status="izin",
+        note="Surat 800/1",
+        by=organiser,
         now=at(7, 0),
-    )  # fmt: skip
+    )
 
     assert (attendance.status, attendance.note) == ("izin", "Surat 800/1")
     assert attendance.method == Attendance.Method.MANUAL
@@ -513,9 +530,12 @@ def test_a_correction_is_logged_with_the_previous_value(session, enrolment):
     _check_in(session, enrolment, at(8, 20))  # terlambat
 
     attendance = services.set_attendance(
-        session=session, enrolment=enrolment, status="hadir", note="Macet, izin lisan",
+        session=session,
+        enrolment=enrolment,
+        status="hadir",
+        note="Macet, izin lisan",
         by=organiser,
-    )  # fmt: skip
+    )
 
     change = attendance.changes.get()
     assert (change.previous_status, change.new_status) == ("terlambat", "hadir")
@@ -528,9 +548,13 @@ def test_a_correction_is_logged_with_the_previous_value(session, enrolment):
 
 def test_setting_the_same_status_and_note_again_logs_nothing(session, enrolment):
     organiser = organiser_user()
-    services.set_attendance(session=session, enrolment=enrolment, status="sakit", note="", by=organiser)
+    services.set_attendance(
+        session=session, enrolment=enrolment, status="sakit", note="", by=organiser
+    )
 
-    services.set_attendance(session=session, enrolment=enrolment, status="sakit", note=" ", by=organiser)
+    services.set_attendance(
+        session=session, enrolment=enrolment, status="sakit", note=" ", by=organiser
+    )
 
     assert Attendance.objects.get().changes.count() == 0
 
@@ -565,10 +589,12 @@ def class_of_four(session, enrolment):
 
 
 def test_after_the_window_the_unrecorded_become_alpa(session, class_of_four):
-    present, excused, absent, cancelled = class_of_four
+    present, excused, absent, _cancelled = class_of_four
     organiser = organiser_user()
     _check_in(session, present, at(7, 45))
-    services.set_attendance(session=session, enrolment=excused, status="izin", note="", by=organiser)
+    services.set_attendance(
+        session=session, enrolment=excused, status="izin", note="", by=organiser
+    )
 
     count = services.mark_absent_as_alpa(session=session, by=organiser, now=at(8, 30))
 
@@ -594,7 +620,9 @@ def test_marking_alpa_while_check_in_is_open_needs_a_confirmation(session, class
 
     with pytest.raises(ValidationError) as caught:
         services.mark_absent_as_alpa(session=session, by=organiser, now=at(8, 10))
-    count = services.mark_absent_as_alpa(session=session, by=organiser, now=at(8, 10), confirmed=True)
+    count = services.mark_absent_as_alpa(
+        session=session, by=organiser, now=at(8, 10), confirmed=True
+    )
 
     assert caught.value.code == "window_still_open"
     assert count == 3

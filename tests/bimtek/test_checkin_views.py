@@ -72,7 +72,7 @@ def checkin_path(session, moment) -> str:
 def text_of(response) -> str:
     """Return the page's visible text with its whitespace collapsed."""
     html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 
@@ -122,7 +122,9 @@ def test_the_page_shows_the_session_and_one_big_button_and_records_nothing_yet(
     text = text_of(response)
     assert "Pelayanan Prima" in text
     assert "Senin, 7 Desember 2026 08.00 – 09.30 WIB" in text
-    assert re.findall(r'<button type="submit" class="button-huge">([^<]+)</button>', response.content.decode()) == ["Hadir"]
+    assert re.findall(
+        r'<button type="submit" class="button-huge">([^<]+)</button>', response.content.decode()
+    ) == ["Hadir"]
     assert not Attendance.objects.exists()  # a GET (or a link preview) changes nothing
     assert_csp_clean(response)
 
@@ -141,7 +143,9 @@ def test_one_tap_checks_the_participant_in(client, session, enrolment, participa
     assert attendance.recorded_by == participant
 
 
-def test_a_double_tap_says_already_recorded_with_the_time(client, clock, session, enrolment, participant):
+def test_a_double_tap_says_already_recorded_with_the_time(
+    client, clock, session, enrolment, participant
+):
     client.force_login(participant)
     path = checkin_path(session, at(7, 42))
     clock.now = at(7, 42)
@@ -165,7 +169,9 @@ def test_a_late_check_in_says_so(client, clock, session, enrolment, participant)
     assert "Terima kasih! Anda tercatat hadir pukul 08.20, terlambat." in text_of(response)
 
 
-def test_a_screenshot_of_an_old_code_fails_with_scan_again(client, clock, session, enrolment, participant):
+def test_a_screenshot_of_an_old_code_fails_with_scan_again(
+    client, clock, session, enrolment, participant
+):
     old_path = checkin_path(session, at(7, 50))
     clock.now = at(7, 52)
     client.force_login(participant)
@@ -173,14 +179,18 @@ def test_a_screenshot_of_an_old_code_fails_with_scan_again(client, clock, sessio
     page = client.get(old_path)
     response = client.post(old_path)
 
-    message = "Kode QR ini sudah kedaluwarsa karena berganti setiap 30 detik. Pindai lagi kode di layar."
+    message = (
+        "Kode QR ini sudah kedaluwarsa karena berganti setiap 30 detik. Pindai lagi kode di layar."
+    )
     assert message in text_of(page)
     assert "button-huge" not in page.content.decode()
     assert message in text_of(response)
     assert not Attendance.objects.exists()
 
 
-def test_too_early_the_page_says_when_check_in_opens(client, clock, session, enrolment, participant):
+def test_too_early_the_page_says_when_check_in_opens(
+    client, clock, session, enrolment, participant
+):
     clock.now = at(7, 0)
     client.force_login(participant)
 
@@ -193,7 +203,9 @@ def test_too_early_the_page_says_when_check_in_opens(client, clock, session, enr
 def test_a_forged_qr_link_is_not_found(client, session, enrolment, participant):
     client.force_login(participant)
 
-    response = client.get(reverse("bimtek:self_checkin", kwargs={"token": f"{session.pk}.1.forged"}))
+    response = client.get(
+        reverse("bimtek:self_checkin", kwargs={"token": f"{session.pk}.1.forged"})
+    )
 
     assert response.status_code == 404
     assert "Kode QR ini bukan kode presensi yang sah." in text_of(response)
@@ -240,7 +252,10 @@ def test_without_a_signature_the_tap_asks_for_one(client, signing, enrolment, pa
 
     response = client.post(checkin_path(signing, at(7, 50)))
 
-    assert "Pelatihan ini meminta tanda tangan Anda: buat tanda tangan di kotak, lalu ketuk Hadir." in text_of(response)
+    assert (
+        "Pelatihan ini meminta tanda tangan Anda: buat tanda tangan di kotak, lalu ketuk Hadir."
+        in text_of(response)
+    )
     assert not Attendance.objects.exists()
 
 
@@ -258,10 +273,16 @@ def test_a_drawn_signature_is_stored(client, signing, enrolment, participant):
 
 @pytest.mark.parametrize(
     "posted",
-    ["data:image/svg+xml;base64,PHN2Zz4=", "data:image/png;base64,!!!", "data:image/png;base64," + "A" * 300_000],
+    [
+        "data:image/svg+xml;base64,PHN2Zz4=",
+        "data:image/png;base64,!!!",
+        "data:image/png;base64," + "A" * 300_000,
+    ],
     ids=["svg", "not base64", "too long"],
 )
-def test_a_posted_signature_that_is_not_a_png_is_refused(client, signing, enrolment, participant, posted):
+def test_a_posted_signature_that_is_not_a_png_is_refused(
+    client, signing, enrolment, participant, posted
+):
     client.force_login(participant)
 
     response = client.post(checkin_path(signing, at(7, 50)), {"signature": posted})
@@ -280,7 +301,9 @@ def test_the_check_in_page_lists_the_open_session_and_takes_the_code(
     code = checkin_tokens.make_code(session_id=session.pk, slot=checkin_tokens.slot_for(at(7, 50)))
 
     page = client.get(reverse("bimtek:checkin"))
-    response = client.post(reverse("bimtek:checkin"), {"code": f"{code[:3]} {code[3:]}"}, follow=True)
+    response = client.post(
+        reverse("bimtek:checkin"), {"code": f"{code[:3]} {code[3:]}"}, follow=True
+    )
 
     assert "Presensi sedang dibuka Pelayanan Prima" in text_of(page)
     assert 'inputmode="numeric"' in page.content.decode()
@@ -297,7 +320,10 @@ def test_a_wrong_code_says_what_to_do(client, session, enrolment, participant):
 
     response = client.post(reverse("bimtek:checkin"), {"code": wrong})
 
-    assert "Kode salah atau sudah kedaluwarsa. Ketik kode yang tampil di layar saat ini." in text_of(response)
+    assert (
+        "Kode salah atau sudah kedaluwarsa. Ketik kode yang tampil di layar saat ini."
+        in text_of(response)
+    )
     assert not Attendance.objects.exists()
 
 
@@ -312,7 +338,9 @@ def test_a_code_that_is_not_six_digits_is_refused_before_anything_else(client, p
 def test_the_check_in_page_shows_only_the_participants_own_attendance(
     client, session, enrolment, participant
 ):
-    colleague = EnrolmentFactory(training=session.training, employee=EmployeeFactory(name="Rekan Lain"))
+    colleague = EnrolmentFactory(
+        training=session.training, employee=EmployeeFactory(name="Rekan Lain")
+    )
     AttendanceFactory(session=session, enrolment=colleague, status="sakit")
     AttendanceFactory(session=session, enrolment=enrolment, status="izin")
     client.force_login(participant)
@@ -332,7 +360,10 @@ def test_the_projector_shows_the_current_code_a_scannable_qr_and_the_live_count(
     client, settings, session, enrolment
 ):
     settings.SITE_URL = "https://bimtek.magelangkota.go.id"
-    late_comer = EnrolmentFactory(training=session.training, employee=EmployeeFactory(name="Budi Santoso", gelar_belakang="S.Sos."))
+    late_comer = EnrolmentFactory(
+        training=session.training,
+        employee=EmployeeFactory(name="Budi Santoso", gelar_belakang="S.Sos."),
+    )
     EnrolmentFactory(training=session.training)
     AttendanceFactory(session=session, enrolment=late_comer, method="self", recorded_at=at(7, 41))
     client.force_login(organiser_user())
@@ -346,7 +377,7 @@ def test_the_projector_shows_the_current_code_a_scannable_qr_and_the_live_count(
     assert f'data-code="{code}"' in html
     assert "1/3 hadir" in text_of(response)
     assert "Budi Santoso, S.Sos. 07.41" in text_of(response)
-    scanned = _decode_qr(re.search(r"<svg.*?</svg>", html, flags=re.S).group(0))
+    scanned = _decode_qr(re.search(r"<svg.*?</svg>", html, flags=re.DOTALL).group(0))
     token = checkin_tokens.make_token(session_id=session.pk, slot=slot)
     assert scanned == f"https://bimtek.magelangkota.go.id/pelatihan/hadir/{token}/"
     assert '<noscript><meta http-equiv="refresh" content="15"></noscript>' in html
@@ -388,13 +419,17 @@ def test_before_the_window_the_projector_shows_no_code_but_when_it_opens(client,
 
 
 def test_the_training_projector_link_opens_the_session_running_now(client, session):
-    SessionFactory(training=session.training, start_time=datetime.time(13, 0), end_time=datetime.time(14, 30))
+    SessionFactory(
+        training=session.training, start_time=datetime.time(13, 0), end_time=datetime.time(14, 30)
+    )
     client.force_login(organiser_user())
 
     response = client.get(reverse("bimtek:projector", kwargs={"pk": session.training_id}))
 
     assert response.status_code == 302
-    assert response.headers["Location"] == reverse("bimtek:session_projector", kwargs={"pk": session.pk})
+    assert response.headers["Location"] == reverse(
+        "bimtek:session_projector", kwargs={"pk": session.pk}
+    )
 
 
 def test_with_no_session_open_the_training_projector_link_asks_which(client, clock, session):
@@ -405,7 +440,9 @@ def test_with_no_session_open_the_training_projector_link_asks_which(client, clo
 
     assert response.status_code == 200
     assert "Saat ini tidak ada sesi pelatihan ini yang dibuka presensinya." in text_of(response)
-    assert reverse("bimtek:session_projector", kwargs={"pk": session.pk}) in response.content.decode()
+    assert (
+        reverse("bimtek:session_projector", kwargs={"pk": session.pk}) in response.content.decode()
+    )
 
 
 # The badge scan ------------------------------------------------------------------------------------
@@ -427,7 +464,11 @@ def test_a_scanned_badge_shows_who_it_is_and_records_with_one_tap(client, sessio
     assert "Catat hadir" in text_of(page)
     assert f"{employee.full_name} tercatat hadir pukul 07.50." in text_of(response)
     attendance = Attendance.objects.get()
-    assert (attendance.method, attendance.recorded_by, attendance.session) == ("scan", organiser, session)
+    assert (attendance.method, attendance.recorded_by, attendance.session) == (
+        "scan",
+        organiser,
+        session,
+    )
     assert_csp_clean(page)
 
 
@@ -473,7 +514,10 @@ def test_with_no_session_open_the_scan_points_to_the_grid(client, clock, session
     page = client.get(badge_path(enrolment))
 
     assert "Saat ini tidak ada sesi pelatihan ini yang dibuka presensinya." in text_of(page)
-    assert reverse("bimtek:attendance_grid", kwargs={"pk": session.training_id}) in page.content.decode()
+    assert (
+        reverse("bimtek:attendance_grid", kwargs={"pk": session.training_id})
+        in page.content.decode()
+    )
 
 
 def test_a_cancelled_participants_badge_records_nothing(client, session, enrolment):
@@ -501,10 +545,14 @@ def test_a_cancelled_participants_badge_records_nothing(client, session, enrolme
     ],
     ids=["one character off", "other case", "trailing space", "guessed", "an id"],
 )
-def test_an_unknown_badge_is_not_found_and_says_nothing_about_anyone(client, session, enrolment, token):
+def test_an_unknown_badge_is_not_found_and_says_nothing_about_anyone(
+    client, session, enrolment, token
+):
     client.force_login(organiser_user())
 
-    response = client.get(reverse("bimtek:badge_scan", kwargs={"token": token(enrolment.badge_token)}))
+    response = client.get(
+        reverse("bimtek:badge_scan", kwargs={"token": token(enrolment.badge_token)})
+    )
 
     assert response.status_code == 404
     assert "Lencana tidak dikenal" in text_of(response)
@@ -524,7 +572,9 @@ def test_an_unknown_badge_is_not_found_and_says_nothing_about_anyone(client, ses
     ],
     ids=["projector", "projector live", "training projector", "badge scan"],
 )
-def test_participants_cannot_open_the_organisers_check_in_pages(client, session, enrolment, participant, url_of):
+def test_participants_cannot_open_the_organisers_check_in_pages(
+    client, session, enrolment, participant, url_of
+):
     client.force_login(participant)
 
     get = client.get(url_of(session, enrolment))
