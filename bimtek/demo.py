@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from certificates.demo import issue_demo_certificates
 from participants.importing import ImportReport, import_staff
 from participants.models import Employee, Unit, User
 from participants.services import create_account, create_employee, update_employee
@@ -87,6 +88,7 @@ def seed_demo(*, directory: Path | None = None, force: bool = False) -> SeedResu
         staff = load_staff(directory / STAFF_FILE)
         logins = ensure_accounts(directory / ACCOUNTS_FILE)
         load_demo_trainings(directory / TRAININGS_FILE)
+        issue_demo_certificates()
     logger.info("Demo data loaded from %s", directory)
     return SeedResult(units=units, staff=staff, logins=logins)
 

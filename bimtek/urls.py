@@ -22,6 +22,7 @@ urlpatterns = [
     path("tes/", include("assessments.urls")),
     path("evaluasi/", include("evaluations.urls")),
     path("sertifikat/", include("certificates.urls")),
+    path("verify/", include("certificates.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

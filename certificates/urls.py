@@ -1,3 +1,29 @@
+"""Organiser and participant pages of the certificates, mounted at /sertifikat/."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "certificates"
 
-urlpatterns = []
+urlpatterns = [
+    path("pelatihan/<int:pk>/", views.training_certificates, name="training"),
+    path("pelatihan/<int:pk>/terbitkan/", views.issue, name="issue"),
+    path("pelatihan/<int:pk>/kirim-email/", views.email, name="email"),
+    path("pelatihan/<int:pk>/proses/<int:run_pk>/", views.run_detail, name="run"),
+    path("pelatihan/<int:pk>/pengaturan/", views.settings_edit, name="settings"),
+    path("pelatihan/<int:pk>/pratinjau/<int:enrolment_pk>/", views.preview, name="preview"),
+    path("pelatihan/<int:pk>/pengecualian/<int:enrolment_pk>/", views.override, name="override"),
+    path(
+        "pelatihan/<int:pk>/pengecualian/<int:enrolment_pk>/hapus/",
+        views.override_remove,
+        name="override_remove",
+    ),
+    path("pelatihan/<int:pk>/semua.zip", views.download_zip, name="download_zip"),
+    path("pelatihan/<int:pk>/semua.pdf", views.download_merged, name="download_merged"),
+    path("pelatihan/<int:pk>/siasn.xlsx", views.export_siasn, name="export_siasn"),
+    path("<int:cert_pk>/unduh/", views.download, name="download"),
+    path("<int:cert_pk>/koreksi/", views.reissue, name="reissue"),
+    path("<int:cert_pk>/cabut/", views.revoke, name="revoke"),
+    path("saya/<int:cert_pk>/", views.mine_download, name="mine_download"),
+]

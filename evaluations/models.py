@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SCALE_SIZES = (4, 5)
 
@@ -108,7 +109,7 @@ class Question(models.Model):
     )
     section = models.CharField(_("section"), max_length=12, choices=Section)
     text = models.CharField(_("text"), max_length=300)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
 
     class Meta:
         verbose_name = _("question")

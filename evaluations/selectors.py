@@ -36,9 +36,7 @@ def respondent_enrolment_ids(*, training: Training) -> set[int]:
 
 def evaluation_required(*, training: Training) -> bool:
     """Return whether the training's certificate waits for the participant's evaluation."""
-    return EvaluationForm.objects.filter(
-        training=training, required_for_certificate=True
-    ).exists()
+    return EvaluationForm.objects.filter(training=training, required_for_certificate=True).exists()
 
 
 # Forms --------------------------------------------------------------------------------------------
@@ -119,6 +117,11 @@ def enrolment_for_evaluation(*, user, training_pk: int) -> Enrolment | None:
     )
 
 
+def has_responses(*, form: EvaluationForm) -> bool:
+    """Return whether anyone has responded to the form (which fixes its questions)."""
+    return Receipt.objects.filter(form=form).exists()
+
+
 def has_responded(*, form: EvaluationForm, enrolment: Enrolment) -> bool:
     """Return whether this enrolment has responded to the form."""
     return Receipt.objects.filter(form=form, enrolment=enrolment).exists()
@@ -161,11 +164,15 @@ def evaluations_of_participant(
         .select_related("training", "training__evaluation_form")
         .order_by("-training__start_date", "training__code")
     )
-    answered = set(
-        Receipt.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
-            "enrolment_id", flat=True
+    answered = (
+        set(
+            Receipt.objects.filter(enrolment__in=[e.pk for e in enrolments]).values_list(
+                "enrolment_id", flat=True
+            )
         )
-    ) if enrolments else set()
+        if enrolments
+        else set()
+    )
     items = [
         ParticipantEvaluation(
             training=enrolment.training,
@@ -196,6 +203,17 @@ def _percent(part: int, whole: int) -> int | None:
     return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
+def _bars(counts: list[int]) -> list[dict]:
+    """Return a distribution as segments of a 100-wide bar, for a server-side SVG."""
+    total = sum(counts)
+    segments, start = [], Decimal(0)
+    for value, count in enumerate(counts, start=1):
+        width = (Decimal(count) * 100 / total).quantize(Decimal("0.01")) if total else Decimal(0)
+        segments.append({"value": value, "count": count, "x": start, "width": width})
+        start += width
+    return segments
+
+
 @dataclass
 class AspectResult:
     """The answers on one aspect: counts per scale value (index 0 is value 1) and the mean."""
@@ -214,14 +232,7 @@ class AspectResult:
 
     @property
     def bars(self) -> list[dict]:
-        """Return the distribution as segments of a 100-wide bar, for a server-side SVG."""
-        segments, start = [], Decimal(0)
-        for value, count in enumerate(self.counts, start=1):
-            width = Decimal(count) * 100 / self.n if self.n else Decimal(0)
-            width = width.quantize(Decimal("0.01"))
-            segments.append({"value": value, "count": count, "x": start, "width": width})
-            start += width
-        return segments
+        return _bars(self.counts)
 
 
 @dataclass
@@ -233,7 +244,7 @@ class SpeakerResult:
 
     @property
     def counts(self) -> list[int]:
-        return [sum(column) for column in zip(*(a.counts for a in self.aspects))] or []
+        return [sum(column) for column in zip(*(a.counts for a in self.aspects))]
 
     @property
     def n(self) -> int:
@@ -243,6 +254,10 @@ class SpeakerResult:
     @property
     def mean(self) -> Decimal | None:
         return _mean(self.counts)
+
+    @property
+    def bars(self) -> list[dict]:
+        return _bars(self.counts)
 
 
 @dataclass
@@ -259,14 +274,15 @@ class OpenQuestionResult:
 
     def top(self, limit: int = TOP_OPEN_ANSWERS) -> list[tuple[str, int]]:
         """Return the most frequent answers (the same words counted once) with their counts."""
-        counts: Counter[str] = Counter()
-        first: dict[str, str] = {}
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
         for answer in self.answers:
-            key = _normalise(answer.text)
-            counts[key] += 1
-            first.setdefault(key, answer.text.strip())
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        return [(first[key], count) for key, count in ranked[:limit]]
+            spellings[_normalise(answer.text)][" ".join(answer.text.split())] += 1
+        ranked = sorted(spellings.items(), key=lambda item: (-item[1].total(), item[0]))
+        # Each answer as most people wrote it (the first alphabetically on a tie).
+        return [
+            (min(variants, key=lambda text: (-variants[text], text)), variants.total())
+            for _key, variants in ranked[:limit]
+        ]
 
 
 def _normalise(text: str) -> str:
@@ -314,10 +330,13 @@ def response_rate_text(respondents: int, enrolled: int) -> str:
     percent = _percent(respondents, enrolled)
     if percent is None:
         return _("%(respondents)d of %(enrolled)d") % {
-            "respondents": respondents, "enrolled": enrolled
+            "respondents": respondents,
+            "enrolled": enrolled,
         }
     return _("%(respondents)d of %(enrolled)d (%(percent)d%%)") % {
-        "respondents": respondents, "enrolled": enrolled, "percent": percent
+        "respondents": respondents,
+        "enrolled": enrolled,
+        "percent": percent,
     }
 
 
@@ -473,3 +492,43 @@ def evaluation_summary(*, training: Training) -> EvaluationSummary | None:
     if form is None:
         return None
     return summary_of(evaluation_results(form=form))
+
+
+# The export's raw data --------------------------------------------------------------------------
+
+
+@dataclass
+class ResponseRow:
+    """One response for the export: ratings keyed (question id, speaker id), open answers by id."""
+
+    respondent: str  # the respondent's name and NIP on a named form; "" on an anonymous one
+    ratings: dict[tuple[int, int | None], int] = field(default_factory=dict)
+    texts: dict[int, str] = field(default_factory=dict)
+
+
+def response_rows(*, form: EvaluationForm) -> list[ResponseRow]:
+    """Return every response of a form; anonymous ones in random (UUID) order, named by name."""
+    rows: dict = {}
+    answers = Answer.objects.filter(response__form=form).order_by("response_id", "id")
+    for response_id, question_id, speaker_id, value, text in answers.values_list(
+        "response_id", "question_id", "speaker_id", "value", "text"
+    ):
+        row = rows.setdefault(response_id, ResponseRow(respondent=""))
+        if value is None:
+            row.texts[question_id] = text
+        else:
+            row.ratings[(question_id, speaker_id)] = value
+    if form.is_anonymous:
+        return list(rows.values())
+    named = Receipt.objects.filter(form=form, response__isnull=False).select_related(
+        "enrolment__employee"
+    )
+    names = {}
+    for receipt in named:
+        employee = receipt.enrolment.employee
+        names[receipt.response_id] = " – ".join(
+            part for part in (employee.full_name, employee.identifier_display) if part
+        )
+    for response_id, row in rows.items():
+        row.respondent = names.get(response_id, "")
+    return sorted(rows.values(), key=lambda row: row.respondent.casefold())

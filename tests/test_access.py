@@ -4,8 +4,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open: logging in and everything allauth offers before it, account
-# activation with a code, the language switch.
-PUBLIC_PREFIXES = ("akun/", "aktivasi/", "i18n/", "admin/", "media/", "^media/")
+# activation with a code, the language switch, the public certificate check.
+PUBLIC_PREFIXES = ("akun/", "aktivasi/", "i18n/", "admin/", "media/", "^media/", "verify/")
 
 
 def _patterns(resolver=None, prefix=""):

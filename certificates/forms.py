@@ -1,0 +1,61 @@
+"""Forms of the certificate pages."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import CertificateSettings
+from .selectors import normalize_code
+
+DEFAULT_MAX_CHECK_BYTES = 5 * 1024 * 1024
+
+
+def max_check_bytes() -> int:
+    return int(getattr(settings, "CERTIFICATES_MAX_CHECK_BYTES", DEFAULT_MAX_CHECK_BYTES))
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("Certificate code"), max_length=20)
+
+    def clean_code(self):
+        code = normalize_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError(
+                _("A code has 12 letters and digits, as printed under the QR code."),
+                code="bad_code",
+            )
+        return code
+
+
+class PdfCheckForm(forms.Form):
+    pdf = forms.FileField(label=_("Certificate PDF"))
+
+    def clean_pdf(self):
+        pdf = self.cleaned_data["pdf"]
+        if pdf.size > max_check_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB: it is not one of our certificates."),
+                code="too_large",
+                params={"size": f"{max_check_bytes() / 1024 / 1024:g}"},
+            )
+        return pdf
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CertificateSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CertificateSettings
+        fields = [
+            "government", "issuer", "unit_code", "number_pattern", "numbering_scope",
+            "orientation", "course_kind", "qualification", "place", "back_page", "logo",
+            "background", "signer_name", "signer_position", "signer_pangkat", "signer_nip",
+            "signature_image",
+        ]  # fmt: skip
+        widgets = {
+            "logo": forms.FileInput,
+            "background": forms.FileInput,
+            "signature_image": forms.FileInput,
+        }

@@ -1,0 +1,104 @@
+"""Reads for certificates, with their joins done; visibility starts from the acting user."""
+
+import re
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from bimtek.models import Session, Training
+
+from .models import CODE_ALPHABET, CODE_LENGTH, Certificate, CertificateSettings, IssueRun
+
+_CODE_CHARS = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+
+
+def certificate_settings_for(*, training: Training) -> CertificateSettings:
+    """Return a training's own certificate settings, else the shared default (made if missing)."""
+    own = CertificateSettings.objects.filter(training=training).first()
+    if own is not None:
+        return own
+    default = CertificateSettings.objects.filter(training__isnull=True).first()
+    if default is None:
+        default, _created = CertificateSettings.objects.get_or_create(training=None)
+    return default
+
+
+def sessions_for_certificate(*, training: Training) -> list[Session]:
+    """Return a training's sessions in schedule order (their topics and JP are printed)."""
+    return list(Session.objects.filter(training=training).order_by("date", "start_time", "pk"))
+
+
+def trainings_for_certificates(user) -> QuerySet[Training]:
+    """Return the trainings whose certificates a user may manage."""
+    if not user.is_authenticated or not user.has_perm("certificates.view_certificate"):
+        return Training.objects.none()
+    return Training.objects.select_related("organiser_unit")
+
+
+def training_for_certificates(*, user, pk: int) -> Training:
+    """Return one training whose certificates the user may manage, or raise Http404."""
+    return get_object_or_404(trainings_for_certificates(user), pk=pk)
+
+
+def _certificates():
+    return Certificate.objects.select_related(
+        "enrolment__employee__unit", "enrolment__training", "replaced_by", "issued_by"
+    )
+
+
+def certificates_of_training(*, training: Training) -> QuerySet[Certificate]:
+    """Return every certificate of a training, all versions, by number."""
+    return _certificates().filter(enrolment__training=training).order_by("sequence", "version")
+
+
+def valid_certificates(*, training: Training) -> QuerySet[Certificate]:
+    """Return a training's valid certificates, by number."""
+    return certificates_of_training(training=training).filter(status=Certificate.Status.VALID)
+
+
+def certificate_for_organiser(*, user, pk: int) -> Certificate:
+    """Return a certificate of a training the user manages, or raise Http404."""
+    return get_object_or_404(
+        _certificates().filter(enrolment__training__in=trainings_for_certificates(user)), pk=pk
+    )
+
+
+def certificates_of_participant(*, user) -> QuerySet[Certificate]:
+    """Return the signed-in person's own valid certificates: the query starts from them."""
+    if not user.is_authenticated:
+        return Certificate.objects.none()
+    return _certificates().filter(
+        enrolment__employee__user=user, status=Certificate.Status.VALID
+    )
+
+
+def certificate_of_participant(*, user, pk: int) -> Certificate:
+    """Return one of the person's own valid certificates, or raise Http404 (never someone else's)."""
+    return get_object_or_404(certificates_of_participant(user=user), pk=pk)
+
+
+def normalize_code(raw: str) -> str:
+    """Return a typed or scanned code without separators, in capitals; "" if it cannot be one."""
+    code = re.sub(r"[\s\-.]", "", str(raw or "")).upper()
+    return code if _CODE_CHARS.match(code) else ""
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """Return the certificate with exactly this public code, or None; no partial matches."""
+    code = normalize_code(code)
+    if not code:
+        return None
+    return (
+        Certificate.objects.select_related(
+            "enrolment__training__organiser_unit", "replaced_by"
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def runs_of_training(*, training: Training, limit: int = 5) -> list[IssueRun]:
+    """Return a training's latest certificate runs, newest first."""
+    return list(
+        IssueRun.objects.filter(training=training).select_related("created_by")[:limit]
+    )

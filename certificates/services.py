@@ -1,0 +1,563 @@
+"""
+Writes for certificates: settings, overrides, issuing, the PDF, corrections, revoking, runs and
+emails.
+
+Issuing happens in two steps for each participant. issue_certificate() locks the enrolment,
+takes the next running number (locking the scope's Counter) and stores the certificate with a
+frozen snapshot of what it prints, all in one transaction: if anything fails the number goes
+back, so numbers never repeat and never skip. generate_pdf() then renders the snapshot once,
+outside that transaction (so the counter is not held while WeasyPrint works and two workers
+render side by side), and stores the file with its SHA-256; a failed rendering is recorded
+and retried by the next run or download, the certificate and its number stay as they are.
+
+A run (IssueRun) issues or emails a list of items in the background; its workers claim items
+one at a time with a conditional UPDATE, so re-delivered or parallel tasks never handle an item
+twice. Nothing here is triggered by saving settings: issuing is always an explicit action.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from bimtek.models import Enrolment, Training
+
+from . import numbering, selectors
+from .eligibility import eligibility_for_training
+from .models import Certificate, CertificateEmail, CertificateSettings, EligibilityOverride, IssueRun
+from .pdf import build_snapshot, render_certificate
+from .signing import signing_backend
+
+logger = logging.getLogger(__name__)
+
+STALE_RUN_AFTER = datetime.timedelta(minutes=10)
+ERROR_LOG_KEPT = 200
+
+
+# Settings ---------------------------------------------------------------------------------------
+
+
+SETTINGS_FIELDS = (
+    "government", "issuer", "unit_code", "number_pattern", "numbering_scope", "orientation",
+    "course_kind", "qualification", "place", "back_page", "logo", "background", "signer_name",
+    "signer_position", "signer_pangkat", "signer_nip", "signature_image",
+)  # fmt: skip
+
+
+@transaction.atomic
+def save_certificate_settings(*, training: Training | None, by, **fields) -> CertificateSettings:
+    """Store a training's own certificate settings (or the default with training=None).
+
+    Saving settings never issues or changes a certificate: issued ones keep their snapshot.
+    """
+    instance = CertificateSettings.objects.select_for_update().filter(training=training).first()
+    if instance is None:
+        base = selectors.certificate_settings_for(training=training) if training else None
+        instance = CertificateSettings(training=training)
+        if base is not None:
+            for name in SETTINGS_FIELDS:
+                setattr(instance, name, getattr(base, name))
+    for name, value in fields.items():
+        if name not in SETTINGS_FIELDS:
+            raise TypeError(f"Unknown certificate setting {name}")
+        if name in {"logo", "background", "signature_image"} and not value:
+            continue  # no new upload: keep the file
+        setattr(instance, name, value)
+    numbering.validate_pattern(instance.number_pattern, scope=instance.numbering_scope)
+    instance.full_clean(exclude=["training"])
+    instance.save()
+    logger.info("Certificate settings %s saved by %s", instance.pk, getattr(by, "pk", None))
+    return instance
+
+
+# Overrides --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def override_eligibility(*, enrolment: Enrolment, reason: str, by) -> EligibilityOverride:
+    """Record that a participant receives a certificate despite the rules, and why."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give a reason for the exception."), code="reason_required")
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise ValidationError(
+            _("Only enrolled participants can receive a certificate."), code="not_enrolled"
+        )
+    override, _created = EligibilityOverride.objects.update_or_create(
+        enrolment=enrolment, defaults={"reason": reason[:300], "created_by": by}
+    )
+    logger.info("Eligibility override for enrolment %s by %s", enrolment.pk, getattr(by, "pk", None))
+    return override
+
+
+@transaction.atomic
+def remove_override(*, enrolment: Enrolment, by) -> None:
+    """Withdraw an override; certificates already issued stay valid until revoked."""
+    EligibilityOverride.objects.filter(enrolment=enrolment).delete()
+    logger.info("Eligibility override for enrolment %s removed by %s", enrolment.pk, getattr(by, "pk", None))
+
+
+# Issuing ----------------------------------------------------------------------------------------
+
+
+def signing_date(training: Training) -> datetime.date:
+    """Return the date a training's certificates are signed: its last day."""
+    return training.end_date
+
+
+@transaction.atomic
+def issue_certificate(
+    *, enrolment_id: int, by=None, run: IssueRun | None = None, now=None
+) -> tuple[Certificate, bool]:
+    """Issue a participant's certificate; return it and whether it is new.
+
+    A participant who already holds a valid certificate keeps it (returned with False). The
+    caller decides eligibility (see eligibility.py); this only refuses non-enrolled people.
+    """
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("training__organiser_unit", "employee__unit")
+        .get(pk=enrolment_id)
+    )
+    existing = Certificate.objects.filter(
+        enrolment=enrolment, status=Certificate.Status.VALID
+    ).first()
+    if existing is not None:
+        return existing, False
+    if enrolment.status != Enrolment.Status.ENROLLED:
+        raise ValidationError(
+            _("Only enrolled participants can receive a certificate."), code="not_enrolled"
+        )
+    training = enrolment.training
+    certificate_settings = selectors.certificate_settings_for(training=training)
+    numbering.validate_pattern(
+        certificate_settings.number_pattern, scope=certificate_settings.numbering_scope
+    )
+    signed_on = signing_date(training)
+    snapshot = build_snapshot(
+        enrolment=enrolment,
+        certificate_settings=certificate_settings,
+        sessions=selectors.sessions_for_certificate(training=training),
+        signed_on=signed_on,
+    )
+    scope = numbering.scope_key(
+        scope=certificate_settings.numbering_scope, training_id=training.pk, date=signed_on
+    )
+    sequence = numbering.take_number(scope=scope)
+    number = numbering.format_number(
+        certificate_settings.number_pattern,
+        seq=sequence,
+        code=training.code,
+        unit=certificate_settings.unit_code,
+        date=signed_on,
+    )
+    certificate = Certificate.objects.create(
+        enrolment=enrolment,
+        number=number,
+        scope=scope,
+        sequence=sequence,
+        snapshot=snapshot,
+        issued_at=now or timezone.now(),
+        issued_by=by,
+        run=run,
+    )
+    logger.info("Certificate %s issued for enrolment %s", number, enrolment.pk)
+    return certificate, True
+
+
+def generate_pdf(*, certificate_id: int) -> Certificate:
+    """Render and store a certificate's PDF once, with its SHA-256; return the certificate."""
+    certificate = Certificate.objects.get(pk=certificate_id)
+    if certificate.has_pdf:
+        return certificate
+    backend = signing_backend()
+    content = render_certificate(
+        snapshot=certificate.snapshot,
+        number=certificate.number,
+        code=certificate.code,
+        signed=backend.signs,
+    )
+    content = backend.sign(content, certificate=certificate)
+    digest = hashlib.sha256(content).hexdigest()
+    certificate.pdf.save("certificate.pdf", ContentFile(content), save=False)
+    stored = Certificate.objects.filter(pk=certificate.pk, sha256="").update(
+        pdf=certificate.pdf.name, sha256=digest, pdf_size=len(content)
+    )
+    if not stored:  # another worker stored it first: keep theirs
+        certificate.pdf.delete(save=False)
+        return Certificate.objects.get(pk=certificate.pk)
+    certificate.sha256, certificate.pdf_size = digest, len(content)
+    return certificate
+
+
+def preview_certificate(*, enrolment: Enrolment) -> bytes:
+    """Render what a participant's certificate would look like, issuing and storing nothing."""
+    training = enrolment.training
+    certificate_settings = selectors.certificate_settings_for(training=training)
+    signed_on = signing_date(training)
+    snapshot = build_snapshot(
+        enrolment=enrolment,
+        certificate_settings=certificate_settings,
+        sessions=selectors.sessions_for_certificate(training=training),
+        signed_on=signed_on,
+    )
+    try:
+        number = numbering.format_number(
+            certificate_settings.number_pattern,
+            seq=0,
+            code=training.code,
+            unit=certificate_settings.unit_code,
+            date=signed_on,
+        )
+    except (KeyError, ValueError):
+        number = "…"
+    return render_certificate(snapshot=snapshot, number=number, code="PREVIEW00000", preview=True)
+
+
+@dataclass
+class IssueSummary:
+    issued: int = 0
+    already_valid: int = 0
+    not_eligible: int = 0
+    errors: int = 0
+
+
+def issue_for_training(*, training: Training, by=None, render: bool = True) -> IssueSummary:
+    """Issue every eligible participant's certificate now, one by one (the command and the demo).
+
+    With render=False only the certificates are stored; their PDFs are made by a background
+    task queued on commit (or on first download).
+    """
+    summary = IssueSummary()
+    for row in eligibility_for_training(training=training):
+        if not row.eligible:
+            summary.not_eligible += 1
+            continue
+        try:
+            certificate, created = issue_certificate(enrolment_id=row.enrolment.pk, by=by)
+            if render:
+                generate_pdf(certificate_id=certificate.pk)
+        except Exception:
+            logger.exception("Issuing the certificate of enrolment %s failed", row.enrolment.pk)
+            summary.errors += 1
+            continue
+        if created:
+            summary.issued += 1
+        else:
+            summary.already_valid += 1
+    if not render:
+        transaction.on_commit(partial(_enqueue_missing_pdfs, training.pk))
+    return summary
+
+
+def _enqueue_missing_pdfs(training_id: int) -> None:
+    from .tasks import make_missing_pdfs
+
+    make_missing_pdfs.enqueue(training_id)
+
+
+def make_missing_pdfs(*, training_id: int) -> int:
+    """Render the PDFs a training's valid certificates lack; return how many were made."""
+    made = 0
+    for certificate_id in Certificate.objects.filter(
+        enrolment__training_id=training_id, status=Certificate.Status.VALID, sha256=""
+    ).values_list("pk", flat=True):
+        generate_pdf(certificate_id=certificate_id)
+        made += 1
+    return made
+
+
+# Corrections and revoking -----------------------------------------------------------------------
+
+
+def reissue_certificate(*, certificate: Certificate, by, note: str) -> Certificate:
+    """Replace a valid certificate by a corrected version with the same number; return the new one.
+
+    The new version prints the current directory and training data; the old one stays on the
+    verification page as replaced, with a link to the new one.
+    """
+    note = " ".join(str(note or "").split())
+    if not note:
+        raise ValidationError(_("Say what was corrected."), code="note_required")
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != Certificate.Status.VALID:
+            raise ValidationError(
+                _("Only a valid certificate can be corrected."), code="not_valid"
+            )
+        enrolment = Enrolment.objects.select_related(
+            "training__organiser_unit", "employee__unit"
+        ).get(pk=old.enrolment_id)
+        training = enrolment.training
+        signed_on = datetime.date.fromisoformat(old.snapshot["signed_on"])
+        snapshot = build_snapshot(
+            enrolment=enrolment,
+            certificate_settings=selectors.certificate_settings_for(training=training),
+            sessions=selectors.sessions_for_certificate(training=training),
+            signed_on=signed_on,
+        )
+        old.status = Certificate.Status.REPLACED
+        old.save(update_fields=["status"])
+        new = Certificate.objects.create(
+            enrolment=enrolment,
+            number=old.number,
+            scope=old.scope,
+            sequence=old.sequence,
+            version=old.version + 1,
+            replaces=old,
+            correction_note=note[:300],
+            snapshot=snapshot,
+            issued_at=timezone.now(),
+            issued_by=by,
+        )
+    logger.info("Certificate %s v%s replaced by v%s", old.number, old.version, new.version)
+    try:
+        return generate_pdf(certificate_id=new.pk)
+    except Exception:
+        logger.exception("PDF of certificate %s failed; it will be made on download", new.pk)
+        return new
+
+
+@transaction.atomic
+def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certificate:
+    """Revoke a valid certificate with a reason shown on the verification page."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give a reason for revoking."), code="reason_required")
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != Certificate.Status.VALID:
+        raise ValidationError(_("Only a valid certificate can be revoked."), code="not_valid")
+    locked.status = Certificate.Status.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoked_reason = reason[:300]
+    locked.revoked_by = by
+    locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    logger.info("Certificate %s v%s revoked by %s", locked.number, locked.version, getattr(by, "pk", None))
+    return locked
+
+
+# Runs -------------------------------------------------------------------------------------------
+
+
+def _workers() -> int:
+    return max(1, int(getattr(settings, "CERTIFICATES_ISSUE_WORKERS", 2)))
+
+
+def _enqueue_run(run_id: int, workers: int) -> None:
+    from .tasks import work_on_run  # tasks call this module; import at use
+
+    for _worker in range(workers):
+        work_on_run.enqueue(run_id)
+
+
+def _active_run(training: Training, kind: str) -> IssueRun | None:
+    run = IssueRun.objects.filter(
+        training=training, kind=kind, status__in=[IssueRun.Status.QUEUED, IssueRun.Status.RUNNING]
+    ).first()
+    if run is None:
+        return None
+    last = run.heartbeat_at or run.created_at
+    if run.status == IssueRun.Status.RUNNING and timezone.now() - last > STALE_RUN_AFTER:
+        # A worker died part-way: close the run so a new one can pick up what is left.
+        IssueRun.objects.filter(pk=run.pk, status=IssueRun.Status.RUNNING).update(
+            status=IssueRun.Status.FAILED, finished_at=timezone.now()
+        )
+        return None
+    return run
+
+
+def _start_run(*, training: Training, kind: str, item_ids: list[int], by) -> IssueRun:
+    active = _active_run(training, kind)
+    if active is not None:
+        return active  # a second click joins the run in progress
+    workers = min(_workers(), max(1, len(item_ids)))
+    try:
+        with transaction.atomic():
+            run = IssueRun.objects.create(
+                training=training,
+                kind=kind,
+                item_ids=item_ids,
+                total=len(item_ids),
+                workers=workers,
+                created_by=by,
+                status=IssueRun.Status.QUEUED if item_ids else IssueRun.Status.DONE,
+                finished_at=None if item_ids else timezone.now(),
+            )
+            if item_ids:
+                transaction.on_commit(partial(_enqueue_run, run.pk, workers))
+    except IntegrityError:
+        active = _active_run(training, kind)
+        if active is None:
+            raise
+        return active
+    logger.info("Certificate run %s (%s, %s items) started", run.pk, kind, len(item_ids))
+    return run
+
+
+def start_issue_run(*, training: Training, by) -> IssueRun:
+    """Queue the issuing of every eligible participant's certificate who has no valid one yet."""
+    holders = set(
+        Certificate.objects.filter(
+            enrolment__training=training, status=Certificate.Status.VALID, sha256__gt=""
+        ).values_list("enrolment_id", flat=True)
+    )
+    item_ids = [
+        row.enrolment.pk
+        for row in eligibility_for_training(training=training)
+        if row.eligible and row.enrolment.pk not in holders
+    ]
+    return _start_run(training=training, kind=IssueRun.Kind.ISSUE, item_ids=item_ids, by=by)
+
+
+def start_email_run(*, training: Training, by) -> IssueRun:
+    """Queue one email to each holder of a valid certificate with an address, not yet sent."""
+    item_ids = list(
+        Certificate.objects.filter(
+            enrolment__training=training, status=Certificate.Status.VALID
+        )
+        .exclude(enrolment__employee__email="")
+        .exclude(email__status=CertificateEmail.Status.SENT)
+        .order_by("sequence")
+        .values_list("pk", flat=True)
+    )
+    return _start_run(training=training, kind=IssueRun.Kind.EMAIL, item_ids=item_ids, by=by)
+
+
+def _claim_item(run_id: int) -> int | None:
+    """Claim the next item of a run for this worker; None when every item is claimed."""
+    while True:
+        run = IssueRun.objects.filter(pk=run_id).values("next_item", "total", "status").first()
+        if run is None or run["status"] in {IssueRun.Status.DONE, IssueRun.Status.FAILED}:
+            return None
+        index = run["next_item"]
+        if index >= run["total"]:
+            return None
+        claimed = IssueRun.objects.filter(pk=run_id, next_item=index).update(
+            next_item=index + 1,
+            status=IssueRun.Status.RUNNING,
+            heartbeat_at=timezone.now(),
+        )
+        if claimed:
+            return index
+
+
+def work_on_run(*, run_id: int) -> None:
+    """Work through a run's items until none is left; any number of workers may share a run."""
+    run = IssueRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return
+    items = run.item_ids
+    with translation.override(settings.LANGUAGE_CODE):
+        while (index := _claim_item(run_id)) is not None:
+            item = items[index]
+            try:
+                if run.kind == IssueRun.Kind.ISSUE:
+                    certificate, _created = issue_certificate(
+                        enrolment_id=item, by=run.created_by, run=run
+                    )
+                    generate_pdf(certificate_id=certificate.pk)
+                    ok = True
+                else:
+                    ok = send_certificate_email(certificate_id=item) != "failed"
+            except Exception as error:  # noqa: BLE001 - one failure must not stop the batch
+                logger.exception("Run %s: item %s failed", run_id, item)
+                ok = False
+                _log_error(run_id, item, error)
+            if ok:
+                IssueRun.objects.filter(pk=run_id).update(
+                    done=F("done") + 1, heartbeat_at=timezone.now()
+                )
+            else:
+                IssueRun.objects.filter(pk=run_id).update(
+                    errors=F("errors") + 1, heartbeat_at=timezone.now()
+                )
+    _finish_if_complete(run_id)
+
+
+def _log_error(run_id: int, item: int, error: Exception) -> None:
+    message = error.messages[0] if isinstance(error, ValidationError) else type(error).__name__
+    with transaction.atomic():
+        run = IssueRun.objects.select_for_update().get(pk=run_id)
+        if len(run.error_log) < ERROR_LOG_KEPT:
+            run.error_log = [*run.error_log, {"item": item, "error": str(message)}]
+            run.save(update_fields=["error_log"])
+
+
+def _finish_if_complete(run_id: int) -> None:
+    IssueRun.objects.filter(
+        pk=run_id,
+        status__in=[IssueRun.Status.QUEUED, IssueRun.Status.RUNNING],
+        total__lte=F("done") + F("errors"),
+    ).update(status=IssueRun.Status.DONE, finished_at=timezone.now())
+
+
+# Emails -----------------------------------------------------------------------------------------
+
+
+def send_certificate_email(*, certificate_id: int) -> str:
+    """Email a participant the link to their certificate, once; return sent, failed or skipped.
+
+    The CertificateEmail row is the claim: a second call (a re-delivered task, a second run)
+    finds it and sends nothing, unless the earlier attempt failed.
+    """
+    certificate = (
+        Certificate.objects.select_related("enrolment__employee", "enrolment__training")
+        .filter(pk=certificate_id, status=Certificate.Status.VALID)
+        .first()
+    )
+    if certificate is None or not certificate.enrolment.employee.email:
+        return "skipped"
+    employee = certificate.enrolment.employee
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            CertificateEmail.objects.create(
+                certificate=certificate, address=employee.email, attempted_at=now
+            )
+    except IntegrityError:
+        retried = CertificateEmail.objects.filter(
+            certificate=certificate, status=CertificateEmail.Status.FAILED
+        ).update(status=CertificateEmail.Status.SENDING, attempted_at=now, error="")
+        if not retried:
+            return "skipped"  # sent already, or being sent by another worker
+    context = {
+        "certificate": certificate,
+        "employee": employee,
+        "training": certificate.enrolment.training,
+        "download_link": settings.SITE_URL + reverse("certificates:mine_download", args=[certificate.pk]),
+        "my_trainings_link": settings.SITE_URL + reverse("bimtek:my_trainings"),
+        "verify_link": settings.SITE_URL + reverse("verify:certificate", args=[certificate.code]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = gettext("Your certificate: %(training)s") % {
+            "training": certificate.enrolment.training.title
+        }
+        text = render_to_string("certificates/emails/certificate_ready.txt", context)
+        html = render_to_string("certificates/emails/certificate_ready.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[employee.email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 - the outside world: record and carry on
+        logger.warning("Certificate email %s failed: %s", certificate.pk, error)
+        CertificateEmail.objects.filter(certificate=certificate).update(
+            status=CertificateEmail.Status.FAILED, error=str(error)[:300]
+        )
+        return "failed"
+    CertificateEmail.objects.filter(certificate=certificate).update(
+        status=CertificateEmail.Status.SENT, sent_at=timezone.now()
+    )
+    return "sent"

@@ -1,0 +1,17 @@
+"""Background tasks of the certificates: ids in, the service does the work."""
+
+from django.tasks import task
+
+from . import services
+
+
+@task
+def work_on_run(run_id: int) -> None:
+    """Issue (or email) a run's items; several of these may share one run."""
+    services.work_on_run(run_id=run_id)
+
+
+@task
+def make_missing_pdfs(training_id: int) -> None:
+    """Render the PDFs a training's valid certificates lack (after the demo issued them)."""
+    services.make_missing_pdfs(training_id=training_id)

@@ -1,0 +1,305 @@
+"""Organiser pages for a training's certificates, and the participant's own download."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bimtek.models import Enrolment
+
+from . import exports, selectors, services
+from .eligibility import eligibility_for_training
+from .forms import CertificateSettingsForm, ReasonForm
+from .models import Certificate, IssueRun
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require(*perms):
+    """Send anonymous visitors to the login page and refuse users without the permissions."""
+
+    def decorator(view):
+        return login_required(permission_required(perms, raise_exception=True)(view))
+
+    return decorator
+
+
+def _training_url(training) -> str:
+    return reverse("certificates:training", args=[training.pk])
+
+
+def _enrolment(training, pk) -> Enrolment:
+    return get_object_or_404(
+        Enrolment.objects.select_related("training__organiser_unit", "employee__unit").filter(
+            training=training, status=Enrolment.Status.ENROLLED
+        ),
+        pk=pk,
+    )
+
+
+def _file_response(certificate: Certificate, *, inline: bool) -> FileResponse:
+    if not certificate.has_pdf:
+        certificate = services.generate_pdf(certificate_id=certificate.pk)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=not inline,
+        filename=exports.pdf_filename(certificate),
+        content_type="application/pdf",
+    )
+
+
+def _error_message(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+# The training's certificates ---------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@_require("certificates.view_certificate")
+def training_certificates(request, pk):
+    """List who will and who won't receive a certificate and why, with the issued ones."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    rows = eligibility_for_training(training=training)
+    by_enrolment: dict[int, list[Certificate]] = {}
+    for certificate in selectors.certificates_of_training(training=training):
+        by_enrolment.setdefault(certificate.enrolment_id, []).append(certificate)
+    entries = []
+    for row in rows:
+        certificates = by_enrolment.get(row.enrolment.pk, [])
+        valid = next((c for c in certificates if c.status == Certificate.Status.VALID), None)
+        entries.append({"row": row, "valid": valid, "history": certificates})
+    runs = selectors.runs_of_training(training=training)
+    return render(
+        request,
+        "certificates/training.html",
+        {
+            "training": training,
+            "entries": entries,
+            "eligible_count": sum(1 for row in rows if row.eligible),
+            "to_issue": sum(1 for e in entries if e["row"].eligible and not e["valid"]),
+            "valid_count": sum(1 for e in entries if e["valid"]),
+            "not_eligible_count": sum(1 for row in rows if not row.eligible),
+            "active_run": next((run for run in runs if run.is_active), None),
+            "runs": runs,
+            "settings": selectors.certificate_settings_for(training=training),
+            "can_issue": request.user.has_perm("certificates.issue_certificate"),
+            "can_revoke": request.user.has_perm("certificates.revoke_certificate"),
+            "can_override": request.user.has_perm("certificates.add_eligibilityoverride"),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+@_require("certificates.issue_certificate")
+def issue(request, pk):
+    """Start issuing the eligible participants' certificates in the background."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    run = services.start_issue_run(training=training, by=request.user)
+    return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
+
+
+@require_POST
+@_require("certificates.issue_certificate")
+def email(request, pk):
+    """Start emailing the download link to every holder with an address not yet emailed."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    run = services.start_email_run(training=training, by=request.user)
+    return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
+
+
+@never_cache
+@require_GET
+@_require("certificates.view_certificate")
+def run_detail(request, pk, run_pk):
+    """Show a run's progress; the page reloads itself while the run is active."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    run = get_object_or_404(IssueRun.objects.select_related("created_by"), training=training, pk=run_pk)
+    return render(request, "certificates/run.html", {"training": training, "run": run})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@_require("certificates.change_certificatesettings")
+def settings_edit(request, pk):
+    """Edit how a training's certificates look and are numbered (issues nothing)."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    current = selectors.certificate_settings_for(training=training)
+    if request.method == "POST":
+        form = CertificateSettingsForm(request.POST, request.FILES, instance=current)
+        if form.is_valid():
+            try:
+                services.save_certificate_settings(
+                    training=training, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error("number_pattern", error)
+            else:
+                messages.success(request, _("The certificate settings were saved."))
+                return redirect(_training_url(training))
+    else:
+        form = CertificateSettingsForm(instance=current)
+    return render(
+        request,
+        "certificates/settings_form.html",
+        {"training": training, "form": form, "is_default": current.training_id is None},
+    )
+
+
+@never_cache
+@require_GET
+@_require("certificates.view_certificate")
+def preview(request, pk, enrolment_pk):
+    """Show a participant's certificate as it would be printed, issuing nothing."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    enrolment = _enrolment(training, enrolment_pk)
+    content = services.preview_certificate(enrolment=enrolment)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
+    return response
+
+
+@require_POST
+@_require("certificates.add_eligibilityoverride")
+def override(request, pk, enrolment_pk):
+    """Let a participant receive a certificate despite the rules, with a recorded reason."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    enrolment = _enrolment(training, enrolment_pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a reason for the exception."), code="reason_required")
+        services.override_eligibility(
+            enrolment=enrolment, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s will receive a certificate.") % {"name": enrolment.employee.full_name},
+        )
+    return redirect(_training_url(training))
+
+
+@require_POST
+@_require("certificates.delete_eligibilityoverride")
+def override_remove(request, pk, enrolment_pk):
+    """Withdraw an exception; an issued certificate stays valid until revoked."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    enrolment = _enrolment(training, enrolment_pk)
+    services.remove_override(enrolment=enrolment, by=request.user)
+    messages.success(request, _("The exception was withdrawn."))
+    return redirect(_training_url(training))
+
+
+# One certificate -------------------------------------------------------------------------------
+
+
+@require_GET
+@_require("certificates.view_certificate")
+def download(request, cert_pk):
+    """Download one certificate of a training the organiser manages."""
+    certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
+    return _file_response(certificate, inline=request.GET.get("view") == "1")
+
+
+@require_POST
+@_require("certificates.revoke_certificate")
+def reissue(request, cert_pk):
+    """Replace a certificate by a corrected version (new data, same number)."""
+    certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say what was corrected."), code="note_required")
+        new = services.reissue_certificate(
+            certificate=certificate, by=request.user, note=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(number)s was corrected (version %(version)d).")
+            % {"number": new.number, "version": new.version},
+        )
+    return redirect(_training_url(certificate.enrolment.training))
+
+
+@require_POST
+@_require("certificates.revoke_certificate")
+def revoke(request, cert_pk):
+    """Revoke a certificate with a reason the verification page shows."""
+    certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a reason for revoking."), code="reason_required")
+        services.revoke_certificate(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
+    return redirect(_training_url(certificate.enrolment.training))
+
+
+# All of a training's certificates --------------------------------------------------------------
+
+
+def _bulk_name(training, suffix: str) -> str:
+    return f"sertifikat-{training.code}.{suffix}"
+
+
+@require_GET
+@_require("certificates.view_certificate")
+def download_zip(request, pk):
+    """Download every valid certificate of a training as a ZIP of PDFs."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    out = exports.certificates_zip(selectors.valid_certificates(training=training))
+    return FileResponse(out, as_attachment=True, filename=_bulk_name(training, "zip"), content_type="application/zip")
+
+
+@require_GET
+@_require("certificates.view_certificate")
+def download_merged(request, pk):
+    """Download every valid certificate of a training merged into one PDF, for printing."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    out = exports.merged_pdf(selectors.valid_certificates(training=training))
+    return FileResponse(out, as_attachment=True, filename=_bulk_name(training, "pdf"), content_type="application/pdf")
+
+
+@require_GET
+@_require("certificates.view_certificate")
+def export_siasn(request, pk):
+    """Download the SIASN course-history sheet of a training's valid certificates."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    out = exports.siasn_workbook(
+        selectors.valid_certificates(training=training),
+        institution=selectors.certificate_settings_for(training=training).government.title(),
+    )
+    return FileResponse(out, as_attachment=True, filename=f"siasn-kursus-{training.code}.xlsx", content_type=XLSX)
+
+
+# The participant's own ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def mine_download(request, cert_pk):
+    """Download one of the signed-in person's own certificates; anyone else's is a 404."""
+    certificate = selectors.certificate_of_participant(user=request.user, pk=cert_pk)
+    return _file_response(certificate, inline=False)

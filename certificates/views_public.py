@@ -1,0 +1,109 @@
+"""
+The public verification page: anyone holding a certificate (or its QR code) can check it.
+
+No login. A code is looked up by its exact value only, after checking it is made of the code
+alphabet, so nothing can be found by a partial or similar code; each address may ask a limited
+number of times a minute (the cache counts), so codes cannot be enumerated. The page shows a
+masked NIP only. A PDF can be uploaded to check it is exactly the file we issued.
+"""
+
+import hashlib
+import hmac
+import re
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from .forms import CodeForm, PdfCheckForm, max_check_bytes
+from .models import Certificate
+from .selectors import certificate_by_code, normalize_code
+
+RATE_WINDOW_SECONDS = 60
+
+
+def _rate_limited(request) -> bool:
+    """Count this request against the visitor's address; True once over the limit."""
+    limit = int(getattr(settings, "CERTIFICATES_VERIFY_PER_MINUTE", 30))
+    key = "certificates:verify:" + get_adapter(request).get_client_ip(request)
+    if cache.add(key, 1, RATE_WINDOW_SECONDS):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, RATE_WINDOW_SECONDS)
+        return False
+
+
+def _too_many(request):
+    response = render(request, "certificates/verify/too_many.html", status=429)
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    return response
+
+
+def mask_nip(nip_display: str) -> str:
+    """Show the first four and last three digits of a NIP: "1986**** ****** * 001"."""
+    digits = [c for c in nip_display if c.isdigit()]
+    if len(digits) < 8:
+        return ""
+    keep = set(range(4)) | set(range(len(digits) - 3, len(digits)))
+    masked = iter("*" if i not in keep else d for i, d in enumerate(digits))
+    return re.sub(r"\d", lambda _m: next(masked), nip_display)
+
+
+def _sha256(uploaded) -> str:
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Let a visitor type the code printed under a certificate's QR code."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            return _too_many(request)
+        if form.is_valid():
+            return redirect("verify:certificate", code=form.cleaned_data["code"])
+    return render(request, "certificates/verify/lookup.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def certificate(request, code):
+    """Show whether a certificate is valid, revoked or replaced; check an uploaded copy."""
+    if _rate_limited(request):
+        return _too_many(request)
+    found = certificate_by_code(code)
+    # Compare what was asked with what was found in constant time (the lookup is by exact value).
+    if found is None or not hmac.compare_digest(found.code, normalize_code(code)):
+        return render(request, "certificates/verify/not_found.html", status=404)
+    form = PdfCheckForm()
+    check = None
+    if request.method == "POST":
+        form = PdfCheckForm(request.POST, request.FILES)
+        if form.is_valid():
+            uploaded = form.cleaned_data["pdf"]
+            check = bool(found.sha256) and hmac.compare_digest(_sha256(uploaded), found.sha256)
+    snapshot = found.snapshot
+    return render(
+        request,
+        "certificates/verify/certificate.html",
+        {
+            "certificate": found,
+            "s": snapshot,
+            "masked_nip": mask_nip(snapshot.get("nip", "")),
+            "replacement": found.replaced_by if found.status == Certificate.Status.REPLACED else None,
+            "form": form,
+            "check": check,
+            "max_mb": f"{max_check_bytes() / 1024 / 1024:g}",
+            "title": _("Certificate check"),
+        },
+    )

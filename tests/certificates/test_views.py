@@ -1,0 +1,323 @@
+"""The certificate pages: organisers issue and hand out, participants download their own."""
+
+import io
+import zipfile
+
+import pypdfium2 as pdfium
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from bimtek.models import Enrolment
+from certificates import services
+from certificates.models import Certificate
+from tests.factories import organiser_user, participant_user
+
+from .factories import CertificateSettingsFactory, finished_training
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser(client):
+    user = organiser_user()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def training():
+    CertificateSettingsFactory()
+    return finished_training(participants=2)
+
+
+def _issue_all(training):
+    return services.issue_for_training(training=training)
+
+
+def _training_url(training, name="certificates:training"):
+    return reverse(name, args=[training.pk])
+
+
+# The organiser's page -------------------------------------------------------------------------
+
+
+def test_the_page_lists_who_receives_a_certificate_and_why_not(client, organiser, training):
+    from .factories import enrol
+
+    absent = enrol(training, name="Tidak Hadir")
+
+    response = client.get(_training_url(training))
+
+    assert response.status_code == 200
+    assert absent.employee.full_name in response.text
+    assert "Hadir 0 dari 3 sesi; minimal 100%." in response.text
+    assert "Terbitkan 2 sertifikat" in response.text
+
+
+@pytest.mark.parametrize("participants", [1, 3])
+def test_the_page_runs_a_fixed_number_of_queries(client, organiser, participants, django_assert_num_queries):
+    CertificateSettingsFactory()
+    training = finished_training(participants=participants)
+    _issue_all(training)
+    first = Certificate.objects.first()
+    services.reissue_certificate(certificate=first, by=None, note="Koreksi")
+    client.get(_training_url(training))  # warm the session and permission caches
+
+    with django_assert_num_queries(16):
+        response = client.get(_training_url(training))
+
+    assert response.status_code == 200
+
+
+def test_participants_cannot_open_the_organisers_pages(client, training):
+    client.force_login(participant_user())
+
+    assert client.get(_training_url(training)).status_code == 403
+    assert client.post(_training_url(training, "certificates:issue")).status_code == 403
+
+
+def test_issuing_runs_in_the_background_and_shows_its_progress(
+    client, organiser, training, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_training_url(training, "certificates:issue"))
+
+    assert response.status_code == 302
+    progress = client.get(response.headers["Location"])
+    assert "2 / 2" in progress.text
+    assert 'http-equiv="refresh"' not in progress.text  # finished: no more polling
+    assert Certificate.objects.filter(status="valid").count() == 2
+
+
+def test_a_run_in_progress_polls(client, organiser, training, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    run = services.start_issue_run(training=training, by=organiser)
+
+    response = client.get(reverse("certificates:run", args=[training.pk, run.pk]))
+
+    assert '<meta http-equiv="refresh" content="2">' in response.text
+    assert "0 / 2" in response.text
+
+
+def test_a_preview_issues_nothing(client, organiser, training):
+    enrolment = Enrolment.objects.filter(training=training).first()
+
+    response = client.get(reverse("certificates:preview", args=[training.pk, enrolment.pk]))
+
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert Certificate.objects.count() == 0
+
+
+def test_an_override_is_shown_with_its_reason(client, organiser, training):
+    from .factories import enrol
+
+    absent = enrol(training)
+
+    client.post(
+        reverse("certificates:override", args=[training.pk, absent.pk]), {"reason": "Tugas negara"}
+    )
+
+    response = client.get(_training_url(training))
+    assert "Alasan: Tugas negara" in response.text
+    assert "Terbitkan 3 sertifikat" in response.text
+
+
+def test_correcting_and_revoking_from_the_page(client, organiser, training):
+    _issue_all(training)
+    first, second = Certificate.objects.order_by("sequence")
+
+    client.post(reverse("certificates:reissue", args=[first.pk]), {"reason": "Nama salah"})
+    client.post(reverse("certificates:revoke", args=[second.pk]), {"reason": "Tidak berhak"})
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.replaced_by.version) == ("replaced", 2)
+    assert (second.status, second.revoked_reason) == ("revoked", "Tidak berhak")
+
+
+# Downloads -------------------------------------------------------------------------------------
+
+
+def test_a_participant_downloads_their_own_certificate(client, training):
+    user = participant_user()
+    enrolment = Enrolment.objects.filter(training=training).first()
+    enrolment.employee = user.employee
+    enrolment.save()
+    _issue_all(training)
+    own = Certificate.objects.get(enrolment=enrolment)
+    client.force_login(user)
+
+    response = client.get(reverse("certificates:mine_download", args=[own.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == own.pdf.open("rb").read()
+
+
+def test_nobody_downloads_another_participants_certificate(client, training):
+    _issue_all(training)
+    someone_elses = Certificate.objects.first()
+    client.force_login(participant_user())
+
+    assert client.get(reverse("certificates:mine_download", args=[someone_elses.pk])).status_code == 404
+    assert client.get(reverse("certificates:download", args=[someone_elses.pk])).status_code == 403
+
+
+def test_all_certificates_as_a_zip(client, organiser, training):
+    _issue_all(training)
+
+    response = client.get(_training_url(training, "certificates:download_zip"))
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert len(names) == 2
+    assert names[0].startswith("800-001-BKPSDM-X-2022_")
+
+
+def test_all_certificates_merged_into_one_pdf(client, organiser, training):
+    _issue_all(training)
+
+    response = client.get(_training_url(training, "certificates:download_merged"))
+
+    document = pdfium.PdfDocument(b"".join(response.streaming_content))
+    assert len(document) == 4  # front and back of each
+    document.close()
+
+
+def test_the_siasn_export_has_bkns_columns(client, organiser, training):
+    _issue_all(training)
+    first = Certificate.objects.order_by("sequence").first()
+
+    response = client.get(_training_url(training, "certificates:export_siasn"))
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "NIP", "Nama", "Jenis Kursus", "Nama Kursus", "Lama (JP)", "Tanggal Kursus",
+        "Tanggal Selesai", "Nomor Sertifikat", "Instansi", "Penyelenggara",
+    )
+    assert len(rows) == 3
+    assert rows[1][0] == first.enrolment.employee.nip
+    assert rows[1][2:5] == ("Bimbingan Teknis", "Bimbingan Teknis Pelayanan Prima", 6)
+    assert rows[1][7:] == ("800/001/BKPSDM/X/2022", "Pemerintah Kota Magelang", "BKPSDM")
+
+
+# Public verification ---------------------------------------------------------------------------
+
+
+def _verify_url(certificate):
+    return reverse("verify:certificate", args=[certificate.code])
+
+
+def test_a_valid_certificate_is_confirmed_without_login(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+
+    response = client.get(_verify_url(certificate))
+
+    assert response.status_code == 200
+    assert "Sertifikat ini sah." in response.text
+    assert certificate.snapshot["name"] in response.text
+    nip = certificate.enrolment.employee.nip
+    assert nip not in response.text.replace(" ", "")
+    assert f"{nip[:4]}**** ****** * {nip[-3:]}" in response.text
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_a_code_typed_with_dashes_and_lowercase_is_found(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+
+    response = client.get(reverse("verify:certificate", args=[certificate.code_display.lower()]))
+
+    assert response.status_code == 200
+
+
+def test_a_revoked_certificate_shows_when_and_why(client, training):
+    _issue_all(training)
+    certificate = services.revoke_certificate(
+        certificate=Certificate.objects.first(), by=None, reason="Data tidak benar"
+    )
+
+    response = client.get(_verify_url(certificate))
+
+    assert "Sertifikat ini dicabut pada" in response.text
+    assert "Data tidak benar" in response.text
+
+
+def test_a_replaced_certificate_links_to_the_new_version(client, training):
+    _issue_all(training)
+    old = Certificate.objects.first()
+    new = services.reissue_certificate(certificate=old, by=None, note="Nama")
+
+    response = client.get(_verify_url(old))
+
+    assert "telah diganti" in response.text
+    assert _verify_url(new) in response.text
+
+
+@pytest.mark.parametrize("code", ["ABCDEFGHJKMN", "0000", "abc%27--", "X" * 40])
+def test_an_unknown_code_is_not_found(client, training, code):
+    _issue_all(training)
+
+    response = client.get(reverse("verify:certificate", args=[code]))
+
+    assert response.status_code == 404
+    assert "Sertifikat tidak ditemukan" in response.text
+
+
+def test_checks_are_limited_per_address(client, training, settings):
+    settings.CERTIFICATES_VERIFY_PER_MINUTE = 3
+    _issue_all(training)
+    url = _verify_url(Certificate.objects.first())
+
+    statuses = [client.get(url).status_code for _ in range(5)]
+
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_an_uploaded_copy_of_the_issued_pdf_matches(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+    original = certificate.pdf.open("rb").read()
+
+    response = client.post(
+        _verify_url(certificate), {"pdf": SimpleUploadedFile("s.pdf", original, "application/pdf")}
+    )
+
+    assert "Berkas ini sama persis dengan sertifikat yang kami terbitkan." in response.text
+
+
+def test_an_edited_pdf_does_not_match(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+    edited = certificate.pdf.open("rb").read() + b"\n%edited"
+
+    response = client.post(
+        _verify_url(certificate), {"pdf": SimpleUploadedFile("s.pdf", edited, "application/pdf")}
+    )
+
+    assert "Berkas ini bukan sertifikat yang kami terbitkan" in response.text
+
+
+def test_a_too_large_upload_is_refused(client, training, settings):
+    settings.CERTIFICATES_MAX_CHECK_BYTES = 1000
+    _issue_all(training)
+
+    response = client.post(
+        _verify_url(Certificate.objects.first()),
+        {"pdf": SimpleUploadedFile("big.pdf", b"x" * 2000, "application/pdf")},
+    )
+
+    assert "Berkas lebih besar dari" in response.text
+    assert "Berkas ini sama persis" not in response.text
+
+
+def test_the_lookup_form_leads_to_the_certificate(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+
+    response = client.post(reverse("verify:lookup"), {"code": certificate.code_display})
+
+    assert response.headers["Location"] == _verify_url(certificate)
