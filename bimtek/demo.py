@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from certificates.demo import issue_demo_certificates
+from evaluations.demo import demo_training as demo_evaluation_training, seed_demo_evaluation
 from participants.importing import ImportReport, import_staff
 from participants.models import Employee, Unit, User
 from participants.services import create_account, create_employee, update_employee
@@ -88,6 +89,7 @@ def seed_demo(*, directory: Path | None = None, force: bool = False) -> SeedResu
         staff = load_staff(directory / STAFF_FILE)
         logins = ensure_accounts(directory / ACCOUNTS_FILE)
         load_demo_trainings(directory / TRAININGS_FILE)
+        seed_demo_evaluation(training=demo_evaluation_training())
         issue_demo_certificates()
     logger.info("Demo data loaded from %s", directory)
     return SeedResult(units=units, staff=staff, logins=logins)
