@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:cert_pk>/koreksi/", views.reissue, name="reissue"),
     path("<int:cert_pk>/cabut/", views.revoke, name="revoke"),
     path("saya/<int:cert_pk>/", views.mine_download, name="mine_download"),
+    path("saya/pelatihan/<int:enrolment_pk>/", views.mine_for_enrolment, name="mine_for_enrolment"),
 ]

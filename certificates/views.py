@@ -303,3 +303,17 @@ def mine_download(request, cert_pk):
     """Download one of the signed-in person's own certificates; anyone else's is a 404."""
     certificate = selectors.certificate_of_participant(user=request.user, pk=cert_pk)
     return _file_response(certificate, inline=False)
+
+
+@require_GET
+@login_required
+def mine_for_enrolment(request, enrolment_pk):
+    """Download the person's own certificate of one of their trainings, or say it is not issued."""
+    certificate = (
+        selectors.certificates_of_participant(user=request.user)
+        .filter(enrolment_id=enrolment_pk)
+        .first()
+    )
+    if certificate is None:
+        return render(request, "certificates/not_issued.html", status=404)
+    return _file_response(certificate, inline=False)

@@ -321,3 +321,31 @@ def test_the_lookup_form_leads_to_the_certificate(client, training):
     response = client.post(reverse("verify:lookup"), {"code": certificate.code_display})
 
     assert response.headers["Location"] == _verify_url(certificate)
+
+
+def test_pelatihan_saya_links_each_finished_training_to_the_own_certificate(client, training):
+    user = participant_user()
+    enrolment = Enrolment.objects.filter(training=training).first()
+    enrolment.employee = user.employee
+    enrolment.save()
+    _issue_all(training)
+    client.force_login(user)
+    link = reverse("certificates:mine_for_enrolment", args=[enrolment.pk])
+
+    page = client.get(reverse("bimtek:my_trainings"))
+    download = client.get(link)
+
+    assert link in page.text
+    assert download.status_code == 200
+    assert download.headers["Content-Type"] == "application/pdf"
+
+
+def test_the_link_of_someone_elses_enrolment_gives_nothing(client, training):
+    _issue_all(training)
+    client.force_login(participant_user())
+    other = Enrolment.objects.filter(training=training).first()
+
+    response = client.get(reverse("certificates:mine_for_enrolment", args=[other.pk]))
+
+    assert response.status_code == 404
+    assert "Sertifikat belum diterbitkan" in response.text
