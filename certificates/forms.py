@@ -30,14 +30,16 @@ class CodeForm(forms.Form):
 class PdfCheckForm(forms.Form):
     pdf = forms.FileField(label=_("Certificate PDF"))
 
+    @staticmethod
+    def too_large_message() -> str:
+        return _("The file is larger than %(size)s MB: it is not one of our certificates.") % {
+            "size": f"{max_check_bytes() / 1024 / 1024:g}"
+        }
+
     def clean_pdf(self):
         pdf = self.cleaned_data["pdf"]
         if pdf.size > max_check_bytes():
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB: it is not one of our certificates."),
-                code="too_large",
-                params={"size": f"{max_check_bytes() / 1024 / 1024:g}"},
-            )
+            raise forms.ValidationError(self.too_large_message(), code="too_large")
         return pdf
 
 

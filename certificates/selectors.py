@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from bimtek.models import Session, Training
@@ -33,6 +33,25 @@ def trainings_for_certificates(user) -> QuerySet[Training]:
     if not user.is_authenticated or not user.has_perm("certificates.view_certificate"):
         return Training.objects.none()
     return Training.objects.select_related("organiser_unit")
+
+
+def trainings_with_certificate_counts(user) -> QuerySet[Training]:
+    """Return the trainings a user manages, newest first, with valid_count and enrolled_count."""
+    return (
+        trainings_for_certificates(user)
+        .exclude(status=Training.Status.DRAFT)
+        .annotate(
+            valid_count=Count(
+                "enrolments__certificates",
+                filter=Q(enrolments__certificates__status=Certificate.Status.VALID),
+                distinct=True,
+            ),
+            enrolled_count=Count(
+                "enrolments", filter=Q(enrolments__status="enrolled"), distinct=True
+            ),
+        )
+        .order_by("-start_date", "code")
+    )
 
 
 def training_for_certificates(*, user, pk: int) -> Training:

@@ -7,6 +7,7 @@ from . import views
 app_name = "certificates"
 
 urlpatterns = [
+    path("", views.training_list, name="training_list"),
     path("pelatihan/<int:pk>/", views.training_certificates, name="training"),
     path("pelatihan/<int:pk>/terbitkan/", views.issue, name="issue"),
     path("pelatihan/<int:pk>/kirim-email/", views.email, name="email"),

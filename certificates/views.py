@@ -60,6 +60,15 @@ def _error_message(request, error: ValidationError) -> None:
 # The training's certificates ---------------------------------------------------------------------
 
 
+@require_GET
+@_require("certificates.view_certificate")
+def training_list(request):
+    """List the trainings with their certificates issued so far."""
+    trainings = list(selectors.trainings_with_certificate_counts(request.user)[:200])
+    return render(request, "certificates/training_list.html", {"trainings": trainings})
+
+
+
 @never_cache
 @require_GET
 @_require("certificates.view_certificate")

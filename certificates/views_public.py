@@ -55,6 +55,13 @@ def mask_nip(nip_display: str) -> str:
     return re.sub(r"\d", lambda _m: next(masked), nip_display)
 
 
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 def _sha256(uploaded) -> str:
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
@@ -87,7 +94,12 @@ def certificate(request, code):
         return render(request, "certificates/verify/not_found.html", status=404)
     form = PdfCheckForm()
     check = None
-    if request.method == "POST":
+    if request.method == "POST" and _content_length(request) > max_check_bytes() + 64 * 1024:
+        # Refuse before reading the body: a large upload cannot be one of our certificates.
+        form = PdfCheckForm({}, {})
+        form.is_valid()
+        form.errors["pdf"] = form.error_class([PdfCheckForm.too_large_message()])
+    elif request.method == "POST":
         form = PdfCheckForm(request.POST, request.FILES)
         if form.is_valid():
             uploaded = form.cleaned_data["pdf"]

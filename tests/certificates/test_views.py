@@ -314,6 +314,18 @@ def test_a_too_large_upload_is_refused(client, training, settings):
     assert "Berkas ini sama persis" not in response.text
 
 
+def test_a_huge_upload_is_refused_before_it_is_read(client, training, settings):
+    settings.CERTIFICATES_MAX_CHECK_BYTES = 1000
+    _issue_all(training)
+
+    response = client.post(
+        _verify_url(Certificate.objects.first()),
+        {"pdf": SimpleUploadedFile("big.pdf", b"x" * 200_000, "application/pdf")},
+    )
+
+    assert "Berkas lebih besar dari" in response.text
+
+
 def test_the_lookup_form_leads_to_the_certificate(client, training):
     _issue_all(training)
     certificate = Certificate.objects.first()
@@ -349,3 +361,23 @@ def test_the_link_of_someone_elses_enrolment_gives_nothing(client, training):
 
     assert response.status_code == 404
     assert "Sertifikat belum diterbitkan" in response.text
+
+
+@pytest.mark.parametrize("trainings", [1, 3])
+def test_the_training_list_runs_a_fixed_number_of_queries(
+    client, organiser, trainings, django_assert_num_queries
+):
+    for _ in range(trainings):
+        _issue_all(finished_training(participants=2))
+    client.get(reverse("certificates:training_list"))
+
+    with django_assert_num_queries(7):
+        response = client.get(reverse("certificates:training_list"))
+
+    assert response.text.count("2 / 2") == trainings
+
+
+def test_participants_cannot_list_the_trainings(client):
+    client.force_login(participant_user())
+
+    assert client.get(reverse("certificates:training_list")).status_code == 403
