@@ -18,8 +18,9 @@ def default_attended_statuses():
 class Training(models.Model):
     """A Bimtek: one batch of a training, with its schedule of sessions and its enrolment.
 
-    Status lifecycle: draft → open (enrolment open) → running → finished → archived. A draft or
-    open training can be cancelled back to draft; see bimtek.services.trainings.
+    Status lifecycle: draft → open (enrolment open) → running → finished → archived; an open
+    training without enrolments may go back to draft and a finished one may be reopened. See
+    bimtek.services.trainings.change_training_status.
     """
 
     class Status(models.TextChoices):
