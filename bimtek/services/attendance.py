@@ -112,20 +112,36 @@ def check_in(
     as it is, whatever the window says now.
     """
     now = now or timezone.now()
-    existing = attendance_of(session=session, enrolment=enrolment)
-    if existing is not None:
-        return existing, False
-    return _record(
+    return _once(
         session=session,
         enrolment=enrolment,
-        method=method,
-        by=by,
-        now=now,
-        ip_address=ip_address,
-        note=note,
-        signature=signature,
-        status=status,
+        attempt=lambda: _record(
+            session=session,
+            enrolment=enrolment,
+            method=method,
+            by=by,
+            now=now,
+            ip_address=ip_address,
+            note=note,
+            signature=signature,
+            status=status,
+        ),
     )
+
+
+def _once(*, session, enrolment, attempt) -> tuple[Attendance, bool]:
+    """Run attempt(); if it is refused but the participant has a record already, return that.
+
+    Trying first and looking only on a refusal keeps the usual check-in to one INSERT, while a
+    second tap still hears "already recorded", even after the code expired or the window closed.
+    """
+    try:
+        return attempt()
+    except ValidationError:
+        existing = attendance_of(session=session, enrolment=enrolment)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def _record(*, session, enrolment, method, by, now, ip_address, note, signature, status):
@@ -256,22 +272,23 @@ def self_check_in(
     whatever the slot and the window say now.
     """
     now = now or timezone.now()
-    existing = attendance_of(session=session, enrolment=enrolment)
-    if existing is not None:
-        return existing, False
-    if not token_is_fresh(slot=slot, now=now, seen_at=seen_at):
-        raise _error("token_expired")
-    return _record(
-        session=session,
-        enrolment=enrolment,
-        method=Attendance.Method.SELF,
-        by=user,
-        now=now,
-        ip_address=ip_address,
-        note="",
-        signature=signature,
-        status=None,
-    )
+
+    def attempt():
+        if not token_is_fresh(slot=slot, now=now, seen_at=seen_at):
+            raise _error("token_expired")
+        return _record(
+            session=session,
+            enrolment=enrolment,
+            method=Attendance.Method.SELF,
+            by=user,
+            now=now,
+            ip_address=ip_address,
+            note="",
+            signature=signature,
+            status=None,
+        )
+
+    return _once(session=session, enrolment=enrolment, attempt=attempt)
 
 
 def read_checkin_token(token: str) -> tuple[Session, int]:

