@@ -24,6 +24,8 @@ from django.utils import timezone
 from participants.models import Employee, Unit, User
 
 from .models import Attendance, Session, Speaker, Training
+from .selectors.attendance import checkin_window
+from .services.attendance import check_in, mark_absent_as_alpa, set_attendance
 from .services.enrolment import enrol
 from .services.trainings import (
     change_training_status,
@@ -119,6 +121,8 @@ def _training(spec, schedule, speakers, *, organiser, today) -> Training:
         training = change_training_status(
             training=training, to=Training.Status.RUNNING, by=organiser
         )
+        for session in sessions:
+            session.training = training  # the service reads the status: running now
         _attendance(training, sessions, spec["attendance"], by=organiser)
         training = change_training_status(
             training=training, to=Training.Status.FINISHED, by=organiser
@@ -145,44 +149,54 @@ def _enrol(*, training: Training, employees: list[Employee], by, now) -> None:
 
 
 def _attendance(training: Training, sessions: list[Session], spec: dict, *, by) -> None:
-    """Record each session as it happened: badge scans at the door, then the exceptions."""
-    enrolments = {
-        enrolment.employee.nip: enrolment
-        for enrolment in training.enrolments.select_related("employee")
-    }
+    """Record each session as it happened: badge scans at the door, then notices, then Alpa.
+
+    The check-in service decides Hadir or Terlambat from the time of the scan, as at a real
+    door; the file's late arrivals are scanned after the late mark, everyone else in the half
+    hour before the start. Izin and Sakit are set by the organiser during the session, and once
+    check-in has closed everyone still without a record is marked Alpa.
+    """
+    enrolments = sorted(
+        training.enrolments.select_related("employee", "training"),
+        key=lambda enrolment: enrolment.employee.nip,
+    )
     late = {(item["session"], item["nip"]): item["minutes"] for item in spec["late"]}
     absent = {(item["session"], item["nip"]): item for item in spec["absent"]}
-    zone = timezone.get_default_timezone()
+    by_nip = {enrolment.employee.nip: enrolment for enrolment in enrolments}
     for number, session in enumerate(sessions, start=1):
-        starts = datetime.datetime.combine(session.date, session.start_time, tzinfo=zone)
-        for index, (nip, enrolment) in enumerate(sorted(enrolments.items())):
-            if (number, nip) in absent:
+        window = checkin_window(session)
+        for index, enrolment in enumerate(enrolments):
+            key = (number, enrolment.employee.nip)
+            if key in absent:
                 continue
-            if (number, nip) in late:
-                arrived = starts + datetime.timedelta(minutes=late[number, nip])
-                status = Attendance.Status.TERLAMBAT
+            if key in late:
+                scanned = window.starts + datetime.timedelta(minutes=late[key])
             else:
                 # Spread over the half hour before the start, the same way on every run.
-                arrived = starts - datetime.timedelta(minutes=2 + (index * 7) % 27)
-                status = Attendance.Status.HADIR
-            _record(session, enrolment, status=status, method=Attendance.Method.SCAN,
-                    at=arrived, by=by)  # fmt: skip
-        for (absent_session, nip), item in sorted(absent.items()):
-            if absent_session == number:
-                _record(session, enrolments[nip], status=item["status"],
-                        method=Attendance.Method.MANUAL, at=starts + datetime.timedelta(hours=1),
-                        by=by, note=item["note"])  # fmt: skip
-
-
-def _record(session, enrolment, *, status, method, at, by, note="") -> None:
-    attendance = Attendance(
-        session=session,
-        enrolment=enrolment,
-        status=status,
-        method=method,
-        recorded_at=at,
-        recorded_by=by,
-        note=note,
-    )
-    attendance.full_clean(exclude=["signature"])
-    attendance.save()
+                scanned = window.starts - datetime.timedelta(minutes=2 + (index * 7) % 27)
+            attendance, _created = check_in(
+                session=session,
+                enrolment=enrolment,
+                method=Attendance.Method.SCAN,
+                by=by,
+                now=scanned,
+            )
+            expected = Attendance.Status.TERLAMBAT if key in late else Attendance.Status.HADIR
+            if attendance.status != expected:
+                raise ValueError(
+                    f"{training.code}, session {number}: {key[1]} is {attendance.status}"
+                )
+        notices = [item for (n, _nip), item in sorted(absent.items()) if n == number]
+        for item in notices:
+            if item["status"] != Attendance.Status.ALPA:
+                set_attendance(
+                    session=session,
+                    enrolment=by_nip[item["nip"]],
+                    status=item["status"],
+                    note=item["note"],
+                    by=by,
+                    now=window.starts + datetime.timedelta(minutes=20),
+                )
+        marked = mark_absent_as_alpa(session=session, by=by, now=window.closes)
+        if marked != sum(item["status"] == Attendance.Status.ALPA for item in notices):
+            raise ValueError(f"{training.code}, session {number}: {marked} marked Alpa")
