@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bimtek.models import Enrolment
@@ -273,3 +275,36 @@ def test_a_participant_sees_open_forms_first_and_which_they_filled_in():
         ("T-LATER", "upcoming", False),
         ("T-CLOSED", "closed", False),
     }
+
+
+def test_the_summary_takes_the_same_queries_for_1_and_3_respondents():
+    counts = []
+    for respondents in (1, 3):
+        training, _speakers = training_with_speakers(*[f"N{respondents}{n}" for n in range(2)])
+        form = evaluation_form(training=training)
+        for _ in range(respondents):
+            respond(
+                form,
+                participant(training),
+                open_answers={form.questions.filter(section="open").first().pk: "Saran"},
+            )
+        with CaptureQueriesContext(connection) as captured:
+            evaluation_summary(training=training)
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1] == 8
+
+
+def test_the_tests_summary_gets_the_evaluation_as_a_section(worked_example):
+    summary_module = pytest.importorskip("assessments.summary")
+    from evaluations.apps import summary_section
+
+    form, _enrolments = worked_example
+    section = summary_section(training=form.training)
+    html = render_to_string(section.template_name, {"section": section})
+
+    assert summary_section in summary_module._providers
+    assert section.title == "Evaluasi pelatihan"
+    assert "Evaluasi pelatihan" not in html  # the summary prints the title itself
+    assert "3 dari 4 (75%)" in html
+    assert summary_section(training=TrainingFactory()) is None

@@ -253,3 +253,26 @@ def test_enrolment_status_is_checked_again_on_submit(client, setting):
     response = client.post(_url(form), data)
 
     assert response.status_code == 404
+
+
+def test_my_evaluations_takes_the_same_queries_for_1_and_3_trainings(client):
+    enrolment = participant(evaluation_form().training)
+    user = enrolment.employee.user
+    client.force_login(user)
+    counts = []
+    for extra in (0, 2):
+        for _ in range(extra):
+            form = evaluation_form()
+            Enrolment.objects.create(
+                training=form.training,
+                employee=enrolment.employee,
+                status="enrolled",
+                enrolled_at=timezone.now(),
+                badge_token=f"tok-{form.pk}",
+            )
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("evaluations:my_evaluations")).content.decode()
+        counts.append(len(captured))
+        assert html.count("Isi evaluasi</a>") == 1 + extra
+
+    assert counts[0] == counts[1]
