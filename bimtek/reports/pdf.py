@@ -24,7 +24,8 @@ from django.template.loader import render_to_string
 PDF_BASE_URL = "https://bimtek.invalid/"
 STATIC_PREFIX = "/static/"
 MEDIA_PREFIX = "/media/"
-MAX_MEDIA_BYTES = 2 * 1024 * 1024
+# A signature, logo or certificate background; as large as an upload may be.
+MAX_MEDIA_BYTES = 10 * 1024 * 1024
 
 # Pango and fontconfig are not made for concurrent use of one font configuration: a process
 # renders one PDF at a time (a daftar hadir takes a fraction of a second).
