@@ -14,7 +14,8 @@ benchmarks/checkin_settings.py: the app's settings, DEBUG off, plus one bare vie
 --clients threads send every participant's check-in at once: a POST to bimtek:self_checkin with
 the projector's current token, the full path a phone takes (session, login, token, window,
 enrolment, insert, the rendered "Terima kasih" page). Then the same clients post the same number
-of requests to the bare view, which inserts one attendance row and returns "ok".
+of requests to the bare view, which inserts one attendance row and returns "ok"; and, for
+scale, the same burst of GETs of the home page, which any logged-in page costs at least.
 
 Prints throughput, latency percentiles, the number of attendance records (must equal the
 participants) and the check-in's ratio to the bare insert; drops the database afterwards.
@@ -205,6 +206,18 @@ def _post(path: str, body: dict, cookie: str = "") -> tuple[float, int, bytes]:
     return time.perf_counter() - started, response.status, content
 
 
+def _get(path: str, cookie: str) -> tuple[float, int, bytes]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+        response = connection.getresponse()
+        content = response.read()
+    finally:
+        connection.close()
+    return time.perf_counter() - started, response.status, content
+
+
 def _burst(jobs, clients: int) -> tuple[float, list]:
     start = threading.Barrier(clients)
 
@@ -233,7 +246,7 @@ def _report(name: str, elapsed: float, results: list, count: int) -> dict:
         f"{name:<22} {len(results):>5} requests in {elapsed:6.2f} s  "
         f"{figures['throughput']:7.1f} req/s  p50 {figures['p50']:6.1f} ms  "
         f"p95 {figures['p95']:6.1f} ms  p99 {figures['p99']:6.1f} ms  max {figures['max']:6.1f} ms  "
-        f"records {count}"
+        + (f"records {count}" if count is not None else "")
     )
     return figures
 
@@ -321,6 +334,11 @@ def main() -> int:
         elapsed, bare_results = _burst(bare_jobs, args.clients)
         inserted = Attendance.objects.filter(session_id=data["bare_session"]).count()
         bare = _report("bare insert (view)", elapsed, bare_results, inserted)
+
+        # For scale: what any logged-in page of the app costs (session, login, menu), no write.
+        page_jobs = [(lambda cookie=cookie: _get("/", cookie)) for cookie in data["cookies"]]
+        elapsed, page_results = _burst(page_jobs, args.clients)
+        _report("logged-in home page", elapsed, page_results, None)
 
         failures = [status for _t, status, _b in results if status != 200]
         print(
