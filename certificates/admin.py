@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Certificate, CertificateEmail, CertificateSettings, Counter, EligibilityOverride, IssueRun
+from .models import (
+    Certificate,
+    CertificateEmail,
+    CertificateSettings,
+    Counter,
+    EligibilityOverride,
+    IssueRun,
+)
 
 
 @admin.register(CertificateSettings)

@@ -155,7 +155,10 @@ def _post_test_check(post_tests, required: bool, enrolment_id: int) -> Check:
     label = str(_("Post-test"))
     if not required:
         return Check(
-            key="post_test", label=label, ok=True, required=False,
+            key="post_test",
+            label=label,
+            ok=True,
+            required=False,
             detail=str(_("No post-test required.")),
         )
     status = post_tests.get(enrolment_id)
@@ -163,11 +166,15 @@ def _post_test_check(post_tests, required: bool, enrolment_id: int) -> Check:
         return Check(key="post_test", label=label, ok=False, detail=str(_("Post-test not taken.")))
     if status.passed is False:
         return Check(
-            key="post_test", label=label, ok=False,
+            key="post_test",
+            label=label,
+            ok=False,
             detail=str(_("Post-test not passed (score %(score)s).") % {"score": status.score}),
         )
     return Check(
-        key="post_test", label=label, ok=True,
+        key="post_test",
+        label=label,
+        ok=True,
         detail=str(_("Post-test taken (score %(score)s).") % {"score": status.score}),
     )
 

@@ -39,12 +39,13 @@ def pdf_filename(certificate: Certificate) -> str:
 
 def certificates_zip(certificates):
     """Write every certificate's PDF into a ZIP in a temporary file; return it rewound."""
-    out = tempfile.TemporaryFile()
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in _with_pdfs(certificates):
-            with certificate.pdf.open("rb") as pdf, archive.open(
-                pdf_filename(certificate), "w"
-            ) as entry:
+            with (
+                certificate.pdf.open("rb") as pdf,
+                archive.open(pdf_filename(certificate), "w") as entry,
+            ):
                 for chunk in iter(lambda: pdf.read(64 * 1024), b""):
                     entry.write(chunk)
     out.seek(0)
@@ -64,7 +65,7 @@ def merged_pdf(certificates):
                 merged.import_pages(source)
             finally:
                 source.close()
-        out = tempfile.TemporaryFile()
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         merged.save(out)
     finally:
         merged.close()
@@ -88,19 +89,21 @@ def siasn_workbook(certificates, *, institution: str):
     for certificate in certificates:
         s = certificate.snapshot
         nip = re.sub(r"\D", "", s.get("nip", ""))
-        sheet.append([
-            nip,  # a string: Excel would round an 18-digit number
-            s["name"],
-            s.get("course_kind", ""),
-            s["training_title"],
-            s["jp"],
-            datetime.date.fromisoformat(s["start_date"]),
-            datetime.date.fromisoformat(s["end_date"]),
-            certificate.number,
-            institution or s.get("government", ""),
-            s.get("organiser", ""),
-        ])
-    out = tempfile.TemporaryFile()
+        sheet.append(
+            [
+                nip,  # a string: Excel would round an 18-digit number
+                s["name"],
+                s.get("course_kind", ""),
+                s["training_title"],
+                s["jp"],
+                datetime.date.fromisoformat(s["start_date"]),
+                datetime.date.fromisoformat(s["end_date"]),
+                certificate.number,
+                institution or s.get("government", ""),
+                s.get("organiser", ""),
+            ]
+        )
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(out)
     out.seek(0)
     return out

@@ -63,19 +63,26 @@ class CertificateSettings(models.Model):
         help_text=_("Empty for the default that trainings without their own settings use."),
     )
     government = models.CharField(
-        _("government"), max_length=120, default="PEMERINTAH KOTA MAGELANG",
+        _("government"),
+        max_length=120,
+        default="PEMERINTAH KOTA MAGELANG",
         help_text=_("First line of the letterhead, e.g. PEMERINTAH KOTA MAGELANG."),
     )
     issuer = models.CharField(
-        _("issuing body"), max_length=200,
+        _("issuing body"),
+        max_length=200,
         default="BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA",
     )
     unit_code = models.CharField(
-        _("unit code in the number"), max_length=30, default="BKPSDM",
+        _("unit code in the number"),
+        max_length=30,
+        default="BKPSDM",
         help_text=_("What {unit} stands for in the number pattern."),
     )
     number_pattern = models.CharField(
-        _("number pattern"), max_length=120, default=DEFAULT_NUMBER_PATTERN,
+        _("number pattern"),
+        max_length=120,
+        default=DEFAULT_NUMBER_PATTERN,
         help_text=_(
             "Placeholders: {seq} or {seq:03d} running number, {code} training code, {unit} unit "
             "code, {roman_month} month in Roman numerals, {month}, {year}."
@@ -91,18 +98,24 @@ class CertificateSettings(models.Model):
         _("kind of course (SIASN)"), max_length=100, default="Bimbingan Teknis"
     )
     qualification = models.CharField(
-        _("qualification wording"), max_length=200, blank=True,
+        _("qualification wording"),
+        max_length=200,
+        blank=True,
         help_text=_('Optional line such as "dengan predikat BAIK".'),
     )
     place = models.CharField(_("place of signing"), max_length=100, default="Magelang")
     back_page = models.BooleanField(_("back page with the topics"), default=True)
     logo = models.FileField(
-        _("logo"), upload_to=_asset_upload_to, blank=True,
+        _("logo"),
+        upload_to=_asset_upload_to,
+        blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
         help_text=_("PNG, JPG or SVG. Without one, a neutral emblem is printed."),
     )
     background = models.FileField(
-        _("background image"), upload_to=_asset_upload_to, blank=True,
+        _("background image"),
+        upload_to=_asset_upload_to,
+        blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     signer_name = models.CharField(_("signer's name with titles"), max_length=150, blank=True)
@@ -110,7 +123,9 @@ class CertificateSettings(models.Model):
     signer_pangkat = models.CharField(_("signer's rank"), max_length=100, blank=True)
     signer_nip = models.CharField(_("signer's NIP"), max_length=18, blank=True)
     signature_image = models.FileField(
-        _("signature image"), upload_to=_asset_upload_to, blank=True,
+        _("signature image"),
+        upload_to=_asset_upload_to,
+        blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -126,7 +141,11 @@ class CertificateSettings(models.Model):
         ]
 
     def __str__(self):
-        return str(_("default certificate settings") if self.training_id is None else self._meta.verbose_name)
+        return str(
+            _("default certificate settings")
+            if self.training_id is None
+            else self._meta.verbose_name
+        )
 
 
 class Counter(models.Model):
@@ -163,7 +182,9 @@ class IssueRun(models.Model):
         FAILED = "failed", _("Failed")
 
     training = models.ForeignKey(
-        "bimtek.Training", verbose_name=_("training"), on_delete=models.PROTECT,
+        "bimtek.Training",
+        verbose_name=_("training"),
+        on_delete=models.PROTECT,
         related_name="certificate_runs",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.ISSUE)
@@ -177,8 +198,12 @@ class IssueRun(models.Model):
     errors = models.PositiveIntegerField(_("errors"), default=0)
     error_log = models.JSONField(_("error log"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -221,35 +246,55 @@ class Certificate(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     enrolment = models.ForeignKey(
-        "bimtek.Enrolment", verbose_name=_("enrolment"), on_delete=models.PROTECT,
+        "bimtek.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
         related_name="certificates",
     )
     number = models.CharField(_("number"), max_length=120)
     scope = models.CharField(_("numbering scope"), max_length=60)
     sequence = models.PositiveIntegerField(_("running number"))
-    code = models.CharField(_("public code"), max_length=CODE_LENGTH, unique=True, default=new_public_code)
+    code = models.CharField(
+        _("public code"), max_length=CODE_LENGTH, unique=True, default=new_public_code
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.VALID)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     replaces = models.OneToOneField(
-        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="replaced_by",
     )
     correction_note = models.CharField(_("correction"), max_length=300, blank=True)
     snapshot = models.JSONField(_("printed data"))
     issued_at = models.DateTimeField(_("issued"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     run = models.ForeignKey(
-        IssueRun, verbose_name=_("run"), on_delete=models.SET_NULL, null=True, blank=True,
+        IssueRun,
+        verbose_name=_("run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="certificates",
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     pdf = models.FileField(_("PDF"), upload_to=_pdf_upload_to, blank=True, max_length=200)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
@@ -261,14 +306,16 @@ class Certificate(models.Model):
         ordering = ["scope", "sequence", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrolment"], condition=models.Q(status="valid"),
+                fields=["enrolment"],
+                condition=models.Q(status="valid"),
                 name="certificate_one_valid_per_enrolment",
             ),
             models.UniqueConstraint(
                 fields=["scope", "sequence", "version"], name="certificate_number_once"
             ),
             models.UniqueConstraint(
-                fields=["number"], condition=models.Q(status="valid"),
+                fields=["number"],
+                condition=models.Q(status="valid"),
                 name="certificate_valid_number_unique",
             ),
             models.CheckConstraint(
@@ -308,7 +355,9 @@ class CertificateEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     certificate = models.OneToOneField(
-        Certificate, verbose_name=_("certificate"), on_delete=models.CASCADE,
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.CASCADE,
         related_name="email",
     )
     address = models.EmailField(_("address"))
@@ -329,13 +378,19 @@ class EligibilityOverride(models.Model):
     """An organiser's decision that a participant receives a certificate despite the rules."""
 
     enrolment = models.OneToOneField(
-        "bimtek.Enrolment", verbose_name=_("enrolment"), on_delete=models.CASCADE,
+        "bimtek.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
         related_name="certificate_override",
     )
     reason = models.CharField(_("reason"), max_length=300)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("decided"), auto_now_add=True)
 

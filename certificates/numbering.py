@@ -62,9 +62,7 @@ def validate_pattern(pattern: str, *, scope: str) -> None:
         )
 
 
-def format_number(
-    pattern: str, *, seq: int, code: str, unit: str, date: datetime.date
-) -> str:
+def format_number(pattern: str, *, seq: int, code: str, unit: str, date: datetime.date) -> str:
     """Fill a validated pattern in."""
     values = {
         "code": code,

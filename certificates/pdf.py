@@ -15,7 +15,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from bimtek.reports.pdf import render_pdf
 from bimtek.templatetags.bimtek import format_date_range

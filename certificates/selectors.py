@@ -86,9 +86,7 @@ def certificates_of_participant(*, user) -> QuerySet[Certificate]:
     """Return the signed-in person's own valid certificates: the query starts from them."""
     if not user.is_authenticated:
         return Certificate.objects.none()
-    return _certificates().filter(
-        enrolment__employee__user=user, status=Certificate.Status.VALID
-    )
+    return _certificates().filter(enrolment__employee__user=user, status=Certificate.Status.VALID)
 
 
 def certificate_of_participant(*, user, pk: int) -> Certificate:
@@ -108,9 +106,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     if not code:
         return None
     return (
-        Certificate.objects.select_related(
-            "enrolment__training__organiser_unit", "replaced_by"
-        )
+        Certificate.objects.select_related("enrolment__training__organiser_unit", "replaced_by")
         .filter(code=code)
         .first()
     )
@@ -118,6 +114,4 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 def runs_of_training(*, training: Training, limit: int = 5) -> list[IssueRun]:
     """Return a training's latest certificate runs, newest first."""
-    return list(
-        IssueRun.objects.filter(training=training).select_related("created_by")[:limit]
-    )
+    return list(IssueRun.objects.filter(training=training).select_related("created_by")[:limit])

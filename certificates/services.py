@@ -37,7 +37,13 @@ from bimtek.models import Enrolment, Training
 
 from . import numbering, selectors
 from .eligibility import eligibility_for_training
-from .models import Certificate, CertificateEmail, CertificateSettings, EligibilityOverride, IssueRun
+from .models import (
+    Certificate,
+    CertificateEmail,
+    CertificateSettings,
+    EligibilityOverride,
+    IssueRun,
+)
 from .pdf import build_snapshot, render_certificate
 from .signing import signing_backend
 
@@ -99,7 +105,9 @@ def override_eligibility(*, enrolment: Enrolment, reason: str, by) -> Eligibilit
     override, _created = EligibilityOverride.objects.update_or_create(
         enrolment=enrolment, defaults={"reason": reason[:300], "created_by": by}
     )
-    logger.info("Eligibility override for enrolment %s by %s", enrolment.pk, getattr(by, "pk", None))
+    logger.info(
+        "Eligibility override for enrolment %s by %s", enrolment.pk, getattr(by, "pk", None)
+    )
     return override
 
 
@@ -107,7 +115,9 @@ def override_eligibility(*, enrolment: Enrolment, reason: str, by) -> Eligibilit
 def remove_override(*, enrolment: Enrolment, by) -> None:
     """Withdraw an override; certificates already issued stay valid until revoked."""
     EligibilityOverride.objects.filter(enrolment=enrolment).delete()
-    logger.info("Eligibility override for enrolment %s removed by %s", enrolment.pk, getattr(by, "pk", None))
+    logger.info(
+        "Eligibility override for enrolment %s removed by %s", enrolment.pk, getattr(by, "pk", None)
+    )
 
 
 # Issuing ----------------------------------------------------------------------------------------
@@ -295,9 +305,7 @@ def reissue_certificate(*, certificate: Certificate, by, note: str) -> Certifica
     with transaction.atomic():
         old = Certificate.objects.select_for_update().get(pk=certificate.pk)
         if old.status != Certificate.Status.VALID:
-            raise ValidationError(
-                _("Only a valid certificate can be corrected."), code="not_valid"
-            )
+            raise ValidationError(_("Only a valid certificate can be corrected."), code="not_valid")
         enrolment = Enrolment.objects.select_related(
             "training__organiser_unit", "employee__unit"
         ).get(pk=old.enrolment_id)
@@ -345,7 +353,9 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
     locked.revoked_reason = reason[:300]
     locked.revoked_by = by
     locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
-    logger.info("Certificate %s v%s revoked by %s", locked.number, locked.version, getattr(by, "pk", None))
+    logger.info(
+        "Certificate %s v%s revoked by %s", locked.number, locked.version, getattr(by, "pk", None)
+    )
     return locked
 
 
@@ -425,9 +435,7 @@ def start_issue_run(*, training: Training, by) -> IssueRun:
 def start_email_run(*, training: Training, by) -> IssueRun:
     """Queue one email to each holder of a valid certificate with an address, not yet sent."""
     item_ids = list(
-        Certificate.objects.filter(
-            enrolment__training=training, status=Certificate.Status.VALID
-        )
+        Certificate.objects.filter(enrolment__training=training, status=Certificate.Status.VALID)
         .exclude(enrolment__employee__email="")
         .exclude(email__status=CertificateEmail.Status.SENT)
         .order_by("sequence")
@@ -472,7 +480,7 @@ def work_on_run(*, run_id: int) -> None:
                     ok = True
                 else:
                     ok = send_certificate_email(certificate_id=item) != "failed"
-            except Exception as error:  # noqa: BLE001 - one failure must not stop the batch
+            except Exception as error:
                 logger.exception("Run %s: item %s failed", run_id, item)
                 ok = False
                 _log_error(run_id, item, error)
@@ -537,7 +545,8 @@ def send_certificate_email(*, certificate_id: int) -> str:
         "certificate": certificate,
         "employee": employee,
         "training": certificate.enrolment.training,
-        "download_link": settings.SITE_URL + reverse("certificates:mine_download", args=[certificate.pk]),
+        "download_link": settings.SITE_URL
+        + reverse("certificates:mine_download", args=[certificate.pk]),
         "my_trainings_link": settings.SITE_URL + reverse("bimtek:my_trainings"),
         "verify_link": settings.SITE_URL + reverse("verify:certificate", args=[certificate.code]),
     }
@@ -547,7 +556,9 @@ def send_certificate_email(*, certificate_id: int) -> str:
         }
         text = render_to_string("certificates/emails/certificate_ready.txt", context)
         html = render_to_string("certificates/emails/certificate_ready.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[employee.email])
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()), body=text, to=[employee.email]
+    )
     message.attach_alternative(html, "text/html")
     try:
         message.send()

@@ -68,7 +68,6 @@ def training_list(request):
     return render(request, "certificates/training_list.html", {"trainings": trainings})
 
 
-
 @never_cache
 @require_GET
 @_require("certificates.view_certificate")
@@ -130,7 +129,9 @@ def email(request, pk):
 def run_detail(request, pk, run_pk):
     """Show a run's progress; the page reloads itself while the run is active."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
-    run = get_object_or_404(IssueRun.objects.select_related("created_by"), training=training, pk=run_pk)
+    run = get_object_or_404(
+        IssueRun.objects.select_related("created_by"), training=training, pk=run_pk
+    )
     return render(request, "certificates/run.html", {"training": training, "run": run})
 
 
@@ -262,7 +263,9 @@ def revoke(request, cert_pk):
     except ValidationError as error:
         _error_message(request, error)
     else:
-        messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
+        messages.success(
+            request, _("Certificate %(number)s was revoked.") % {"number": certificate.number}
+        )
     return redirect(_training_url(certificate.enrolment.training))
 
 
@@ -279,7 +282,12 @@ def download_zip(request, pk):
     """Download every valid certificate of a training as a ZIP of PDFs."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     out = exports.certificates_zip(selectors.valid_certificates(training=training))
-    return FileResponse(out, as_attachment=True, filename=_bulk_name(training, "zip"), content_type="application/zip")
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=_bulk_name(training, "zip"),
+        content_type="application/zip",
+    )
 
 
 @require_GET
@@ -288,7 +296,12 @@ def download_merged(request, pk):
     """Download every valid certificate of a training merged into one PDF, for printing."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     out = exports.merged_pdf(selectors.valid_certificates(training=training))
-    return FileResponse(out, as_attachment=True, filename=_bulk_name(training, "pdf"), content_type="application/pdf")
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=_bulk_name(training, "pdf"),
+        content_type="application/pdf",
+    )
 
 
 @require_GET
@@ -300,7 +313,9 @@ def export_siasn(request, pk):
         selectors.valid_certificates(training=training),
         institution=selectors.certificate_settings_for(training=training).government.title(),
     )
-    return FileResponse(out, as_attachment=True, filename=f"siasn-kursus-{training.code}.xlsx", content_type=XLSX)
+    return FileResponse(
+        out, as_attachment=True, filename=f"siasn-kursus-{training.code}.xlsx", content_type=XLSX
+    )
 
 
 # The participant's own ---------------------------------------------------------------------------

@@ -112,7 +112,9 @@ def certificate(request, code):
             "certificate": found,
             "s": snapshot,
             "masked_nip": mask_nip(snapshot.get("nip", "")),
-            "replacement": found.replaced_by if found.status == Certificate.Status.REPLACED else None,
+            "replacement": found.replaced_by
+            if found.status == Certificate.Status.REPLACED
+            else None,
             "form": form,
             "check": check,
             "max_mb": f"{max_check_bytes() / 1024 / 1024:g}",

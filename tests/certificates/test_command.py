@@ -27,7 +27,8 @@ def test_the_command_issues_and_counts_then_writes_the_pdfs(tmp_path):
         f"2 PDF files written to {tmp_path / 'pdf'}",
     ]
     assert sorted(p.name[:21] for p in (tmp_path / "pdf").iterdir()) == [
-        "800-001-BKPSDM-X-2022", "800-002-BKPSDM-X-2022",
+        "800-001-BKPSDM-X-2022",
+        "800-002-BKPSDM-X-2022",
     ]
     assert Certificate.objects.count() == 2
 

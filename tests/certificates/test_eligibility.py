@@ -126,8 +126,11 @@ def _post_test(training, pass_mark=None):
     from tests.assessments.factories import AssessmentFactory, at
 
     return AssessmentFactory(
-        training=training, kind="post", pass_mark=pass_mark,
-        opens_at=at(8, 13), closes_at=at(8, 15),
+        training=training,
+        kind="post",
+        pass_mark=pass_mark,
+        opens_at=at(8, 13),
+        closes_at=at(8, 15),
     )
 
 

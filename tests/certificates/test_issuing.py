@@ -37,7 +37,9 @@ def test_a_run_issues_every_eligible_participant_with_consecutive_numbers(traini
     assert (run.status, run.done, run.total, run.errors) == ("done", 3, 3, 0)
     numbers = list(Certificate.objects.order_by("sequence").values_list("number", flat=True))
     assert numbers == [
-        "800/001/BKPSDM/X/2022", "800/002/BKPSDM/X/2022", "800/003/BKPSDM/X/2022",
+        "800/001/BKPSDM/X/2022",
+        "800/002/BKPSDM/X/2022",
+        "800/003/BKPSDM/X/2022",
     ]
     assert all(c.has_pdf and len(c.sha256) == 64 for c in Certificate.objects.all())
 
@@ -124,7 +126,9 @@ def test_after_revoking_a_new_certificate_takes_a_new_number(training):
     assert created and second.sequence == first.sequence + 1
 
 
-def test_a_failed_pdf_leaves_the_certificate_and_its_number_for_a_retry(training, monkeypatch, start):
+def test_a_failed_pdf_leaves_the_certificate_and_its_number_for_a_retry(
+    training, monkeypatch, start
+):
     def broken(**kwargs):
         raise OSError("disk full")
 

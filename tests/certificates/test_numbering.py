@@ -14,7 +14,9 @@ from certificates.numbering import format_number, roman_month, take_number, vali
 DAY = datetime.date(2026, 7, 3)
 
 
-@pytest.mark.parametrize(("month", "roman"), [(1, "I"), (4, "IV"), (7, "VII"), (9, "IX"), (12, "XII")])
+@pytest.mark.parametrize(
+    ("month", "roman"), [(1, "I"), (4, "IV"), (7, "VII"), (9, "IX"), (12, "XII")]
+)
 def test_months_in_roman_numerals(month, roman):
     assert roman_month(month) == roman
 

@@ -39,8 +39,16 @@ def _settings():
 
 @pytest.mark.parametrize(
     ("number", "words"),
-    [(1, "satu"), (11, "sebelas"), (14, "empat belas"), (20, "dua puluh"), (32, "tiga puluh dua"),
-     (100, "seratus"), (120, "seratus dua puluh"), (245, "dua ratus empat puluh lima")],
+    [
+        (1, "satu"),
+        (11, "sebelas"),
+        (14, "empat belas"),
+        (20, "dua puluh"),
+        (32, "tiga puluh dua"),
+        (100, "seratus"),
+        (120, "seratus dua puluh"),
+        (245, "dua ratus empat puluh lima"),
+    ],
 )
 def test_jp_are_spelled_in_indonesian(number, words):
     assert terbilang(number) == words
@@ -103,8 +111,16 @@ def test_the_pdf_carries_title_author_and_subject():
     ("front", "name", "back"),
     [
         ("", "Ma'ruf", ""),
-        ("Dr. Ir. H.", "Raden Mas Ma'ruf Abdurrahman Wicaksono Prawiranegara Hadiningrat", "S.Sos., M.Si., M.Kom., M.H."),
-        ("Prof. Dr. dr.", "Anak Agung Ngurah Gede Bagus Wiryawan Kusumadewi Suryaningrat Putra Mahendradatta", "Sp.PD-KGEH., M.Kes., FINASIM"),
+        (
+            "Dr. Ir. H.",
+            "Raden Mas Ma'ruf Abdurrahman Wicaksono Prawiranegara Hadiningrat",
+            "S.Sos., M.Si., M.Kom., M.H.",
+        ),
+        (
+            "Prof. Dr. dr.",
+            "Anak Agung Ngurah Gede Bagus Wiryawan Kusumadewi Suryaningrat Putra Mahendradatta",
+            "Sp.PD-KGEH., M.Kes., FINASIM",
+        ),
     ],
 )
 def test_long_names_with_titles_stay_on_one_front_page(front, name, back):

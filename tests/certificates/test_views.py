@@ -57,7 +57,9 @@ def test_the_page_lists_who_receives_a_certificate_and_why_not(client, organiser
 
 
 @pytest.mark.parametrize("participants", [1, 3])
-def test_the_page_runs_a_fixed_number_of_queries(client, organiser, participants, django_assert_num_queries):
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, organiser, participants, django_assert_num_queries
+):
     CertificateSettingsFactory()
     training = finished_training(participants=participants)
     _issue_all(training)
@@ -160,7 +162,10 @@ def test_nobody_downloads_another_participants_certificate(client, training):
     someone_elses = Certificate.objects.first()
     client.force_login(participant_user())
 
-    assert client.get(reverse("certificates:mine_download", args=[someone_elses.pk])).status_code == 404
+    assert (
+        client.get(reverse("certificates:mine_download", args=[someone_elses.pk])).status_code
+        == 404
+    )
     assert client.get(reverse("certificates:download", args=[someone_elses.pk])).status_code == 403
 
 
@@ -194,8 +199,16 @@ def test_the_siasn_export_has_bkns_columns(client, organiser, training):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == (
-        "NIP", "Nama", "Jenis Kursus", "Nama Kursus", "Lama (JP)", "Tanggal Kursus",
-        "Tanggal Selesai", "Nomor Sertifikat", "Instansi", "Penyelenggara",
+        "NIP",
+        "Nama",
+        "Jenis Kursus",
+        "Nama Kursus",
+        "Lama (JP)",
+        "Tanggal Kursus",
+        "Tanggal Selesai",
+        "Nomor Sertifikat",
+        "Instansi",
+        "Penyelenggara",
     )
     assert len(rows) == 3
     assert rows[1][0] == first.enrolment.employee.nip

@@ -1,0 +1,279 @@
+"""
+Time issuing certificates end to end, next to the floor: WeasyPrint alone on the same HTML.
+
+    .venv/bin/python benchmarks/certificates_issue.py [--sizes 55,1000] [--workers 1,2]
+
+For each size, a fresh temporary SQLite file (the project's SQLITE_OPTIONS; or the database in
+BENCH_DATABASE_URL, e.g. a fresh PostgreSQL database) gets a finished training with that many
+participants who attended all 7 sessions. Then:
+
+- floor: each worker process renders its share of the certificates' HTML (rendered once by
+  Django beforehand) with weasyprint.HTML(...).write_pdf() and the shared font configuration,
+  nothing else: no database, no numbering, no hashing, no storage;
+- issue: an IssueRun is started as the issuing page starts it, and the same number of worker
+  processes run certificates.services.work_on_run() on it, as django.tasks workers would: lock,
+  number, snapshot, render, hash, store, progress. Timed from the run's start to the last item.
+
+Every worker is a fresh process (forked before WeasyPrint is imported) and reports its peak
+resident set size (ru_maxrss), which includes Python, Django and WeasyPrint themselves. Wall
+time depends on what else the machine runs: the CPU seconds column is the workers' own.
+"""
+
+import argparse
+import multiprocessing
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _setup(data_dir: str) -> None:
+    os.environ["BIMTEK_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bimtek.settings")
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def _make_training(size: int, *, back_page: bool):
+    import datetime
+
+    from django.contrib.auth.models import Group  # noqa: F401
+    from django.utils import timezone
+
+    from bimtek.models import Attendance, Enrolment, Session, Training
+    from certificates.models import CertificateSettings
+    from participants.models import Employee, Unit
+
+    unit, _ = Unit.objects.get_or_create(name="BKPSDM", defaults={"kind": "badan"})
+    code = f"BENCH-{size}-{time.time_ns()}"
+    training = Training.objects.create(
+        code=code,
+        title="Bimbingan Teknis Pelayanan Prima bagi Petugas Pelayanan Publik",
+        organiser_unit=unit,
+        venue="Aula BKPSDM Kota Magelang",
+        quota=max(size, 1),
+        start_date=datetime.date(2022, 10, 12),
+        end_date=datetime.date(2022, 10, 14),
+        status=Training.Status.FINISHED,
+    )
+    CertificateSettings.objects.update_or_create(
+        training=None,
+        defaults={
+            "signer_name": "Drs. Bambang Setiawan, M.Si.",
+            "signer_position": "Kepala BKPSDM",
+            "signer_pangkat": "Pembina Utama Muda",
+            "signer_nip": "197003151995031002",
+            "back_page": back_page,
+        },
+    )
+    sessions = [
+        Session.objects.create(
+            training=training,
+            topic=f"Materi {n}",
+            date=training.start_date,
+            start_time=datetime.time(8 + n),
+            end_time=datetime.time(8 + n, 45),
+            jp=2,
+        )
+        for n in range(7)
+    ]
+    base = Employee.objects.count()
+    employees = Employee.objects.bulk_create(
+        Employee(
+            nip=f"19{70 + (base + n) // 999 % 25:02d}0926201505{1 + n % 2}{(base + n) % 999 + 1:03d}",
+            gelar_depan="Dr." if n % 7 == 0 else "",
+            name=f"Ma'ruf Pegawai Nomor {base + n}",
+            gelar_belakang="S.Sos., M.Si." if n % 3 == 0 else "",
+            golongan="III/b",
+            jabatan="Pengadministrasi Umum",
+            unit=unit,
+        )
+        for n in range(size)
+    )
+    now = timezone.now()
+    enrolments = Enrolment.objects.bulk_create(
+        Enrolment(
+            training=training, employee=e, badge_token=f"b{training.pk}-{e.pk}", enrolled_at=now
+        )
+        for e in employees
+    )
+    Attendance.objects.bulk_create(
+        Attendance(session=s, enrolment=en, status="hadir", method="manual", recorded_at=now)
+        for s in sessions
+        for en in enrolments
+    )
+    return training
+
+
+def _sample_html(training) -> str:
+    """Return the HTML of one of the training's certificates, as the issuing renders it."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from bimtek.reports.pdf import pdf_context
+    from certificates import selectors
+    from certificates.pdf import TEMPLATE, build_snapshot, certificate_context
+    from certificates.services import signing_date
+
+    enrolment = training.enrolments.select_related(
+        "employee__unit", "training__organiser_unit"
+    ).first()
+    snapshot = build_snapshot(
+        enrolment=enrolment,
+        certificate_settings=selectors.certificate_settings_for(training=training),
+        sessions=selectors.sessions_for_certificate(training=training),
+        signed_on=signing_date(training),
+    )
+    context = certificate_context(
+        snapshot=snapshot, number="800/001/BKPSDM/X/2022", code="ABCDEFGHJKMN"
+    )
+    with translation.override("id"):
+        return render_to_string(TEMPLATE, {**pdf_context(), **context})
+
+
+def _floor_worker(html: str, count: int, queue) -> None:
+    from bimtek.reports.pdf import PDF_BASE_URL, _weasyprint
+
+    weasyprint, font_config, fetcher = _weasyprint()
+    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
+        font_config=font_config
+    )
+    start = time.perf_counter()
+    cpu = time.process_time()
+    for _ in range(count):
+        weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
+            font_config=font_config
+        )
+    queue.put(
+        (
+            time.perf_counter() - start,
+            time.process_time() - cpu,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        )
+    )
+
+
+def _issue_worker(run_id: int, ready, go, queue) -> None:
+    from django.db import connections
+
+    from bimtek.reports.pdf import _weasyprint
+    from certificates import services
+
+    _weasyprint()  # import WeasyPrint and load the fonts before the clock starts, as a worker does
+    ready.set()
+    go.wait()
+    cpu = time.process_time()
+    services.work_on_run(run_id=run_id)
+    connections.close_all()
+    queue.put(
+        (time.process_time() - cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    )
+
+
+def _floor(html: str, size: int, workers: int):
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    shares = [size // workers + (1 if n < size % workers else 0) for n in range(workers)]
+    procs = [ctx.Process(target=_floor_worker, args=(html, share, queue)) for share in shares]
+    for proc in procs:
+        proc.start()
+    results = [queue.get() for _ in procs]
+    for proc in procs:
+        proc.join()
+    wall = max(r[0] for r in results)
+    return wall, sum(r[1] for r in results), max(r[2] for r in results)
+
+
+def _issue(training, workers: int):
+    from django.db import connections
+
+    from certificates import services
+    from certificates.models import IssueRun
+
+    run = services.start_issue_run(training=training, by=None)
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    queue, go = ctx.Queue(), ctx.Event()
+    readies = [ctx.Event() for _ in range(workers)]
+    procs = [
+        ctx.Process(target=_issue_worker, args=(run.pk, readies[n], go, queue))
+        for n in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    for ready in readies:
+        ready.wait()
+    start = time.perf_counter()
+    go.set()
+    results = [queue.get() for _ in procs]
+    wall = time.perf_counter() - start
+    for proc in procs:
+        proc.join()
+    run = IssueRun.objects.get(pk=run.pk)
+    return wall, sum(r[0] for r in results), max(r[1] for r in results), run
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="55,1000")
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--back-page",
+        choices=["on", "off"],
+        default="on",
+        help="print the back page with the topics (the default settings do)",
+    )
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    worker_counts = [int(w) for w in args.workers.split(",")]
+
+    with tempfile.TemporaryDirectory(prefix="bench-certificates-") as data_dir:
+        _setup(data_dir)
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        print(f"back page: {args.back_page}")
+        print(
+            f"{'participants':>12} {'workers':>7} {'step':>6} {'seconds':>8} {'cert/s':>7} "
+            f"{'CPU s/cert':>10} {'vs floor':>8} {'peak MB/worker':>14}  notes"
+        )
+        for size in sizes:
+            for workers in worker_counts:
+                training = _make_training(size, back_page=args.back_page == "on")
+                html = _sample_html(training)
+                from django.db import connections
+
+                connections.close_all()
+                f_wall, f_cpu, f_mb = _floor(html, size, workers)
+                floor_rate = size / f_wall
+                print(
+                    f"{size:>12} {workers:>7} {'floor':>6} {f_wall:>8.2f} {floor_rate:>7.1f} "
+                    f"{f_cpu / size:>10.3f} {'':>8} {f_mb:>14.0f}"
+                )
+                wall, cpu, mb, run = _issue(training, workers)
+                rate = size / wall
+                note = f"run {run.status}: {run.done} done, {run.errors} errors"
+                print(
+                    f"{size:>12} {workers:>7} {'issue':>6} {wall:>8.2f} {rate:>7.1f} "
+                    f"{cpu / size:>10.3f} {rate / floor_rate:>8.2f} {mb:>14.0f}  {note}"
+                )
+                sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
