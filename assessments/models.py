@@ -117,7 +117,9 @@ class Assessment(models.Model):
     time_limit_minutes = models.PositiveSmallIntegerField(
         _("time limit (minutes)"),
         default=20,
-        help_text=_("Counted from the moment a participant starts; the clock keeps running if they leave."),
+        help_text=_(
+            "Counted from the moment a participant starts; the clock keeps running if they leave."
+        ),
     )
     all_questions = models.BooleanField(
         _("all questions of the bank"),
@@ -135,7 +137,9 @@ class Assessment(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Post-test score needed to pass, 0–100. Leave empty: a Bimtek usually has none."),
+        help_text=_(
+            "Post-test score needed to pass, 0–100. Leave empty: a Bimtek usually has none."
+        ),
     )
     results_released_at = models.DateTimeField(_("results released"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -208,9 +212,7 @@ class Attempt(models.Model):
     )
     question_count = models.PositiveSmallIntegerField(_("questions"))
     correct_count = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
-    score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     reset_at = models.DateTimeField(_("reset"), null=True, blank=True)
     reset_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

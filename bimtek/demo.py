@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from assessments.demo import demo_training as demo_tests_training, seed_demo_tests
 from certificates.demo import issue_demo_certificates
 from evaluations.demo import demo_training as demo_evaluation_training, seed_demo_evaluation
 from participants.importing import ImportReport, import_staff
@@ -90,6 +91,7 @@ def seed_demo(*, directory: Path | None = None, force: bool = False) -> SeedResu
         logins = ensure_accounts(directory / ACCOUNTS_FILE)
         load_demo_trainings(directory / TRAININGS_FILE)
         seed_demo_evaluation(training=demo_evaluation_training())
+        seed_demo_tests(training=demo_tests_training())
         issue_demo_certificates()
     logger.info("Demo data loaded from %s", directory)
     return SeedResult(units=units, staff=staff, logins=logins)

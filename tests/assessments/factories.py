@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Attempt, Option, Question
+from assessments.models import Assessment, Attempt, Option, Question
 from tests.factories import TrainingFactory
 
 JAKARTA = timezone.get_fixed_timezone(7 * 60)
@@ -72,13 +72,28 @@ class AttemptFactory(factory.django.DjangoModelFactory):
     )
     started_at = factory.LazyAttribute(lambda attempt: attempt.assessment.opens_at)
     deadline = factory.LazyAttribute(
-        lambda attempt: attempt.started_at
-        + datetime.timedelta(minutes=attempt.assessment.time_limit_minutes)
+        lambda attempt: (
+            attempt.started_at + datetime.timedelta(minutes=attempt.assessment.time_limit_minutes)
+        )
     )
     question_count = 0
 
 
-__all__ = [
-    "Answer", "AssessmentFactory", "AttemptFactory", "OptionFactory", "QuestionFactory", "at",
-    "make_question",
-]
+def take_test(assessment, enrolment, *, right: int, wrong: int = 0, now=None, submit=True):
+    """Start, answer (the first `right` questions in the attempt's order correctly, the next
+    `wrong` wrongly) and submit a test through the services; return the attempt."""
+    from assessments.services import save_answer, start_attempt, submit_attempt
+
+    attempt = start_attempt(assessment=assessment, enrolment=enrolment, now=now)
+    answers = list(
+        attempt.answers.select_related("question")
+        .prefetch_related("question__options")
+        .order_by("position")
+    )
+    for index, answer in enumerate(answers[: right + wrong]):
+        options = answer.question.options.all()
+        option = next(o for o in options if o.is_correct == (index < right))
+        save_answer(attempt=attempt, question_id=answer.question_id, option_id=option.pk, now=now)
+    if submit:
+        attempt = submit_attempt(attempt=attempt, now=now)
+    return attempt

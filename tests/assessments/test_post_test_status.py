@@ -23,8 +23,12 @@ def _attempt(post, enrolment, questions, *, right: int, submitted=True, **kwargs
         options = list(question.options.all())
         chosen = next(o for o in options if o.is_correct == (number <= right))
         Answer.objects.create(
-            attempt=attempt, question=question, position=number,
-            option_order=[o.pk for o in options], chosen=chosen, answered_at=attempt.started_at,
+            attempt=attempt,
+            question=question,
+            position=number,
+            option_order=[o.pk for o in options],
+            chosen=chosen,
+            answered_at=attempt.started_at,
         )
     if submitted:
         attempt.submitted_at = attempt.started_at + datetime.timedelta(minutes=5)
@@ -62,7 +66,7 @@ def test_scores_and_no_pass_mark_by_default(training):
 
 def test_with_a_pass_mark(training):
     questions = [make_question(training=training) for _ in range(4)]
-    post = AssessmentFactory(training=training, kind=Assessment.Kind.POST, pass_mark=Decimal("75"))
+    post = AssessmentFactory(training=training, kind=Assessment.Kind.POST, pass_mark=Decimal(75))
     high, low, missed = (EnrolmentFactory(training=training) for _ in range(3))
     _attempt(post, high, questions, right=3)
     _attempt(post, low, questions, right=2)
@@ -75,7 +79,9 @@ def test_with_a_pass_mark(training):
 def test_an_attempt_out_of_time_counts_with_what_was_answered(training):
     questions = [make_question(training=training) for _ in range(4)]
     post = AssessmentFactory(
-        training=training, kind=Assessment.Kind.POST, opens_at=at(1, 8, year=2020),
+        training=training,
+        kind=Assessment.Kind.POST,
+        opens_at=at(1, 8, year=2020),
         closes_at=at(1, 9, year=2020),
     )
     enrolment = EnrolmentFactory(training=training)
@@ -89,7 +95,9 @@ def test_an_attempt_out_of_time_counts_with_what_was_answered(training):
 def test_an_attempt_still_running_is_not_taken(training):
     questions = [make_question(training=training) for _ in range(2)]
     post = AssessmentFactory(
-        training=training, kind=Assessment.Kind.POST, opens_at=at(1, 8, year=2090),
+        training=training,
+        kind=Assessment.Kind.POST,
+        opens_at=at(1, 8, year=2090),
         closes_at=at(1, 9, year=2090),
     )
     enrolment = EnrolmentFactory(training=training)

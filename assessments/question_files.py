@@ -1,0 +1,355 @@
+"""
+Read and write question files: a table (XLSX or CSV) and Moodle's Aiken text format.
+
+The table has the columns Pertanyaan, A, B, C, D, E (and F, rarely), Kunci, Topik and
+Penjelasan; the last two may be left out. Aiken is what Moodle users already have:
+
+    Apa kepanjangan SKM?
+    A. Survei Kepuasan Masyarakat
+    B) Standar Kinerja Minimal
+    ANSWER: A
+
+one question per block, options lettered from A with "." or ")", then the ANSWER line. We also
+accept a question running over several lines. Neither reader touches the database: they return
+the questions as written, with the spreadsheet row or text line each came from, and the
+problems found, for the import service to check against the training and save.
+
+The upload checks and text decoding are the staff-list reader's (participants.staff_files):
+size limit, real file type, zip bombs, CSV encodings as offices write them.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from participants.staff_files import (
+    HEADER_SEARCH_ROWS,
+    StaffFileError,
+    _decode,
+    _read_limited,
+    _unescape,
+    _xlsx_rows,
+    cell_text,
+    header_key,
+    write_csv,
+    write_xlsx,
+)
+
+from .models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS
+
+MAX_QUESTIONS = 500
+QuestionFileError = StaffFileError  # same shape: a message for the user and a code
+
+# Canonical key -> the header exports write.
+HEADERS = {
+    "text": "Pertanyaan",
+    **{letter.lower(): letter for letter in OPTION_LETTERS},
+    "key": "Kunci",
+    "topic": "Topik",
+    "explanation": "Penjelasan",
+}
+_ALIASES = {
+    "text": ["pertanyaan", "soal", "butir soal", "question", "teks soal"],
+    "key": ["kunci", "kunci jawaban", "jawaban benar", "jawaban", "answer", "key"],
+    "topic": ["topik", "materi", "sesi", "topic"],
+    "explanation": ["penjelasan", "pembahasan", "explanation"],
+    **{
+        letter.lower(): [letter.lower(), f"pilihan {letter.lower()}", f"opsi {letter.lower()}",
+                         f"option {letter.lower()}", f"jawaban {letter.lower()}"]
+        for letter in OPTION_LETTERS
+    },
+}  # fmt: skip
+HEADER_ALIASES = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
+REQUIRED_KEYS = ("text", "a", "b", "key")
+
+_KEY_PATTERN = re.compile(r"^\(?\s*([A-Fa-f])\s*[.)]?$")
+_AIKEN_OPTION = re.compile(r"^([A-Z])\s*[.)]\s+(.*\S)\s*$")
+_AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(\S*)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class ParsedQuestion:
+    number: int  # spreadsheet row or first text line
+    text: str
+    options: list[str]
+    correct: int | None  # index into options
+    topic: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class LineError:
+    number: int
+    message: str
+
+
+@dataclass
+class ParsedFile:
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    kind: str = "table"  # "table" (row numbers) or "aiken" (line numbers)
+
+
+def is_aiken(filename: str) -> bool:
+    """Return whether an upload is to be read as Aiken text (Moodle saves it as .txt)."""
+    return filename.lower().endswith(".txt")
+
+
+def read_question_file(file_obj, *, filename: str) -> ParsedFile:
+    """Read an uploaded XLSX, CSV or Aiken (.txt) question file; raise QuestionFileError if
+    it cannot be read at all."""
+    data = _read_limited(file_obj)
+    if is_aiken(filename):
+        return parse_aiken(_decode(data))
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        grid = _xlsx_rows(data)
+    elif extension == "csv":
+        grid = _csv_grid(_decode(data))
+    else:
+        raise QuestionFileError(
+            _("The file %(name)s is not an .xlsx, .csv or Aiken .txt file.") % {"name": filename},
+            code="file_type",
+        )
+    return parse_table(grid)
+
+
+# Tables -----------------------------------------------------------------------------------------
+
+
+def _csv_grid(text: str) -> list[list[str]]:
+    head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    best, best_score = ";", (-1, -1)
+    for delimiter in (";", ",", "\t"):
+        rows = list(csv.reader(head, delimiter=delimiter))
+        recognised = max(
+            (sum(header_key(cell) in HEADER_ALIASES for cell in row) for row in rows), default=0
+        )
+        score = (recognised, -len(rows))
+        if score > best_score:
+            best, best_score = delimiter, score
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+    except csv.Error:
+        raise QuestionFileError(
+            _("The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."),
+            code="not_csv",
+        ) from None
+    return [[_unescape(cell) for cell in row] for row in rows]
+
+
+def parse_table(grid) -> ParsedFile:
+    """Turn the rows of a sheet into questions, finding the header row in the first ten."""
+    rows = iter(grid)
+    header, header_number = None, 0
+    for number, cells in enumerate(rows, start=1):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        keys = {HEADER_ALIASES.get(header_key(cell)) for cell in cells}
+        if all(key in keys for key in REQUIRED_KEYS):
+            header, header_number = cells, number
+            break
+    if header is None:
+        raise QuestionFileError(
+            _(
+                "The file has no header row with the columns Pertanyaan, A, B and Kunci. The first "
+                "row must hold the column names: Pertanyaan, A, B, C, D, E, Kunci, Topik."
+            ),
+            code="missing_columns",
+        )
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = HEADER_ALIASES.get(header_key(cell))
+        if key and key not in positions:
+            positions[key] = index
+
+    parsed = ParsedFile(kind="table")
+    for number, cells in enumerate(rows, start=header_number + 1):
+        values = {
+            key: cell_text(cells[i]).strip() if i < len(cells) else ""
+            for key, i in positions.items()
+        }
+        if not any(values.values()):
+            continue
+        if len(parsed.questions) + len(parsed.errors) >= MAX_QUESTIONS:
+            raise _too_many()
+        letters = [letter.lower() for letter in OPTION_LETTERS]
+        options = [values.get(letter, "") for letter in letters]
+        question, problems = _check_row(
+            number=number,
+            text=values.get("text", ""),
+            options=options,
+            key=values.get("key", ""),
+            topic=values.get("topic", ""),
+            explanation=values.get("explanation", ""),
+        )
+        parsed.errors.extend(LineError(number, problem) for problem in problems)
+        if question:
+            parsed.questions.append(question)
+    return parsed
+
+
+def _too_many() -> QuestionFileError:
+    return QuestionFileError(
+        _("The file holds more than %(max)d questions; split it into smaller files.")
+        % {"max": MAX_QUESTIONS},
+        code="too_many",
+    )
+
+
+def _check_row(*, number, text, options, key, topic, explanation):
+    """Check one question as written; return it (or None) and the problems found."""
+    problems = []
+    while options and not options[-1]:
+        options = options[:-1]
+    if not text:
+        problems.append(_("The question is empty."))
+    if any(not option for option in options):
+        gap = OPTION_LETTERS[options.index("")]
+        problems.append(
+            _("Option %(letter)s is empty but a later option is filled in.") % {"letter": gap}
+        )
+    elif len(options) < MIN_OPTIONS:
+        problems.append(
+            _("A question needs at least %(min)d options (A and B).") % {"min": MIN_OPTIONS}
+        )
+    lowered = [option.casefold() for option in options]
+    if len(set(lowered)) < len(lowered):
+        problems.append(_("Two options have the same text."))
+    correct = None
+    match = _KEY_PATTERN.match(key)
+    if not key:
+        problems.append(_("The key (Kunci) is empty."))
+    elif not match:
+        problems.append(
+            _("The key (Kunci) must be one letter, A to %(last)s; it is %(value)s.")
+            % {"last": OPTION_LETTERS[-1], "value": key}
+        )
+    else:
+        correct = OPTION_LETTERS.index(match.group(1).upper())
+        if correct >= len(options) or not options[correct]:
+            problems.append(
+                _("The key is %(letter)s, but option %(letter)s is empty.")
+                % {"letter": OPTION_LETTERS[correct]}
+            )
+    if problems:
+        return None, problems
+    return ParsedQuestion(number, text, options, correct, topic, explanation), []
+
+
+# Aiken ------------------------------------------------------------------------------------------
+
+
+def parse_aiken(text: str) -> ParsedFile:
+    """Read questions in Moodle's Aiken format, reporting problems by line number."""
+    parsed = ParsedFile(kind="aiken")
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue  # blank lines separate questions but mean nothing: ANSWER ends a question
+        block.append((number, line))
+        if _AIKEN_ANSWER.match(line):
+            _add_aiken_block(parsed, block)
+            block = []
+            if len(parsed.questions) + len(parsed.errors) > MAX_QUESTIONS:
+                raise _too_many()
+    if block:
+        parsed.errors.append(
+            LineError(block[0][0], _("This question has no ANSWER line after its options."))
+        )
+    return parsed
+
+
+def _add_aiken_block(parsed: ParsedFile, block: list[tuple[int, str]]) -> None:
+    first_line = block[0][0]
+    text_lines, options = [], []
+    for number, line in block[:-1]:
+        match = _AIKEN_OPTION.match(line)
+        if match and (options or text_lines):
+            letter, option = match.groups()
+            expected = OPTION_LETTERS[len(options)] if len(options) < MAX_OPTIONS else None
+            if letter != expected:
+                parsed.errors.append(
+                    LineError(
+                        number,
+                        _("Expected option %(expected)s here, found %(found)s.")
+                        % {"expected": expected or "ANSWER", "found": letter},
+                    )
+                )
+                return
+            options.append(option)
+        elif options:
+            parsed.errors.append(
+                LineError(
+                    number, _('Expected the next option (as in "C. text") or the ANSWER line.')
+                )
+            )
+            return
+        else:
+            text_lines.append(line)
+    answer = _AIKEN_ANSWER.match(block[-1][1]).group(1)
+    question, problems = _check_row(
+        number=first_line,
+        text="\n".join(text_lines),
+        options=options,
+        key=answer,
+        topic="",
+        explanation="",
+    )
+    parsed.errors.extend(LineError(first_line, problem) for problem in problems)
+    if question:
+        parsed.questions.append(question)
+
+
+# Writing ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionRow:
+    text: str
+    options: list[str]
+    correct: int
+    topic: str = ""
+    explanation: str = ""
+
+
+def table_headers(questions: list[QuestionRow]) -> list[str]:
+    """Return the export's columns: A–E always, F only when a question has six options."""
+    width = max([5, *(len(q.options) for q in questions)])
+    letters = [HEADERS[letter.lower()] for letter in OPTION_LETTERS[:width]]
+    return [HEADERS["text"], *letters, HEADERS["key"], HEADERS["topic"], HEADERS["explanation"]]
+
+
+def write_question_table(questions: list[QuestionRow], *, file_format: str) -> bytes:
+    """Write questions as XLSX or CSV in the columns the import reads."""
+    headers = table_headers(questions)
+    width = len(headers) - 4
+    rows = [
+        [q.text, *(q.options + [""] * (width - len(q.options))), OPTION_LETTERS[q.correct],
+         q.topic, q.explanation]
+        for q in questions
+    ]  # fmt: skip
+    if file_format == "xlsx":
+        return write_xlsx(headers, rows)
+    if file_format == "csv":
+        return write_csv(headers, rows)
+    raise ValueError(f"Unknown format {file_format}")
+
+
+def write_aiken(questions: list[QuestionRow]) -> bytes:
+    """Write questions in Moodle's Aiken format (UTF-8); each question on one line, as Moodle
+    requires."""
+    blocks = []
+    for question in questions:
+        lines = [" ".join(question.text.split())]
+        lines += [
+            f"{OPTION_LETTERS[i]}. {' '.join(option.split())}"
+            for i, option in enumerate(question.options)
+        ]
+        lines.append(f"ANSWER: {OPTION_LETTERS[question.correct]}")
+        blocks.append("\n".join(lines))
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")

@@ -1,0 +1,1 @@
+"""Test pages: the participant's own (participant.py) and the organiser's (organiser.py)."""
