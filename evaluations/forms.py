@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import defaults
 from .models import EvaluationForm, Question
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -81,6 +82,7 @@ class EvaluationSettingsForm(forms.Form):
     def __init__(self, *args, evaluation_form: EvaluationForm, locked: bool, **kwargs):
         kwargs.setdefault("initial", self.initial_for(evaluation_form))
         super().__init__(*args, **kwargs)
+        self.evaluation_form = evaluation_form
         self.locked = locked
         if locked:
             for name in self.LOCKED_WITH_RESPONSES:
@@ -115,12 +117,21 @@ class EvaluationSettingsForm(forms.Form):
             arguments |= {
                 "is_anonymous": data["is_anonymous"],
                 "scale_max": data["scale_max"],
-                "scale_labels": _lines(data["scale_labels"]) or None,
+                "scale_labels": self._labels(data["scale_labels"], data["scale_max"]),
                 "organisation_aspects": _lines(data["organisation_aspects"]),
                 "speaker_aspects": _lines(data["speaker_aspects"]),
                 "open_questions": _lines(data["open_questions"]),
             }
         return arguments
+
+    def _labels(self, text: str, scale_max: int) -> list[str]:
+        """Return the labels typed, or the standard ones if left empty or left as they were
+        for the other scale."""
+        labels = _lines(text)
+        previous = defaults.default_scale_labels(self.evaluation_form.scale_max)
+        if not labels or (scale_max != self.evaluation_form.scale_max and labels == previous):
+            return defaults.default_scale_labels(scale_max)
+        return labels
 
 
 # The participant's form ------------------------------------------------------------------------

@@ -165,6 +165,29 @@ def test_the_organiser_edits_the_form(client, organiser):
     ]
 
 
+@pytest.mark.parametrize("labels", ["unchanged", "empty"])
+def test_switching_the_scale_brings_its_standard_labels(client, organiser, labels):
+    form = evaluation_form()
+    data = _settings_data(form, scale_max="4")
+    if labels == "empty":
+        del data["scale_labels"]
+
+    response = client.post(_url("form_settings", form.training), data)
+
+    assert response.status_code == 302
+    form.refresh_from_db()
+    assert form.scale_labels == ["Sangat kurang", "Kurang", "Baik", "Sangat baik"]
+
+
+def test_emptied_labels_go_back_to_the_standard_ones(client, organiser):
+    form = evaluation_form(scale_labels=["A", "B", "C", "D", "E"])
+
+    client.post(_url("form_settings", form.training), _settings_data(form, scale_labels=""))
+
+    form.refresh_from_db()
+    assert form.scale_labels == ["Sangat kurang", "Kurang", "Cukup", "Baik", "Sangat baik"]
+
+
 def test_a_service_refusal_shows_on_the_field(client, organiser):
     form = evaluation_form()
 
