@@ -54,6 +54,9 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DATA_DIR = Path(env("BIMTEK_DATA_DIR", BASE_DIR / "var"))
 
+# Where the office signs its documents: "Magelang, 14 September 2022".
+BIMTEK_DOCUMENT_PLACE = env("BIMTEK_DOCUMENT_PLACE", "Magelang")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
