@@ -66,11 +66,11 @@ QUESTIONS = [
      "Undang-undang yang menjadi dasar penyelenggaraan pelayanan publik di Indonesia adalah …",
      ["UU Nomor 25 Tahun 2009", "UU Nomor 5 Tahun 2014", "UU Nomor 23 Tahun 2014",
       "UU Nomor 14 Tahun 2008"], 0,
-     "UU 25/2009 mengatur pelayanan publik. UU 5/2014 mengatur ASN, UU 23/2014 pemerintahan "
-     "daerah, dan UU 14/2008 keterbukaan informasi publik."),
+     ("UU 25/2009 mengatur pelayanan publik. UU 5/2014 mengatur ASN, UU 23/2014 pemerintahan "
+     "daerah, dan UU 14/2008 keterbukaan informasi publik.")),
     ("uu", 0.3,
-     "Asas pelayanan publik yang menuntut setiap warga dilayani tanpa membedakan suku, agama, "
-     "golongan, gender, dan status ekonomi adalah asas …",
+     ("Asas pelayanan publik yang menuntut setiap warga dilayani tanpa membedakan suku, agama, "
+     "golongan, gender, dan status ekonomi adalah asas …"),
      ["persamaan perlakuan (tidak diskriminatif)", "keprofesionalan", "kecepatan",
       "akuntabilitas"], 2,
      "Persamaan perlakuan/tidak diskriminatif: setiap warga berhak atas pelayanan yang sama."),
@@ -98,8 +98,8 @@ QUESTIONS = [
       "jadwal cuti pegawai", "rincian gaji petugas"], 0,
      "Standar pelayanan memuat antara lain persyaratan, prosedur, jangka waktu, dan biaya/tarif."),
     ("standar", -0.8,
-     "Standar pelayanan menetapkan KTP elektronik selesai dalam 14 hari kerja. Sikap petugas "
-     "yang tepat adalah …",
+     ("Standar pelayanan menetapkan KTP elektronik selesai dalam 14 hari kerja. Sikap petugas "
+     "yang tepat adalah …"),
      ["menyelesaikannya dalam waktu itu dan memberi tahu warga bila ada kendala",
       "menunda sampai berkas menumpuk", "meminta imbalan agar selesai lebih cepat",
       "menyuruh warga datang lagi tanpa kepastian"], 3,
@@ -124,16 +124,16 @@ QUESTIONS = [
       "Bersih, Amanah, Kreatif, Hemat, Luwes, Aktif, Kompak",
       "Berintegritas, Adil, Komunikatif, Humanis, Lugas, Aman, Kreatif",
       "Berkarakter, Akurat, Kompetitif, Handal, Loyal, Agamis, Konsisten"], 0,
-     "BerAKHLAK: Berorientasi Pelayanan, Akuntabel, Kompeten, Harmonis, Loyal, Adaptif, "
-     "Kolaboratif."),
+     ("BerAKHLAK: Berorientasi Pelayanan, Akuntabel, Kompeten, Harmonis, Loyal, Adaptif, "
+     "Kolaboratif.")),
     ("akhlak", 1.0,
-     "Nilai BerAKHLAK yang menuntut ASN terus berinovasi dan antusias menghadapi perubahan "
-     "adalah …",
+     ("Nilai BerAKHLAK yang menuntut ASN terus berinovasi dan antusias menghadapi perubahan "
+     "adalah …"),
      ["Adaptif", "Loyal", "Harmonis", "Akuntabel"], 2,
      "Adaptif: cepat menyesuaikan diri, berinovasi, dan antusias menghadapi perubahan."),
     ("akhlak", 0.4,
-     "Kepala dinas menandatangani berkas warga pada hari yang sama walaupun sedang rapat, agar "
-     "warga tidak perlu kembali. Ini paling sesuai dengan nilai …",
+     ("Kepala dinas menandatangani berkas warga pada hari yang sama walaupun sedang rapat, agar "
+     "warga tidak perlu kembali. Ini paling sesuai dengan nilai …"),
      ["Berorientasi Pelayanan", "Harmonis", "Loyal", "Kolaboratif"], 3,
      "Berorientasi pelayanan: memahami dan memenuhi kebutuhan warga dengan cepat."),
     ("lapor", 0.7,
@@ -142,8 +142,8 @@ QUESTIONS = [
       "aplikasi presensi ASN", "sistem pengadaan barang dan jasa"], 1,
      "SP4N-LAPOR! menyalurkan pengaduan warga ke instansi yang berwenang menindaklanjutinya."),
     ("lapor", 0.2,
-     "Seorang warga menyampaikan pengaduan dengan marah di loket. Langkah pertama yang tepat "
-     "adalah …",
+     ("Seorang warga menyampaikan pengaduan dengan marah di loket. Langkah pertama yang tepat "
+     "adalah …"),
      ["mendengarkan dengan tenang, meminta maaf atas ketidaknyamanan, lalu mencatat pengaduannya",
       "membalas dengan nada tinggi agar warga diam", "meminta warga datang lagi besok",
       "menyuruh warga menulis di media sosial"], 0,
@@ -155,19 +155,19 @@ QUESTIONS = [
       "diteruskan ke media massa"], 2,
      "Setiap pengaduan, juga yang anonim, ditindaklanjuti dan dijawab tepat waktu."),
     ("skm", 1.2,
-     "Survei Kepuasan Masyarakat menurut PermenPANRB Nomor 14 Tahun 2017 terdiri atas berapa "
-     "unsur?",
+     ("Survei Kepuasan Masyarakat menurut PermenPANRB Nomor 14 Tahun 2017 terdiri atas berapa "
+     "unsur?"),
      ["9 unsur", "5 unsur", "7 unsur", "11 unsur"], None,  # see wrong_key below
-     "Sembilan unsur: persyaratan; sistem, mekanisme, dan prosedur; waktu penyelesaian; "
+     ("Sembilan unsur: persyaratan; sistem, mekanisme, dan prosedur; waktu penyelesaian; "
      "biaya/tarif; produk spesifikasi jenis pelayanan; kompetensi pelaksana; perilaku "
-     "pelaksana; penanganan pengaduan, saran dan masukan; sarana dan prasarana."),
+     "pelaksana; penanganan pengaduan, saran dan masukan; sarana dan prasarana.")),
     ("skm", 1.1,
      "Hasil SKM dengan nilai indeks 80,50 termasuk mutu pelayanan …",
      ["B (Baik)", "A (Sangat Baik)", "C (Kurang Baik)", "D (Tidak Baik)"], 1,
      "Nilai 76,61–88,30 bermutu B (Baik); A mulai 88,31."),
     ("etika", -0.6,
-     "Setelah urusannya selesai, seorang warga memberi amplop berisi uang sebagai tanda terima "
-     "kasih. Sikap petugas yang benar adalah …",
+     ("Setelah urusannya selesai, seorang warga memberi amplop berisi uang sebagai tanda terima "
+     "kasih. Sikap petugas yang benar adalah …"),
      ["menolak dengan sopan dan menjelaskan bahwa layanan tidak dipungut imbalan",
       "menerima karena urusan sudah selesai", "menerima lalu membaginya dengan rekan kerja",
       "menerima asal tidak dilihat atasan"], 3,
@@ -177,8 +177,8 @@ QUESTIONS = [
      ["berseragam sesuai ketentuan, rapi, bersih, dan memakai tanda pengenal",
       "berpakaian bebas agar terlihat santai", "berseragam tanpa tanda pengenal",
       "rapi hanya saat ada kunjungan pimpinan"], 0,
-     "Seragam, kerapian, dan tanda pengenal menunjukkan petugas siap dan dapat dimintai "
-     "tanggung jawab."),
+     ("Seragam, kerapian, dan tanda pengenal menunjukkan petugas siap dan dapat dimintai "
+     "tanggung jawab.")),
 ]  # fmt: skip
 # The SKM options as they appear: 5, 7, 9, 11 unsur; the key says 7 (B), the truth is 9 (C).
 WRONG_KEY_ORDER = ["5 unsur", "7 unsur", "9 unsur", "11 unsur"]
@@ -212,12 +212,18 @@ def seed_demo_tests(*, training: Training | None) -> list[Assessment]:
         return []
     _bank(training)
     pre = configure_assessment(
-        training=training, kind=Assessment.Kind.PRE, opens_at=_wib(PRE_DAY, 7, 30),
-        closes_at=_wib(PRE_DAY, 8, 30), time_limit_minutes=20,
+        training=training,
+        kind=Assessment.Kind.PRE,
+        opens_at=_wib(PRE_DAY, 7, 30),
+        closes_at=_wib(PRE_DAY, 8, 30),
+        time_limit_minutes=20,
     )
     post = configure_assessment(
-        training=training, kind=Assessment.Kind.POST, opens_at=_wib(POST_DAY, 13, 45),
-        closes_at=_wib(POST_DAY, 14, 45), time_limit_minutes=20,
+        training=training,
+        kind=Assessment.Kind.POST,
+        opens_at=_wib(POST_DAY, 13, 45),
+        closes_at=_wib(POST_DAY, 14, 45),
+        time_limit_minutes=20,
     )
     sessions = list(Session.objects.filter(training=training).order_by("date", "start_time"))
     present = _present(training, [sessions[0], sessions[-1]]) if sessions else ({}, {})
@@ -253,7 +259,11 @@ def _bank(training: Training) -> None:
             correct, others = options[0], options[1:]
             options = [*others[:key], correct, *others[key:]]
         create_question(
-            training=training, text=text, options=options, correct=key, topic=sessions[topic],
+            training=training,
+            text=text,
+            options=options,
+            correct=key,
+            topic=sessions[topic],
             explanation=explanation,
         )
 
@@ -267,7 +277,9 @@ def _present(training: Training, sessions: list[Session]) -> tuple[dict, dict]:
         rows = Attendance.objects.filter(session=session, status__in=attended).values_list(
             "enrolment_id", "status"
         )
-        found.append({enrolment_id: (12 if status == "terlambat" else 0) for enrolment_id, status in rows})
+        found.append(
+            {enrolment_id: (12 if status == "terlambat" else 0) for enrolment_id, status in rows}
+        )
     return found[0], found[1]
 
 
@@ -334,6 +346,9 @@ def _next_batch(training: Training) -> None:
     first = Session.objects.filter(training=batch).order_by("date", "start_time").first()
     day = first.date if first else batch.start_date
     configure_assessment(
-        training=batch, kind=Assessment.Kind.PRE, opens_at=_wib(day, 7, 30),
-        closes_at=_wib(day, 8, 30), time_limit_minutes=20,
+        training=batch,
+        kind=Assessment.Kind.PRE,
+        opens_at=_wib(day, 7, 30),
+        closes_at=_wib(day, 8, 30),
+        time_limit_minutes=20,
     )

@@ -413,3 +413,21 @@ def test_a_reset_sends_the_person_back_to_the_start(client, participant, attempt
 
     assert response["Location"] == reverse("assessments:test_start", args=[attempt.assessment_id])
     assert Assessment.objects.get().attempts.count() == 1
+
+
+def test_without_a_post_test_the_key_shows_once_the_training_is_finished(
+    client, participant, pre, enrolment, training
+):
+    from bimtek.models import Training
+
+    attempt = take_test(pre, enrolment, right=3)
+    release_results(assessment=pre)
+    client.force_login(participant)
+    url = reverse("assessments:attempt_result", args=[attempt.pk])
+
+    running = client.get(url).content.decode()
+    Training.objects.filter(pk=training.pk).update(status=Training.Status.FINISHED)
+    finished = client.get(url).content.decode()
+
+    _assert_no_key(running, training)
+    assert finished.count('class="is-key') == 5
