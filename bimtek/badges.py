@@ -11,10 +11,11 @@ import hmac
 import re
 import secrets
 
-import segno
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+
+from bimtek.qr import qr_svg
 
 from .models import Enrolment
 
@@ -45,14 +46,7 @@ def badge_url(enrolment: Enrolment) -> str:
 
 def badge_qr_svg(enrolment: Enrolment) -> str:
     """Render an enrolment's badge as an inline SVG QR code (segno's markup, no user input)."""
-    return segno.make(badge_url(enrolment), error="m").svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        svgclass="qr",
-        lineclass="qr-dark",
-        title=_("Personal QR badge"),
-    )
+    return qr_svg(badge_url(enrolment), title=_("Personal QR badge"))
 
 
 def enrolment_for_badge_token(token: str) -> Enrolment | None:

@@ -10,12 +10,12 @@ snapshot into PDF bytes and can do so for an unsaved preview.
 
 import datetime
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from bimtek.qr import qr_svg as shared_qr_svg
 from bimtek.reports.pdf import render_pdf
 from bimtek.templatetags.bimtek import format_date_range
 from participants.names import full_name
@@ -130,10 +130,8 @@ def verification_url(code: str) -> str:
 
 
 def qr_svg(url: str) -> str:
-    """Return an inline SVG QR code for a URL (segno's markup; no user input but the URL)."""
-    return segno.make(url, error="m").svg_inline(
-        scale=1, border=0, omitsize=True, svgclass="qr", lineclass="qr-dark"
-    )
+    """Return an inline SVG QR code for a URL, without a quiet zone (the layout leaves one)."""
+    return shared_qr_svg(url, border=0)
 
 
 def _signer_nip(nip: str) -> str:

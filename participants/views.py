@@ -1,6 +1,5 @@
 """Staff directory pages, "My profile", activation slips and the public activation page."""
 
-import segno
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bimtek.qr import qr_svg
 
 from . import selectors, services
 from .exporting import export_staff
@@ -168,10 +169,7 @@ def activation_url(code: str) -> str:
 
 def activation_qr_svg(url: str) -> str:
     """Render a QR code for a URL as an inline SVG element (no style attributes)."""
-    return segno.make(url, error="m").svg_inline(
-        scale=1, border=4, omitsize=True, svgclass="qr", lineclass="qr-dark",
-        title=_("QR code of the activation link"),
-    )
+    return qr_svg(url, title=_("QR code of the activation link"))
 
 
 def _issue_slips(request, employees, *, back):

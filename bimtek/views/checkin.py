@@ -7,7 +7,6 @@ another person's id.
 
 import datetime
 
-import segno
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import badges, checkin_tokens
 from ..forms.attendance import BadgeScanForm, CheckinCodeForm, SelfCheckinForm
 from ..models import Attendance, Enrolment, Session, Training
+from ..qr import qr_svg
 from ..selectors import attendance as selectors
 from ..services import attendance as services
 
@@ -233,14 +233,7 @@ def checkin_url(token: str) -> str:
 
 
 def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        svgclass="qr",
-        lineclass="qr-dark",
-        title=_("QR code for check-in"),
-    )
+    return qr_svg(url, title=_("QR code for check-in"))
 
 
 def _projector_context(session: Session) -> dict:
