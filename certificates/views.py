@@ -1,7 +1,7 @@
 """Organiser pages for a training's certificates, and the participant's own download."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bimtek.models import Enrolment
+from bimtek.permissions import require_permissions
 
 from . import exports, selectors, services
 from .eligibility import eligibility_for_training
@@ -18,15 +19,6 @@ from .forms import CertificateSettingsForm, ReasonForm
 from .models import Certificate, IssueRun
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(*perms):
-    """Send anonymous visitors to the login page and refuse users without the permissions."""
-
-    def decorator(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
-
-    return decorator
 
 
 def _training_url(training) -> str:
@@ -61,7 +53,7 @@ def _error_message(request, error: ValidationError) -> None:
 
 
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def training_list(request):
     """List the trainings with their certificates issued so far."""
     trainings = list(selectors.trainings_with_certificate_counts(request.user)[:200])
@@ -70,7 +62,7 @@ def training_list(request):
 
 @never_cache
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def training_certificates(request, pk):
     """List who will and who won't receive a certificate and why, with the issued ones."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -106,7 +98,7 @@ def training_certificates(request, pk):
 
 
 @require_POST
-@_require("certificates.issue_certificate")
+@require_permissions("certificates.issue_certificate")
 def issue(request, pk):
     """Start issuing the eligible participants' certificates in the background."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -115,7 +107,7 @@ def issue(request, pk):
 
 
 @require_POST
-@_require("certificates.issue_certificate")
+@require_permissions("certificates.issue_certificate")
 def email(request, pk):
     """Start emailing the download link to every holder with an address not yet emailed."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -125,7 +117,7 @@ def email(request, pk):
 
 @never_cache
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def run_detail(request, pk, run_pk):
     """Show a run's progress; the page reloads itself while the run is active."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -137,7 +129,7 @@ def run_detail(request, pk, run_pk):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@_require("certificates.change_certificatesettings")
+@require_permissions("certificates.change_certificatesettings")
 def settings_edit(request, pk):
     """Edit how a training's certificates look and are numbered (issues nothing)."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -169,7 +161,7 @@ def settings_edit(request, pk):
 
 @never_cache
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def preview(request, pk, enrolment_pk):
     """Show a participant's certificate as it would be printed, issuing nothing."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -181,7 +173,7 @@ def preview(request, pk, enrolment_pk):
 
 
 @require_POST
-@_require("certificates.add_eligibilityoverride")
+@require_permissions("certificates.add_eligibilityoverride")
 def override(request, pk, enrolment_pk):
     """Let a participant receive a certificate despite the rules, with a recorded reason."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -204,7 +196,7 @@ def override(request, pk, enrolment_pk):
 
 
 @require_POST
-@_require("certificates.delete_eligibilityoverride")
+@require_permissions("certificates.delete_eligibilityoverride")
 def override_remove(request, pk, enrolment_pk):
     """Withdraw an exception; an issued certificate stays valid until revoked."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -218,7 +210,7 @@ def override_remove(request, pk, enrolment_pk):
 
 
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def download(request, cert_pk):
     """Download one certificate of a training the organiser manages."""
     certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
@@ -226,7 +218,7 @@ def download(request, cert_pk):
 
 
 @require_POST
-@_require("certificates.revoke_certificate")
+@require_permissions("certificates.revoke_certificate")
 def reissue(request, cert_pk):
     """Replace a certificate by a corrected version (new data, same number)."""
     certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
@@ -249,7 +241,7 @@ def reissue(request, cert_pk):
 
 
 @require_POST
-@_require("certificates.revoke_certificate")
+@require_permissions("certificates.revoke_certificate")
 def revoke(request, cert_pk):
     """Revoke a certificate with a reason the verification page shows."""
     certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
@@ -277,7 +269,7 @@ def _bulk_name(training, suffix: str) -> str:
 
 
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def download_zip(request, pk):
     """Download every valid certificate of a training as a ZIP of PDFs."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -291,7 +283,7 @@ def download_zip(request, pk):
 
 
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def download_merged(request, pk):
     """Download every valid certificate of a training merged into one PDF, for printing."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
@@ -305,7 +297,7 @@ def download_merged(request, pk):
 
 
 @require_GET
-@_require("certificates.view_certificate")
+@require_permissions("certificates.view_certificate")
 def export_siasn(request, pk):
     """Download the SIASN course-history sheet of a training's valid certificates."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)

@@ -5,7 +5,7 @@ evaluations.view_results.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,21 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.permissions import require_permissions
+
 from . import selectors, services
 from .exporting import export_results
 from .forms import EvaluationSettingsForm, ResponseForm
 from .models import EvaluationForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(perm):
-    """Send anonymous visitors to the login page and refuse users without the permission."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _training(request, training_pk):
@@ -55,7 +48,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 @require_GET
-@_require("evaluations.view_evaluationform")
+@require_permissions("evaluations.view_evaluationform")
 def evaluation_list(request):
     """List the trainings with the state and response count of their evaluation."""
     now = timezone.now()
@@ -77,7 +70,7 @@ def evaluation_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("evaluations.view_evaluationform")
+@require_permissions("evaluations.view_evaluationform")
 def form_settings(request, training_pk):
     """Show a training's evaluation form settings and questions; change them."""
     training = _training(request, training_pk)
@@ -125,7 +118,7 @@ def form_settings(request, training_pk):
 
 
 @require_POST
-@_require("evaluations.add_evaluationform")
+@require_permissions("evaluations.add_evaluationform")
 def form_create(request, training_pk):
     """Give a training its evaluation form with the default questions."""
     training = _training(request, training_pk)
@@ -145,7 +138,7 @@ def form_create(request, training_pk):
 
 
 @require_GET
-@_require("evaluations.view_evaluationform")
+@require_permissions("evaluations.view_evaluationform")
 def form_preview(request, training_pk):
     """Show the form as participants will see it, without a way to send it."""
     training = _training(request, training_pk)
@@ -165,7 +158,7 @@ def form_preview(request, training_pk):
 
 
 @require_GET
-@_require("evaluations.view_results")
+@require_permissions("evaluations.view_results")
 def results(request, training_pk):
     """Show the means, distributions, open answers and response rate of an evaluation."""
     training = _training(request, training_pk)
@@ -185,7 +178,7 @@ def results(request, training_pk):
 
 
 @require_GET
-@_require("evaluations.view_results")
+@require_permissions("evaluations.view_results")
 def results_export(request, training_pk):
     """Download an evaluation's results and every response as XLSX."""
     training = _training(request, training_pk)

@@ -4,7 +4,7 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.permissions import require_permissions
 from bimtek.qr import qr_svg
 
 from . import selectors, services
@@ -37,20 +38,11 @@ EXPORT_FORMATS = {
 }
 
 
-def _require(perm):
-    """Send anonymous visitors to the login page and refuse users without the permission."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
-
-
 # Directory --------------------------------------------------------------------------------------
 
 
 @require_GET
-@_require("participants.view_employee")
+@require_permissions("participants.view_employee")
 def employee_list(request):
     """List the directory with search, filters and 50 people a page."""
     filter_form = EmployeeFilterForm(request.GET)
@@ -73,7 +65,7 @@ def employee_list(request):
 
 
 @require_GET
-@_require("participants.export_employees")
+@require_permissions("participants.export_employees")
 def employee_export(request):
     """Download the directory, as currently filtered, as XLSX or CSV."""
     file_format = request.GET.get("format", "xlsx")
@@ -89,7 +81,7 @@ def employee_export(request):
 
 
 @require_GET
-@_require("participants.view_employee")
+@require_permissions("participants.view_employee")
 def employee_detail(request, pk):
     """Show one directory entry; the full NIK only to those who may edit entries."""
     employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
@@ -121,7 +113,7 @@ def _save_employee_form(request, form, save):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("participants.add_employee")
+@require_permissions("participants.add_employee")
 def employee_create(request):
     """Add a person to the directory."""
     form = EmployeeForm(request.POST or None)
@@ -136,7 +128,7 @@ def employee_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("participants.change_employee")
+@require_permissions("participants.change_employee")
 def employee_edit(request, pk):
     """Change a directory entry."""
     employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
@@ -154,9 +146,7 @@ def employee_edit(request, pk):
             return redirect(saved)
     else:
         form = EmployeeForm(initial=EmployeeForm.initial_for(employee))
-    return render(
-        request, "participants/employee_form.html", {"form": form, "employee": employee}
-    )
+    return render(request, "participants/employee_form.html", {"form": form, "employee": employee})
 
 
 # Activation slips -------------------------------------------------------------------------------
@@ -209,7 +199,7 @@ def _issue_slip(request, employee) -> dict:
 
 @never_cache
 @require_POST
-@_require("participants.add_activationcode")
+@require_permissions("participants.add_activationcode")
 def activation_slip(request, pk):
     """Issue an activation code for one person (making an account if needed); print its slip."""
     employee = get_object_or_404(selectors.employees_with_details(), pk=pk)
@@ -218,7 +208,7 @@ def activation_slip(request, pk):
 
 @never_cache
 @require_POST
-@_require("participants.add_activationcode")
+@require_permissions("participants.add_activationcode")
 def activation_slips(request):
     """Issue activation codes for the people ticked on the list; print their slips."""
     back = request.POST.get("next", "")

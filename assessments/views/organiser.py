@@ -1,7 +1,6 @@
 """Organiser pages: the question bank, the tests' settings, results, analysis and downloads."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bimtek.models import Training
+from bimtek.permissions import require_permissions
 
 from .. import charts, selectors, services
 from ..exporting import export_results
@@ -26,15 +26,6 @@ EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", "csv"),
     "aiken": ("text/plain; charset=utf-8", "txt"),
 }
-
-
-def _require(perm):
-    """Send anonymous visitors to the login page and refuse users without the permission."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _training(request, pk) -> Training:
@@ -66,7 +57,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def training_index(request):
     """List the trainings with the size of their bank and their tests."""
     return render(
@@ -77,7 +68,7 @@ def training_index(request):
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def training_tests(request, pk):
     """Show a training's bank, its pre-test and post-test and what to do next."""
     training = _training(request, pk)
@@ -98,7 +89,7 @@ def training_tests(request, pk):
 
 
 @require_GET
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_list(request, pk):
     """List the bank with every option and the key marked."""
     training = _training(request, pk)
@@ -110,7 +101,7 @@ def question_list(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_create(request, pk):
     """Add a question to the bank."""
     training = _training(request, pk)
@@ -133,7 +124,7 @@ def question_create(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_edit(request, pk):
     """Change a question; a changed key rescores the attempts that showed it."""
     question = _question(request, pk)
@@ -163,7 +154,7 @@ def question_edit(request, pk):
 
 
 @require_POST
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_delete(request, pk):
     """Remove a question nobody has been shown yet."""
     question = _question(request, pk)
@@ -177,7 +168,7 @@ def question_delete(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_import(request, pk):
     """Import questions from XLSX, CSV or Aiken: all of the file, or nothing, with the problems."""
     training = _training(request, pk)
@@ -208,7 +199,7 @@ def question_import(request, pk):
 
 
 @require_GET
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def question_export(request, pk):
     """Download the bank as XLSX, CSV or Aiken text, in the columns the import reads."""
     training = _training(request, pk)
@@ -235,7 +226,7 @@ def question_export(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def bank_copy(request, pk):
     """Copy the questions of another training (an earlier batch) into this one."""
     training = _training(request, pk)
@@ -262,7 +253,7 @@ def bank_copy(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def assessment_edit(request, pk, kind):
     """Set up a training's pre-test or post-test: window, time limit, questions, pass mark."""
     training = _training(request, pk)
@@ -302,7 +293,7 @@ def assessment_edit(request, pk, kind):
 
 
 @require_POST
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def assessment_release(request, pk, kind):
     """Release a test's results to the participants, or withdraw them."""
     training = _training(request, pk)
@@ -318,7 +309,7 @@ def assessment_release(request, pk, kind):
 
 
 @require_http_methods(["GET", "POST"])
-@_require(MANAGE)
+@require_permissions(MANAGE)
 def attempt_reset(request, pk):
     """Set a person's attempt aside, with a recorded reason, so they can take the test again."""
     try:
@@ -376,7 +367,7 @@ def _chart_context(results) -> dict:
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def results(request, pk):
     """Show each participant's pre, post, gain and N-gain, the class figures and charts."""
     training = _training(request, pk)
@@ -394,7 +385,7 @@ def results(request, pk):
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def item_analysis(request, pk):
     """Show each question's facility and discrimination in the pre-test and post-test."""
     training = _training(request, pk)
@@ -405,7 +396,7 @@ def item_analysis(request, pk):
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def results_xlsx(request, pk):
     """Download participants, class summary, units and questions as one workbook."""
     training = _training(request, pk)
@@ -425,7 +416,7 @@ def _halves(items: list) -> list[list]:
 
 
 @require_GET
-@_require(RESULTS)
+@require_permissions(RESULTS)
 def results_pdf(request, pk):
     """Download the one-page summary of the tests for the activity report (LPJ)."""
     from bimtek.reports.pdf import render_pdf  # WeasyPrint loads only when a PDF is made

@@ -1,7 +1,6 @@
 """The organiser's enrolment pages: participants of a training, enrolling, cancelling, name tags."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.permissions import require_permissions
 from participants.forms import EmployeeFilterForm
 
 from .. import badges
@@ -22,15 +22,6 @@ from ..selectors import enrolment as selectors
 from ..services import enrolment as services
 
 PAGE_SIZE = 50
-
-
-def _require(perm):
-    """Send anonymous visitors to the login page and refuse users without the permission."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _training(request, training_pk: int) -> Training:
@@ -57,9 +48,11 @@ def _report(request, result: services.EnrolmentResult) -> None:
         messages.success(
             request,
             ngettext(
-                "%(count)d person was enrolled.", "%(count)d people were enrolled.",
+                "%(count)d person was enrolled.",
+                "%(count)d people were enrolled.",
                 len(result.enrolled),
-            ) % {"count": len(result.enrolled)},
+            )
+            % {"count": len(result.enrolled)},
         )
     if result.waitlisted:
         messages.warning(
@@ -68,7 +61,8 @@ def _report(request, result: services.EnrolmentResult) -> None:
                 "The quota is full: %(count)d person was put on the waiting list.",
                 "The quota is full: %(count)d people were put on the waiting list.",
                 len(result.waitlisted),
-            ) % {"count": len(result.waitlisted)},
+            )
+            % {"count": len(result.waitlisted)},
         )
     if result.already:
         messages.info(
@@ -77,7 +71,8 @@ def _report(request, result: services.EnrolmentResult) -> None:
                 "%(count)d person was already enrolled or waiting: %(names)s.",
                 "%(count)d people were already enrolled or waiting: %(names)s.",
                 len(result.already),
-            ) % {
+            )
+            % {
                 "count": len(result.already),
                 "names": ", ".join(e.employee.full_name for e in result.already),
             },
@@ -91,7 +86,7 @@ def _report(request, result: services.EnrolmentResult) -> None:
 
 
 @require_GET
-@_require("bimtek.view_enrolment")
+@require_permissions("bimtek.view_enrolment")
 def enrolment_list(request, training_pk):
     """List a training's participants: enrolled, the waiting list in order, cancelled."""
     training = _training(request, training_pk)
@@ -111,7 +106,7 @@ def enrolment_list(request, training_pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.manage_enrolment")
+@require_permissions("bimtek.manage_enrolment")
 def enrol_from_directory(request, training_pk):
     """Enrol people from the staff directory: those ticked, or everyone the filter finds."""
     training = _training(request, training_pk)
@@ -145,7 +140,8 @@ def enrol_from_directory(request, training_pk):
                     _(
                         "More than %(max)d people match this filter. Narrow it down, for example "
                         "by unit, and enrol each group."
-                    ) % {"max": services.MAX_ENROL_AT_ONCE},
+                    )
+                    % {"max": services.MAX_ENROL_AT_ONCE},
                 )
                 return redirect(here)
         else:
@@ -174,7 +170,7 @@ def enrol_from_directory(request, training_pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.manage_enrolment")
+@require_permissions("bimtek.manage_enrolment")
 def enrol_from_file(request, training_pk):
     """Enrol the people an uploaded list of NIPs names; show every bad row and enrol nobody."""
     training = _training(request, training_pk)
@@ -203,7 +199,7 @@ def enrol_from_file(request, training_pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.manage_enrolment")
+@require_permissions("bimtek.manage_enrolment")
 def enrolment_cancel(request, training_pk, pk):
     """Ask, then cancel an enrolment; the first person waiting moves up."""
     training = _training(request, training_pk)
@@ -234,7 +230,7 @@ def enrolment_cancel(request, training_pk, pk):
 
 
 @require_POST
-@_require("bimtek.manage_enrolment")
+@require_permissions("bimtek.manage_enrolment")
 def resend_invitation(request, training_pk, pk):
     """Send a participant's invitation email again."""
     training = _training(request, training_pk)
@@ -253,7 +249,7 @@ def resend_invitation(request, training_pk, pk):
 
 
 @require_GET
-@_require("bimtek.view_enrolment")
+@require_permissions("bimtek.view_enrolment")
 def invitation_sheet(request, training_pk):
     """Print invitation slips / name tags for the enrolled, each with its personal QR badge."""
     training = _training(request, training_pk)

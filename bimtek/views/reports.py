@@ -3,12 +3,13 @@
 import logging
 import time
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from bimtek.permissions import require_permissions
 
 from ..reports.chart import attendance_chart
 from ..reports.daftar_hadir import build_daftar_hadir, render_daftar_hadir_pdf
@@ -18,15 +19,6 @@ from ..selectors.reports import session_for_reports, training_for_reports
 logger = logging.getLogger(__name__)
 
 VIEW_ATTENDANCE = "bimtek.view_attendance"
-
-
-def _require(perm):
-    """Send anonymous visitors to the login page and refuse users without the permission."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _download(content: bytes, *, content_type: str, filename: str, inline: bool) -> HttpResponse:
@@ -42,7 +34,7 @@ def _download(content: bytes, *, content_type: str, filename: str, inline: bool)
 
 @require_GET
 @never_cache
-@_require(VIEW_ATTENDANCE)
+@require_permissions(VIEW_ATTENDANCE)
 def attendance_recap(request, pk):
     """Show a training's attendance: chart, per session, per participant, absentees."""
     training = training_for_reports(user=request.user, pk=pk)
@@ -56,7 +48,7 @@ def attendance_recap(request, pk):
 
 @require_GET
 @never_cache
-@_require(VIEW_ATTENDANCE)
+@require_permissions(VIEW_ATTENDANCE)
 def attendance_recap_xlsx(request, pk):
     """Download a training's attendance recap as XLSX."""
     training = training_for_reports(user=request.user, pk=pk)
@@ -68,7 +60,7 @@ def attendance_recap_xlsx(request, pk):
 
 @require_GET
 @never_cache
-@_require(VIEW_ATTENDANCE)
+@require_permissions(VIEW_ATTENDANCE)
 def daftar_hadir_pdf(request, pk):
     """Show a session's daftar hadir as a PDF in the browser, ready to print."""
     session = session_for_reports(user=request.user, pk=pk)

@@ -1,7 +1,6 @@
 """Organiser pages for trainings: the list, a training's dashboard, its forms and its schedule."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -12,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bimtek.permissions import require_permissions
 
 from ..forms.trainings import CopyBatchForm, SessionForm, SpeakerForm, StatusForm, TrainingForm
 from ..models import Session, Speaker, Training
@@ -44,15 +45,6 @@ AREA_LINKS = (
     ("bimtek:projector", gettext_lazy("Check-in on the projector")),
     ("bimtek:attendance_recap", gettext_lazy("Attendance recap")),
 )
-
-
-def _require(*perms):
-    """Send anonymous visitors to the login page and refuse users without the permissions."""
-
-    def decorator(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
-
-    return decorator
 
 
 def _training_or_404(user, pk) -> Training:
@@ -101,7 +93,7 @@ def _next_url(request, default: str) -> str:
 
 
 @require_GET
-@_require("bimtek.view_training")
+@require_permissions("bimtek.view_training")
 def training_list(request):
     """List the trainings: running, upcoming and past, with enrolment, sessions and JP."""
     include_archived = request.GET.get("arsip") == "1"
@@ -123,7 +115,7 @@ def training_list(request):
 
 
 @require_GET
-@_require("bimtek.view_training")
+@require_permissions("bimtek.view_training")
 def training_detail(request, pk):
     """Show a training's dashboard: details, enrolment, today's attendance and the schedule."""
     training = _training_or_404(request.user, pk)
@@ -132,11 +124,15 @@ def training_detail(request, pk):
     active = training.enrolled_count + training.waitlisted_count
     can_change = request.user.has_perm("bimtek.change_training")
     editable = training.status != Status.ARCHIVED
-    actions = [
-        (to, STATUS_ACTIONS[(training.status, to)], (training.status, to) in MAIN_PATH)
-        for to in services.next_statuses(training)
-        if not (to == Status.DRAFT and active)
-    ] if can_change else []
+    actions = (
+        [
+            (to, STATUS_ACTIONS[(training.status, to)], (training.status, to) in MAIN_PATH)
+            for to in services.next_statuses(training)
+            if not (to == Status.DRAFT and active)
+        ]
+        if can_change
+        else []
+    )
     return render(
         request,
         "bimtek/trainings/training_detail.html",
@@ -160,7 +156,7 @@ def training_detail(request, pk):
 
 
 @require_GET
-@_require("bimtek.view_training")
+@require_permissions("bimtek.view_training")
 def training_schedule(request, pk):
     """Show the schedule as a page to print on A4."""
     training = _training_or_404(request.user, pk)
@@ -176,7 +172,7 @@ def training_schedule(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.add_training")
+@require_permissions("bimtek.view_training", "bimtek.add_training")
 def training_create(request):
     """Create a training, as a draft."""
     form = TrainingForm(request.POST or None)
@@ -196,7 +192,7 @@ def training_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.change_training")
+@require_permissions("bimtek.view_training", "bimtek.change_training")
 def training_edit(request, pk):
     """Change a training's details and certificate rules."""
     training = _training_or_404(request.user, pk)
@@ -218,7 +214,7 @@ def training_edit(request, pk):
 
 
 @require_POST
-@_require("bimtek.view_training", "bimtek.change_training")
+@require_permissions("bimtek.view_training", "bimtek.change_training")
 def training_status(request, pk):
     """Move a training to the next status of its lifecycle."""
     training = _training_or_404(request.user, pk)
@@ -241,7 +237,7 @@ def training_status(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.add_training")
+@require_permissions("bimtek.view_training", "bimtek.add_training")
 def training_copy(request, pk):
     """Copy a training and its schedule as a new batch on new dates."""
     training = _training_or_404(request.user, pk)
@@ -304,7 +300,7 @@ def _render_session_form(request, form, training, session):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.add_session")
+@require_permissions("bimtek.view_training", "bimtek.add_session")
 def session_create(request, pk):
     """Add a session to a training's schedule."""
     training = _training_or_404(request.user, pk)
@@ -317,7 +313,7 @@ def session_create(request, pk):
         )
         if session is not None:
             messages.success(
-                request, _("The session \"%(topic)s\" was added.") % {"topic": session.topic}
+                request, _('The session "%(topic)s" was added.') % {"topic": session.topic}
             )
             return redirect(training)
     else:
@@ -334,7 +330,7 @@ def _last_room(training: Training) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.change_session")
+@require_permissions("bimtek.view_training", "bimtek.change_session")
 def session_edit(request, pk):
     """Change a session of the schedule."""
     session = _session_or_404(request.user, pk)
@@ -355,7 +351,7 @@ def session_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.delete_session")
+@require_permissions("bimtek.view_training", "bimtek.delete_session")
 def session_delete(request, pk):
     """Ask, then delete a session that has no attendance yet."""
     session = _session_or_404(request.user, pk)
@@ -367,7 +363,7 @@ def session_delete(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(
-                request, _("The session \"%(topic)s\" was deleted.") % {"topic": session.topic}
+                request, _('The session "%(topic)s" was deleted.') % {"topic": session.topic}
             )
         return redirect(training)
     return render(
@@ -382,7 +378,7 @@ def session_delete(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@_require("bimtek.view_training", "bimtek.change_speaker")
+@require_permissions("bimtek.view_training", "bimtek.change_speaker")
 def speaker_edit(request, pk):
     """Correct a speaker's name, titles, position or institution."""
     speaker = get_object_or_404(Speaker, pk=pk)
