@@ -29,13 +29,13 @@ from participants.staff_files import (
     HEADER_SEARCH_ROWS,
     StaffFileError,
     _decode,
-    _read_limited,
     _unescape,
-    _xlsx_rows,
     cell_text,
     header_key,
+    read_upload,
     write_csv,
     write_xlsx,
+    xlsx_grid,
 )
 
 from .models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS
@@ -101,12 +101,12 @@ def is_aiken(filename: str) -> bool:
 def read_question_file(file_obj, *, filename: str) -> ParsedFile:
     """Read an uploaded XLSX, CSV or Aiken (.txt) question file; raise QuestionFileError if
     it cannot be read at all."""
-    data = _read_limited(file_obj)
+    data = read_upload(file_obj)
     if is_aiken(filename):
         return parse_aiken(_decode(data))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        grid = _xlsx_rows(data)
+        grid = xlsx_grid(data)
     elif extension == "csv":
         grid = _csv_grid(_decode(data))
     else:

@@ -20,9 +20,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessments.demo import demo_training as demo_tests_training, seed_demo_tests
+from assessments.demo import demo_training as demo_tests_training
+from assessments.demo import seed_demo_tests
 from certificates.demo import issue_demo_certificates
-from evaluations.demo import demo_training as demo_evaluation_training, seed_demo_evaluation
+from evaluations.demo import demo_training as demo_evaluation_training
+from evaluations.demo import seed_demo_evaluation
 from participants.importing import ImportReport, import_staff
 from participants.models import Employee, Unit, User
 from participants.services import create_account, create_employee, update_employee

@@ -199,7 +199,7 @@ def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, objec
     for row in table.rows:
         raw = row.values.get("nip")
         if raw is not None and not isinstance(raw, str):
-            result.append(("", None, _numeric_nip_message(raw)))
+            result.append(("", None, numeric_nip_message(raw)))
             continue
         try:
             info = parse_nip(raw or "", today=today)
@@ -210,7 +210,7 @@ def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, objec
     return result
 
 
-def _numeric_nip_message(raw) -> str:
+def numeric_nip_message(raw) -> str:
     return _(
         "The NIP cell (%(value)s) is a number cell, so Excel may have changed its last digits. "
         "Format the NIP column as Text and type the NIP again."

@@ -117,12 +117,12 @@ def cell_text(value) -> str:
 
 def read_staff_file(file_obj, *, filename: str) -> StaffTable:
     """Read an uploaded XLSX or CSV staff list; raise StaffFileError if it cannot be used."""
-    data = _read_limited(file_obj)
+    data = read_upload(file_obj)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        grid = _xlsx_rows(data)
+        grid = xlsx_grid(data)
     elif extension in {"csv", "txt"}:
-        grid = _csv_rows(data)
+        grid = csv_grid(data)
     elif extension == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise StaffFileError(
             _("Old Excel files (.xls) cannot be read. Save the file as .xlsx and try again."),
@@ -136,7 +136,7 @@ def read_staff_file(file_obj, *, filename: str) -> StaffTable:
     return _build_table(grid)
 
 
-def _read_limited(file_obj) -> bytes:
+def read_upload(file_obj) -> bytes:
     limit = settings.BIMTEK_MAX_UPLOAD_BYTES
     size = getattr(file_obj, "size", None)
     if size is not None and size > limit:
@@ -168,7 +168,7 @@ def _not_xlsx() -> StaffFileError:
     )
 
 
-def _xlsx_rows(data: bytes) -> Iterable[list]:
+def xlsx_grid(data: bytes) -> Iterable[list]:
     if not data.startswith(b"PK\x03\x04"):
         raise _not_xlsx()
     try:
@@ -250,7 +250,7 @@ def _not_text() -> StaffFileError:
     )
 
 
-def _csv_rows(data: bytes) -> list[list]:
+def csv_grid(data: bytes) -> list[list]:
     text = _decode(data)
     delimiter = _guess_delimiter(text)
     try:

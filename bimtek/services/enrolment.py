@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from participants import staff_files
-from participants.importing import _numeric_nip_message
+from participants.importing import numeric_nip_message
 from participants.models import Employee
 from participants.nip import normalize_nip, parse_nip
 from participants.services import create_account, issue_activation_code
@@ -316,12 +316,12 @@ def read_nip_list(file_obj, *, filename: str) -> StaffTable:
     CSV decoding) but looks only for the NIP. A file without any header, just NIPs down the
     first column, is read as well.
     """
-    data = staff_files._read_limited(file_obj)
+    data = staff_files.read_upload(file_obj)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        grid = staff_files._xlsx_rows(data)
+        grid = staff_files.xlsx_grid(data)
     elif extension in {"csv", "txt"}:
-        grid = staff_files._csv_rows(data)
+        grid = staff_files.csv_grid(data)
     else:
         read_staff_file(io.BytesIO(data), filename=filename)  # raises its own message
         raise StaffFileError(
@@ -383,7 +383,7 @@ def _employees_for_rows(table: StaffTable) -> tuple[list[Employee], list[RowErro
         raw = row.values.get("nip")
         typed = cell_text(raw).strip()
         if raw is not None and not isinstance(raw, str):
-            errors.append(RowError(row.number, typed, _numeric_nip_message(raw)))
+            errors.append(RowError(row.number, typed, numeric_nip_message(raw)))
             continue
         try:
             nips.append((row.number, typed, parse_nip(raw or "").nip))

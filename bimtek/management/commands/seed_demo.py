@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
 from bimtek.demo import DemoDataError, login_lines, seed_demo, summary_lines
 
