@@ -3,7 +3,6 @@
 import datetime
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
@@ -62,12 +61,3 @@ def _local_date(value):
 def date_range(start, end):
     """Format two dates as a range: {{ start|date_range:end }} gives "12 s.d. 14 Oktober 2022"."""
     return format_date_range(start, end)
-
-
-@register.simple_tag
-def url_if_exists(name, *args):
-    """Return the URL of a view that may not exist yet, or "" (areas built separately)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""

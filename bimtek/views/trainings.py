@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -39,11 +39,15 @@ MAIN_PATH = {
 }
 
 # Pages of the other areas (enrolment, attendance, reports), linked once they exist.
+# The training's other pages: URL name (taking the training's pk), label, permission needed.
 AREA_LINKS = (
-    ("bimtek:enrolment_list", gettext_lazy("Participants and enrolment")),
-    ("bimtek:attendance_grid", gettext_lazy("Attendance grid")),
-    ("bimtek:projector", gettext_lazy("Check-in on the projector")),
-    ("bimtek:attendance_recap", gettext_lazy("Attendance recap")),
+    ("bimtek:enrolment_list", gettext_lazy("Participants and enrolment"), "bimtek.view_enrolment"),
+    ("bimtek:attendance_grid", gettext_lazy("Attendance grid"), "bimtek.run_attendance"),
+    ("bimtek:projector", gettext_lazy("Check-in on the projector"), "bimtek.run_attendance"),
+    ("bimtek:attendance_recap", gettext_lazy("Attendance recap"), "bimtek.view_attendance"),
+    ("assessments:training_tests", gettext_lazy("Pre- and post-tests"), "assessments.manage_tests"),
+    ("evaluations:form_settings", gettext_lazy("Evaluation form"), "evaluations.view_evaluationform"),
+    ("certificates:training", gettext_lazy("Certificates"), "certificates.view_certificate"),
 )
 
 
@@ -70,14 +74,12 @@ def _copy_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _area_links(training: Training) -> list[tuple[str, str]]:
-    links = []
-    for name, label in AREA_LINKS:
-        try:
-            links.append((reverse(name, args=[training.pk]), str(label)))
-        except NoReverseMatch:
-            continue
-    return links
+def _area_links(user, training: Training) -> list[tuple[str, str]]:
+    return [
+        (reverse(name, args=[training.pk]), str(label))
+        for name, label, permission in AREA_LINKS
+        if user.has_perm(permission)
+    ]
 
 
 def _next_url(request, default: str) -> str:
@@ -144,7 +146,7 @@ def training_detail(request, pk):
                 sessions=sessions, day=today, expected=training.enrolled_count
             ),
             "status_actions": actions,
-            "area_links": _area_links(training),
+            "area_links": _area_links(request.user, training),
             "can_change": can_change and editable,
             "can_copy": request.user.has_perm("bimtek.add_training"),
             "can_add_session": editable and request.user.has_perm("bimtek.add_session"),

@@ -5,6 +5,7 @@ import html as html_lib
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,28 +318,33 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_1_or_30_rows(
     assert sum(len(day.sessions) for day in response.context["days"]) == rows
 
 
-def test_the_dashboard_links_the_other_areas_once_they_exist(client, organiser, training, settings):
+def test_the_dashboard_links_every_area_of_the_training(client, organiser, training):
     session = SessionFactory(training=training, date=timezone.localdate())
     training.start_date = training.end_date = timezone.localdate()
     training.save()
-    settings.ROOT_URLCONF = "tests.bimtek.urls_with_areas"
-
-    response = client.get(f"/pelatihan/{training.pk}/")
-
-    html = response.content.decode()
-    assert response.context["area_links"] == [
-        (f"/pelatihan/{training.pk}/peserta/", "Peserta dan pendaftaran"),
-        (f"/pelatihan/{training.pk}/rekap/", "Rekap kehadiran"),
-    ]
-    assert f'href="/pelatihan/sesi/{session.pk}/daftar-hadir.pdf"' in html
-
-
-def test_the_dashboard_works_before_the_other_areas_exist(client, organiser, training):
-    SessionFactory(training=training, date=timezone.localdate())
 
     response = client.get(reverse("bimtek:training_detail", args=[training.pk]))
 
-    assert response.status_code == 200
+    assert [label for _url, label in response.context["area_links"]] == [
+        "Peserta dan pendaftaran",
+        "Tabel kehadiran",
+        "Presensi di layar proyektor",
+        "Rekap kehadiran",
+        "Pre-test dan post-test",
+        "Formulir evaluasi",
+        "Sertifikat",
+    ]
+    assert f'href="/pelatihan/sesi/{session.pk}/daftar-hadir.pdf"' in response.content.decode()
+
+
+def test_the_dashboard_links_only_the_areas_the_user_may_open(client, training):
+    user = UserFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_training"))
+    client.force_login(user)
+
+    response = client.get(reverse("bimtek:training_detail", args=[training.pk]))
+
+    assert response.context["area_links"] == []
 
 
 # Status -----------------------------------------------------------------------------------------
