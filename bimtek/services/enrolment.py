@@ -438,6 +438,8 @@ def send_invitation_email(*, enrolment_id: int) -> bool:
     )
     if enrolment is None or enrolment.status != Enrolment.Status.ENROLLED:
         return False
+    if enrolment.training.status in {Training.Status.FINISHED, Training.Status.ARCHIVED}:
+        return False  # e.g. a past training entered afterwards: nothing to invite to
     employee, training = enrolment.employee, enrolment.training
     if not employee.email:
         return False
