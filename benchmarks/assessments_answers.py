@@ -162,7 +162,7 @@ def _answer_load(participants: int, questions: int) -> dict:
             session_key=key,
             session_data=store.encode({
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "participants.backends.AuthenticationBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }),
             expire_date=now + datetime.timedelta(hours=2),

@@ -136,7 +136,7 @@ def _create_data(participants: int) -> dict:
         data = store.encode(
             {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "participants.backends.AuthenticationBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
         )

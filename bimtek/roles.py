@@ -77,7 +77,10 @@ def user_roles(user) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ROLE_PERMISSIONS)
-    return {group.name for group in user.groups.all()} & set(ROLE_PERMISSIONS)
+    # Asked by the menu and by pages alike: read the groups once per user object (per request).
+    if not hasattr(user, "_bimtek_roles"):
+        user._bimtek_roles = {group.name for group in user.groups.all()} & set(ROLE_PERMISSIONS)
+    return set(user._bimtek_roles)
 
 
 def sync_roles(*, strict: bool = False) -> None:

@@ -252,7 +252,7 @@ def activate(request, code=""):
                 on_code = getattr(error, "code", None) in services.ACTIVATION_ERRORS
                 form.add_error("code" if on_code else "password1", error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
                 messages.success(
                     request,
                     _(

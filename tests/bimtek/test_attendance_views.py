@@ -137,7 +137,7 @@ def test_the_grid_runs_the_same_queries_for_1_or_30_participants(
 
     # The grid's four (training, sessions, enrolments with person and unit, attendance) and the
     # page's own six (login session, user, two for permissions, roles and profile in the menu).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(grid_path(training))
 
     assert response.content.decode().count('class="grid-cell"') == people * 2

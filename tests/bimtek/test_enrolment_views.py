@@ -147,7 +147,7 @@ def test_the_list_runs_the_same_number_of_queries_for_1_or_30_people(
 
     # session, user, permissions (user, groups), the training, the enrolments with people,
     # units and accounts, the menu's roles, the menu's own directory entry.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url("enrolment_list", training))
 
     assert len(response.context["groups"].enrolled) == rows
@@ -185,7 +185,7 @@ def test_the_directory_page_runs_the_same_number_of_queries(
 
     # session, user, permissions (user, groups), the training, the count, the page of people
     # with their enrolment here, the units for the filter, the menu's roles, the menu's entry.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url("enrol_from_directory", training), {"frontline": "ya"})
 
     assert len(response.context["page"].object_list) == rows

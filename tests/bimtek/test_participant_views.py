@@ -244,7 +244,7 @@ def test_the_page_runs_the_same_number_of_queries_for_1_or_3_trainings(
 
     # session, user, own directory entry, own enrolments with positions, their sessions, own
     # attendance, then for the menu: roles, permissions (user, groups), own directory entry.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(MY_TRAININGS)
 
     assert len(response.context["entries"]) == count

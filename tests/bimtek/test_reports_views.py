@@ -161,7 +161,7 @@ def test_recap_page_queries_do_not_grow_with_participants(
     client.force_login(organiser_user())
     url = reverse("bimtek:attendance_recap", kwargs={"pk": training.pk})
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.status_code == 200

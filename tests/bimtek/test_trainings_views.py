@@ -200,7 +200,7 @@ def test_the_list_runs_the_same_number_of_queries_for_1_or_30_trainings(
 
     # session, user, the user's and their groups' permissions, the trainings with their counts,
     # roles for the menu, the person's own entry for the menu.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(LIST_URL)
 
     assert sum(len(ts) for _key, _label, ts in response.context["groups"]) == rows
@@ -312,7 +312,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_1_or_30_rows(
 
     # session, user, permissions (user, groups), the training with its counts, the sessions, their
     # speakers, today's attendance counts, roles and own entry for the menu.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("bimtek:training_detail", args=[training.pk]))
 
     assert sum(len(day.sessions) for day in response.context["days"]) == rows

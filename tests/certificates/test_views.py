@@ -67,7 +67,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     services.reissue_certificate(certificate=first, by=None, note="Koreksi")
     client.get(_training_url(training))  # warm the session and permission caches
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(_training_url(training))
 
     assert response.status_code == 200
@@ -384,7 +384,7 @@ def test_the_training_list_runs_a_fixed_number_of_queries(
         _issue_all(finished_training(participants=2))
     client.get(reverse("certificates:training_list"))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("certificates:training_list"))
 
     assert response.text.count("2 / 2") == trainings

@@ -130,7 +130,7 @@ def test_the_list_runs_the_same_number_of_queries_for_1_or_30_rows(
 
     # session, user, the user's and their groups' permissions, roles for the menu, the
     # person's own entry for the menu, the count, the page of rows, the units for the filter.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(LIST_URL + "?status=pns")
 
     assert len(response.context["page"].object_list) == rows
