@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.models import Session, Training
 
 from .models import OPTION_LETTERS, Assessment, Question
@@ -85,11 +86,7 @@ class QuestionForm(forms.Form):
 
     def add_service_errors(self, error) -> None:
         """Put a service's ValidationError on the matching fields."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
+        add_service_errors(self, error)
 
 
 class QuestionImportForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.models import Enrolment
 from bimtek.permissions import require_permissions
 
@@ -142,11 +143,7 @@ def settings_edit(request, pk):
                     training=training, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error("number_pattern", error)
+                add_service_errors(form, error, field="number_pattern")
             else:
                 messages.success(request, _("The certificate settings were saved."))
                 return redirect(_training_url(training))

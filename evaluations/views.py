@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.permissions import require_permissions
 
 from . import selectors, services
@@ -34,14 +35,6 @@ def _form_of(training) -> EvaluationForm | None:
         return training.evaluation_form
     except EvaluationForm.DoesNotExist:
         return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # The organiser ----------------------------------------------------------------------------------
@@ -96,7 +89,7 @@ def form_settings(request, training_pk):
                     form=evaluation_form, **settings_form.service_arguments()
                 )
             except ValidationError as error:
-                _add_errors(settings_form, error)
+                add_service_errors(settings_form, error)
             else:
                 messages.success(request, _("The evaluation form was saved."))
                 return redirect("evaluations:form_settings", training_pk=training.pk)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.permissions import require_permissions
 from bimtek.qr import qr_svg
 
@@ -104,11 +105,7 @@ def _save_employee_form(request, form, save):
     try:
         return save(**form.cleaned_data)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        add_service_errors(form, error)
         return None
 
 

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.models import Training
 from bimtek.permissions import require_permissions
 
@@ -267,10 +268,7 @@ def assessment_edit(request, pk, kind):
                     training=training, kind=kind, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                for name, errors in (
-                    error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]
-                ):
-                    form.add_error(name if name in form.fields else None, errors)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The test settings were saved."))
                 return redirect("assessments:training_tests", training.pk)
@@ -324,10 +322,7 @@ def attempt_reset(request, pk):
                 attempt=attempt, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            for name, errors in (
-                error.error_dict.items() if hasattr(error, "error_dict") else [(None, error)]
-            ):
-                form.add_error(name if name in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bimtek.forms.errors import add_service_errors
 from bimtek.permissions import require_permissions
 
 from ..forms.trainings import CopyBatchForm, SessionForm, SpeakerForm, StatusForm, TrainingForm
@@ -63,15 +64,6 @@ def _session_or_404(user, pk) -> Session:
     return get_object_or_404(
         Session.objects.select_related("training").filter(training__in=visible), pk=pk
     )
-
-
-def _copy_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form's fields, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _area_links(user, training: Training) -> list[tuple[str, str]]:
@@ -182,7 +174,7 @@ def training_create(request):
         try:
             training = services.create_training(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _copy_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -204,7 +196,7 @@ def training_edit(request, pk):
             try:
                 services.update_training(training=training, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _copy_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes were saved."))
                 return redirect(training)
@@ -254,7 +246,7 @@ def training_copy(request, pk):
                     by=request.user,
                 )
             except ValidationError as error:
-                _copy_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -284,7 +276,7 @@ def _save_session(request, form, save) -> Session | None:
                 speakers.append(services.create_speaker(by=request.user, **new_speaker))
             return save(speakers=speakers, **form.session_data())
     except ValidationError as error:
-        _copy_errors(form, error)
+        add_service_errors(form, error)
         return None
 
 
@@ -391,7 +383,7 @@ def speaker_edit(request, pk):
             try:
                 services.update_speaker(speaker=speaker, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _copy_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes were saved."))
                 return redirect(back)
