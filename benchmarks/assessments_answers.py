@@ -39,7 +39,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,28 +46,10 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from harness import HOST, ROOT, fresh_database, setup_django, start_gunicorn
+
 PORT = 8793
-
-
-def _database(base_url: str, name: str, *, create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup_django(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 _created = [0]  # people made so far, so every NIP differs
@@ -173,25 +154,6 @@ def _answer_load(participants: int, questions: int) -> dict:
         )
         clients.append({"cookie": key, "attempt": attempt.pk, "layout": layout})
     return {"clients": clients}
-
-
-def _start_gunicorn(env: dict, *, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "bimtek.wsgi:application",
-        "--bind", f"{HOST}:{PORT}", "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning",
-        "--chdir", str(ROOT),
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env={**os.environ, **env})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, PORT), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 def _participant(
@@ -358,14 +320,14 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    _database(base_url, name, create=True)
+    fresh_database(base_url, name, create=True)
     server = None
     try:
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
             cwd=ROOT, env={**os.environ, **env}, check=True,
         )  # fmt: skip
-        _setup_django(env)
+        setup_django(env)
         from django.db import connection
 
         from assessments import analysis
@@ -375,7 +337,9 @@ def main() -> int:
         # 1. Saving answers -----------------------------------------------------------------
         data = _answer_load(args.participants, args.questions)
         connection.close()
-        server = _start_gunicorn(env, workers=args.workers, threads=args.threads)
+        server = start_gunicorn(
+            env, port=PORT, workers=args.workers, threads=args.threads, extra=("--keep-alive", "30")
+        )
         for client in data["clients"][: args.workers * args.threads]:  # warm the workers up
             conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
             conn.request("GET", f"/tes/jawab/{client['attempt']}/",
@@ -447,7 +411,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-        _database(base_url, name, create=False)
+        fresh_database(base_url, name, create=False)
 
 
 if __name__ == "__main__":

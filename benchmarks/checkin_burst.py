@@ -25,7 +25,6 @@ import argparse
 import http.client
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,28 +32,10 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import HOST, ROOT, fresh_database, setup_django, start_gunicorn
+
 PORT = 8791
-HOST = "127.0.0.1"
-
-
-def _database(base_url: str, name: str, *, create: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _setup_django(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def _create_data(participants: int) -> dict:
@@ -156,37 +137,6 @@ def _create_data(participants: int) -> dict:
     }
 
 
-def _start_gunicorn(env: dict, *, workers: int, threads: int) -> subprocess.Popen:
-    command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "bimtek.wsgi:application",
-        "--bind",
-        f"{HOST}:{PORT}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-        "--chdir",
-        str(ROOT),
-    ]
-    server = subprocess.Popen(command, env={**os.environ, **env})
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, PORT), timeout=0.5):
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def _post(path: str, body: dict, cookie: str = "") -> tuple[float, int, bytes]:
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
     payload = urllib.parse.urlencode({**body, "csrfmiddlewaretoken": csrf})
@@ -269,7 +219,7 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
-    _database(base_url, name, create=True)
+    fresh_database(base_url, name, create=True)
     server = None
     try:
         subprocess.run(
@@ -278,7 +228,7 @@ def main() -> int:
             env={**os.environ, **env},
             check=True,
         )
-        _setup_django(env)
+        setup_django(env)
         from django.db import connection
 
         from bimtek import checkin_tokens
@@ -286,7 +236,9 @@ def main() -> int:
 
         data = _create_data(args.participants)
         connection.close()
-        server = _start_gunicorn(env, workers=args.workers, threads=args.threads)
+        server = start_gunicorn(
+            env, port=PORT, workers=args.workers, threads=args.threads, extra=("--backlog", "2048")
+        )
 
         from django.urls import reverse
 
@@ -359,7 +311,7 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()
-        _database(base_url, name, create=False)
+        fresh_database(base_url, name, create=False)
 
 
 if __name__ == "__main__":

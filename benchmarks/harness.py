@@ -1,0 +1,52 @@
+"""What the server benchmarks share: a fresh PostgreSQL database, Django set up in the script's
+own process, and the app under gunicorn on a loopback port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def fresh_database(base_url: str, name: str, *, create: bool) -> None:
+    """Drop the database `name` and, with create=True, make it again empty."""
+    import psycopg
+
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(env: dict) -> None:
+    """Set up Django in this process with the given environment (settings, DATABASE_URL)."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def start_gunicorn(
+    env: dict, *, port: int, workers: int, threads: int, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
+    """Serve the app with gthread workers on HOST:port; return once it accepts connections."""
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "bimtek.wsgi:application",
+        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "gthread",
+        "--threads", str(threads), "--log-level", "warning", "--chdir", str(ROOT), *extra,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env={**os.environ, **env})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
