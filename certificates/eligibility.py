@@ -9,8 +9,7 @@ The rules, each shown on the issuing page:
 - evaluation: submitted, when the training requires one (evaluations.selectors);
 - an organiser's override, with its recorded reason, makes anyone eligible.
 
-The post-test and evaluation rules come from the assessments and evaluations apps, imported at
-use (should an app be missing, its rule is treated as not required, and the checklist says so).
+The post-test and evaluation rules come from the assessments and evaluations apps' selectors.
 The post-test rule applies only when the training has a post-test.
 
 eligibility_for_training() runs a fixed number of queries whatever the number of participants.
@@ -21,7 +20,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models import Assessment
+from assessments.selectors import post_test_status
 from bimtek.models import Attendance, Enrolment, Session, Training
+from evaluations.selectors import evaluation_required, respondent_enrolment_ids
 
 
 @dataclass
@@ -60,22 +62,13 @@ class EligibilityRow:
 
 def _post_test_statuses(training: Training):
     """Return {enrolment id: PostTestStatus} if the training has a post-test, else None."""
-    try:
-        from assessments.models import Assessment
-        from assessments.selectors import post_test_status
-    except ImportError:
-        return None
     if not Assessment.objects.filter(training=training, kind=Assessment.Kind.POST).exists():
         return None
     return post_test_status(training=training)
 
 
 def _evaluation(training: Training):
-    """Return (required, respondent enrolment ids), or (False, set()) while the app cannot say."""
-    try:
-        from evaluations.selectors import evaluation_required, respondent_enrolment_ids
-    except ImportError:
-        return False, set()
+    """Return (required, respondent enrolment ids)."""
     if not evaluation_required(training=training):
         return False, set()
     return True, respondent_enrolment_ids(training=training)

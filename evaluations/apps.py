@@ -8,11 +8,9 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         # The tests app's one-page summary (PDF) shows each training's evaluation too; it asks
-        # the apps that want a part of that page to register. Without that app, nothing to do.
-        try:
-            from assessments.summary import register_summary_section
-        except ImportError:
-            return
+        # the apps that want a part of that page to register.
+        from assessments.summary import register_summary_section
+
         register_summary_section(summary_section)
 
 
