@@ -12,7 +12,7 @@ import re
 import secrets
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bimtek.qr import qr_svg
@@ -22,10 +22,6 @@ from .models import Enrolment
 BADGE_TOKEN_BYTES = 24  # 192 bits; token_urlsafe gives 32 characters, the field's max_length
 # What a badge token may look like when it is looked up: URL-safe base64 of 16 to 24 bytes.
 BADGE_TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,32}$")
-# Where the scan view lives until the check-in URLs name it bimtek:badge_scan.
-FALLBACK_SCAN_PATH = "/pelatihan/lencana/{token}/"
-
-
 def new_badge_token() -> str:
     """Return a fresh, unguessable badge token."""
     return secrets.token_urlsafe(BADGE_TOKEN_BYTES)
@@ -33,10 +29,7 @@ def new_badge_token() -> str:
 
 def badge_path(token: str) -> str:
     """Return the path of the scan page for a token."""
-    try:
-        return reverse("bimtek:badge_scan", kwargs={"token": token})
-    except NoReverseMatch:
-        return FALLBACK_SCAN_PATH.format(token=token)
+    return reverse("bimtek:badge_scan", kwargs={"token": token})
 
 
 def badge_url(enrolment: Enrolment) -> str:
