@@ -3,7 +3,6 @@
 import base64
 
 import pytest
-from django.urls import NoReverseMatch
 
 from bimtek import badges
 from bimtek.services.enrolment import enrol
@@ -45,20 +44,6 @@ def test_the_badge_links_to_the_scan_page(settings):
 
     assert badges.badge_url(enrolment) == (
         f"https://bimtek.magelangkota.go.id/pelatihan/lencana/{enrolment.badge_token}/"
-    )
-
-
-def test_the_badge_falls_back_to_the_known_path_without_the_scan_view(monkeypatch, settings):
-    settings.SITE_URL = "https://bimtek.example.go.id"
-
-    def no_scan_view(*args, **kwargs):
-        raise NoReverseMatch("bimtek:badge_scan")
-
-    monkeypatch.setattr(badges, "reverse", no_scan_view)
-    enrolment = EnrolmentFactory()
-
-    assert badges.badge_url(enrolment) == (
-        f"https://bimtek.example.go.id/pelatihan/lencana/{enrolment.badge_token}/"
     )
 
 
