@@ -12,10 +12,12 @@ participant gets a login session written straight into the database (their cooki
 round trip) and a CSRF cookie. gunicorn then serves the app on 127.0.0.1 (gthread workers, with
 benchmarks/checkin_settings.py: the app's settings, DEBUG off, plus one bare view), and
 --clients threads send every participant's check-in at once: a POST to bimtek:self_checkin with
-the projector's current token, the full path a phone takes (session, login, token, window,
-enrolment, insert, the rendered "Terima kasih" page). Then the same clients post the same number
-of requests to the bare view, which inserts one attendance row and returns "ok"; and, for
-scale, the same burst of GETs of the home page, which any logged-in page costs at least.
+the projector's current token, as the check-in page's script sends the tap (asking for JSON): the
+full path on the server (session, login, token, window, enrolment, insert, the answer). Then the
+same clients post the same number of requests to the bare view, which inserts one attendance row
+and returns "ok"; then the same check-ins as a phone without JavaScript sends them (an ordinary
+form post answered with the whole "Terima kasih" page, on a second session); and, for scale, the
+same burst of GETs of the home page, which any logged-in page costs at least.
 
 Prints throughput, latency percentiles, the number of attendance records (must equal the
 participants) and the check-in's ratio to the bare insert; drops the database afterwards.
@@ -79,7 +81,7 @@ def _create_data(participants: int) -> dict:
             checkin_opens_before=max(30, minutes_to_start + 10),
             checkin_closes_after=max(30, 30 - minutes_to_start),
         )
-        for topic in ("Sesi check-in", "Sesi bare insert")
+        for topic in ("Sesi check-in", "Sesi bare insert", "Sesi check-in tanpa JavaScript")
     ]
     password = make_password(None)
     users = User.objects.bulk_create(
@@ -132,17 +134,21 @@ def _create_data(participants: int) -> dict:
     return {
         "checkin_session": sessions[0].pk,
         "bare_session": sessions[1].pk,
+        "page_session": sessions[2].pk,
         "cookies": [login.session_key for login in logins],
         "enrolments": [enrolment.pk for enrolment in enrolments],
     }
 
 
-def _post(path: str, body: dict, cookie: str = "") -> tuple[float, int, bytes]:
+def _post(
+    path: str, body: dict, cookie: str = "", accept: str = "text/html"
+) -> tuple[float, int, bytes]:
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
     payload = urllib.parse.urlencode({**body, "csrfmiddlewaretoken": csrf})
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"csrftoken={csrf}" + (f"; sessionid={cookie}" if cookie else ""),
+        "Accept": accept,
         "Connection": "close",
     }
     started = time.perf_counter()
@@ -242,24 +248,19 @@ def main() -> int:
 
         from django.urls import reverse
 
-        def token_path():
-            token = checkin_tokens.make_token(
-                session_id=data["checkin_session"], slot=checkin_tokens.slot_at()
-            )
+        def token_path(session_id=data["checkin_session"]):
+            token = checkin_tokens.make_token(session_id=session_id, slot=checkin_tokens.slot_at())
             return reverse("bimtek:self_checkin", kwargs={"token": token})
 
-        # Warm every worker up (imports, database connections) on pages that write nothing.
+        # Warm every worker thread up (imports, its database connection, templates) with
+        # concurrent bursts of pages that write nothing: the check-in page (GET) and the home page.
         warm_path = token_path()
-        for n in range(args.workers * args.threads * 2):
-            cookie = data["cookies"][n % len(data["cookies"])]
-            for path, headers in (
-                (warm_path, {"Cookie": f"sessionid={cookie}"}),
-                ("/bench/bare-insert/", {}),
-            ):
-                conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-                conn.request("GET", path, headers=headers)  # the page; a 405 from the bare view
-                conn.getresponse().read()
-                conn.close()
+        for path in (warm_path, "/"):
+            warm_jobs = [
+                (lambda cookie=cookie, path=path: _get(path, cookie))
+                for cookie in data["cookies"][: args.workers * args.threads * 8]
+            ]
+            _burst(warm_jobs, args.clients)
 
         print(
             f"gunicorn: {args.workers} gthread workers x {args.threads} threads on a "
@@ -268,12 +269,13 @@ def main() -> int:
         )
         path = token_path()
         checkin_jobs = [
-            (lambda cookie=cookie: _post(path, {}, cookie)) for cookie in data["cookies"]
+            (lambda cookie=cookie: _post(path, {}, cookie, accept="application/json"))
+            for cookie in data["cookies"]
         ]
         elapsed, results = _burst(checkin_jobs, args.clients)
         checked_in = Attendance.objects.filter(session_id=data["checkin_session"]).count()
         thanked = sum(b"Terima kasih!" in body for _t, status, body in results if status == 200)
-        checkin = _report("self check-in (page)", elapsed, results, checked_in)
+        checkin = _report("self check-in (tap)", elapsed, results, checked_in)
 
         bare_jobs = [
             (
@@ -287,6 +289,17 @@ def main() -> int:
         inserted = Attendance.objects.filter(session_id=data["bare_session"]).count()
         bare = _report("bare insert (view)", elapsed, bare_results, inserted)
 
+        page_path = token_path(data["page_session"])
+        page_checkin_jobs = [
+            (lambda cookie=cookie: _post(page_path, {}, cookie)) for cookie in data["cookies"]
+        ]
+        elapsed, page_checkin_results = _burst(page_checkin_jobs, args.clients)
+        page_checked_in = Attendance.objects.filter(session_id=data["page_session"]).count()
+        page_thanked = sum(
+            b"Terima kasih!" in body for _t, status, body in page_checkin_results if status == 200
+        )
+        _report("check-in, no JS (page)", elapsed, page_checkin_results, page_checked_in)
+
         # For scale: what any logged-in page of the app costs (session, login, menu), no write.
         page_jobs = [(lambda cookie=cookie: _get("/", cookie)) for cookie in data["cookies"]]
         elapsed, page_results = _burst(page_jobs, args.clients)
@@ -298,10 +311,17 @@ def main() -> int:
             f"p50 {checkin['p50'] / bare['p50']:.2f}x, p95 {checkin['p95'] / bare['p95']:.2f}x"
         )
         print(
-            f"check-in pages saying 'Terima kasih': {thanked}/{len(results)}; non-200: "
+            f"check-in answers saying 'Terima kasih': {thanked}/{len(results)}; non-200: "
             f"{len(failures)}; attendance records {checked_in} for {args.participants} participants"
         )
-        ok = checked_in == args.participants and thanked == args.participants
+        print(
+            f"without JavaScript: pages saying 'Terima kasih': {page_thanked}/"
+            f"{len(page_checkin_results)}; attendance records {page_checked_in}"
+        )
+        ok = all(
+            count == args.participants
+            for count in (checked_in, thanked, page_checked_in, page_thanked)
+        )
         return 0 if ok else 1
     finally:
         if server is not None:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -96,6 +97,23 @@ def _seen_at(request, token: str):
     return datetime.datetime.fromtimestamp(at, tz=datetime.UTC) if at else None
 
 
+def _wants_json(request) -> bool:
+    """The check-in page's script posts the tap itself and asks for JSON (see checkin.js)."""
+    return request.method == "POST" and request.headers.get("Accept", "").startswith(
+        "application/json"
+    )
+
+
+def _json_done(attendance: Attendance, message: str) -> JsonResponse:
+    late = attendance.status == Attendance.Status.TERLAMBAT
+    return JsonResponse({"result": "done", "message": message, "late": late})
+
+
+def _json_problem(message: str, *, status: int = 409, retry: bool = False) -> JsonResponse:
+    """Say why nothing was recorded; retry means the same form may be sent again (fixed)."""
+    return JsonResponse({"result": "problem", "message": message, "retry": retry}, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def self_checkin(request, token):
@@ -106,6 +124,8 @@ def self_checkin(request, token):
     except ValidationError as error:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if _wants_json(request):
+            return _json_problem(_error_text(error), status=404)
         return render(
             request, "bimtek/checkin/problem.html", {"problem": _error_text(error)}, status=404
         )
@@ -122,6 +142,8 @@ def self_checkin(request, token):
         context["problem"] = _(
             "You are not enrolled in %(training)s. If you think you should be, ask the organiser."
         ) % {"training": session.training.title}
+        if _wants_json(request):
+            return _json_problem(context["problem"], status=403)
         return render(request, "bimtek/checkin/self_checkin.html", context)
 
     if request.method == "POST":
@@ -143,11 +165,17 @@ def self_checkin(request, token):
                     form.add_error("signature", error)
                 else:
                     context["problem"] = _error_text(error)
+                    if _wants_json(request):
+                        return _json_problem(context["problem"])
             else:
-                context.update(
-                    attendance=attendance, done=recorded_message(attendance, created=created)
-                )
+                done = recorded_message(attendance, created=created)
+                if _wants_json(request):
+                    return _json_done(attendance, done)
+                context.update(attendance=attendance, done=done)
                 return render(request, "bimtek/checkin/self_checkin.html", context)
+        if _wants_json(request):
+            errors = " ".join(str(error) for field in form.errors.values() for error in field)
+            return _json_problem(errors, status=400, retry=True)
     else:
         form = SelfCheckinForm()
         attendance = selectors.attendance_of(session=session, enrolment=enrolment)

@@ -123,7 +123,7 @@ def test_the_page_shows_the_session_and_one_big_button_and_records_nothing_yet(
     assert "Pelayanan Prima" in text
     assert "Senin, 7 Desember 2026 08.00 – 09.30 WIB" in text
     assert re.findall(
-        r'<button type="submit" class="button-huge">([^<]+)</button>', response.content.decode()
+        r'<button type="submit" class="button-huge"[^>]*>([^<]+)</button>', response.content.decode()
     ) == ["Hadir"]
     assert not Attendance.objects.exists()  # a GET (or a link preview) changes nothing
     assert_csp_clean(response)
@@ -224,6 +224,121 @@ def test_someone_not_enrolled_is_told_so_and_cannot_check_in(client, session):
     assert not Attendance.objects.exists()
 
 
+# The tap sent in the background (checkin.js) --------------------------------------------------
+
+
+def tap(client, path, **extra):
+    """Post the tap as the page's script does: in the background, asking for JSON."""
+    return client.post(path, HTTP_ACCEPT="application/json", **extra)
+
+
+def test_the_page_sends_the_tap_in_the_background_and_has_the_answer_boxes_ready(
+    client, session, enrolment, participant
+):
+    client.force_login(participant)
+
+    response = client.get(checkin_path(session, at(7, 50)))
+
+    html = response.content.decode()
+    assert '<script src="/static/js/checkin.js" defer></script>' in html
+    assert "data-checkin-done hidden" in html and "data-checkin-problem hidden" in html
+    assert 'data-offline="Tidak ada koneksi. Belum ada yang tercatat' in html
+    assert_csp_clean(response)
+
+
+def test_a_background_tap_checks_in_and_answers_in_a_few_bytes(
+    client, session, enrolment, participant
+):
+    client.force_login(participant)
+
+    response = tap(client, checkin_path(session, at(7, 50)), REMOTE_ADDR="10.20.30.40")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "result": "done",
+        "message": "Terima kasih! Anda tercatat hadir pukul 07.50.",
+        "late": False,
+    }
+    attendance = Attendance.objects.get()
+    assert (attendance.enrolment, attendance.method, attendance.ip_address) == (
+        enrolment,
+        "self",
+        "10.20.30.40",
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: no test transaction, no savepoint
+def test_a_background_tap_costs_five_queries(
+    client, session, enrolment, participant, django_assert_max_num_queries
+):
+    # The login session, the user, the session with its training, the enrolment, the insert.
+    client.force_login(participant)
+    path = checkin_path(session, at(7, 50))
+
+    with django_assert_max_num_queries(5):
+        response = tap(client, path)
+
+    assert response.json()["result"] == "done"
+
+
+def test_a_background_tap_resent_after_a_lost_connection_records_once(
+    client, clock, session, enrolment, participant
+):
+    client.force_login(participant)
+    path = checkin_path(session, at(8, 20))
+    clock.now = at(8, 20)
+    first = tap(client, path)
+    clock.now = at(8, 20, 25)
+
+    again = tap(client, path)
+
+    assert first.json()["late"] is True
+    assert again.json() == {
+        "result": "done",
+        "message": "Anda sudah tercatat hadir pukul 08.20.",
+        "late": True,
+    }
+    assert Attendance.objects.count() == 1
+
+
+def test_a_background_tap_with_an_expired_code_says_scan_again(
+    client, clock, session, enrolment, participant
+):
+    path = checkin_path(session, at(7, 50))
+    clock.now = at(7, 52)
+    client.force_login(participant)
+
+    response = tap(client, path)
+
+    assert response.status_code == 409
+    assert response.json()["retry"] is False
+    assert response.json()["message"].startswith("Kode QR ini sudah kedaluwarsa")
+    assert not Attendance.objects.exists()
+
+
+def test_a_background_tap_from_someone_not_enrolled_is_refused(client, session):
+    client.force_login(participant_user())
+
+    response = tap(client, checkin_path(session, at(7, 50)))
+
+    assert response.status_code == 403
+    assert response.json()["message"].startswith("Anda tidak terdaftar sebagai peserta")
+    assert not Attendance.objects.exists()
+
+
+def test_a_background_tap_after_the_login_ran_out_goes_to_the_login_page(
+    client, session, enrolment
+):
+    path = checkin_path(session, at(7, 50))
+
+    response = tap(client, path)
+
+    # Not JSON: the script falls back to submitting the form, which leads to the login.
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{reverse('account_login')}?next={path}"
+    assert not Attendance.objects.exists()
+
+
 # Signatures --------------------------------------------------------------------------------------
 
 
@@ -256,6 +371,19 @@ def test_without_a_signature_the_tap_asks_for_one(client, signing, enrolment, pa
         "Pelatihan ini meminta tanda tangan Anda: buat tanda tangan di kotak, lalu ketuk Hadir."
         in text_of(response)
     )
+    assert not Attendance.objects.exists()
+
+
+def test_a_background_tap_without_a_signature_may_be_sent_again_once_drawn(
+    client, signing, enrolment, participant
+):
+    client.force_login(participant)
+
+    response = tap(client, checkin_path(signing, at(7, 50)))
+
+    assert response.status_code == 400
+    assert response.json()["retry"] is True
+    assert response.json()["message"].startswith("Pelatihan ini meminta tanda tangan Anda")
     assert not Attendance.objects.exists()
 
 
