@@ -39,6 +39,7 @@ _ACTIVATION_HASH_SALT = "participants.activation_code"
 ACTIVATION_ERRORS = frozenset(
     {
         "activation_throttled",
+        "account_privileged",
         "activation_unknown",
         "activation_used",
         "activation_expired",
@@ -266,12 +267,35 @@ def activation_days() -> int:
     return int(getattr(settings, "BIMTEK_ACTIVATION_DAYS", 14))
 
 
+def _holds_more_than_participant(user: User) -> bool:
+    """Return whether an account holds any power beyond taking part in trainings."""
+    if user.is_superuser or user.is_staff:
+        return True
+    return user.groups.exclude(name=Role.PARTICIPANT).exists()
+
+
+def _privileged_error() -> ValidationError:
+    # A code sets the account's password: one for an organiser's or an administrator's
+    # account would let whoever holds the slip take that account over.
+    return ValidationError(
+        _(
+            "Activation codes are only for participant accounts. This account holds an "
+            "organiser or administrator role; its password is reset by the administrator."
+        ),
+        code="account_privileged",
+    )
+
+
 @transaction.atomic
 def issue_activation_code(*, user: User, created_by: User | None) -> tuple[ActivationCode, str]:
     """Make a new one-time code for an account and void its earlier unused ones.
 
     Return the stored record and the raw code, grouped for reading. The raw code is not kept.
+    Accounts holding more than the participant role get no code (ValidationError
+    account_privileged).
     """
+    if _holds_more_than_participant(user):
+        raise _privileged_error()
     now = timezone.now()
     User.objects.select_for_update().filter(pk=user.pk).first()
     ActivationCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
@@ -372,6 +396,8 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
                 "activation_expired",
                 ip_address,
             )
+        elif _holds_more_than_participant(activation.user):
+            error = _privileged_error()
         elif not activation.user.is_active:
             error = ValidationError(
                 _("This account has been deactivated. Please contact the staff administrator."),

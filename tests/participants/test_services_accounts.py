@@ -303,3 +303,23 @@ def test_two_simultaneous_submits_use_a_code_only_once():
     winner = next(detail for kind, detail in results if kind == "ok")
     user.refresh_from_db()
     assert user.check_password(winner)
+
+
+def test_a_code_issued_before_an_account_was_promoted_no_longer_activates_it():
+    user = services.create_account(employee=EmployeeFactory())
+    _activation, code = services.issue_activation_code(user=user, created_by=None)
+    user.groups.add(organiser_user().groups.get())
+
+    with pytest.raises(ValidationError) as raised:
+        services.activate_account(code=code, password="Melati-Putih-77")
+
+    assert _codes_raised(raised.value) == {"account_privileged"}
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_no_code_is_issued_for_an_organiser_account():
+    with pytest.raises(ValidationError) as raised:
+        services.issue_activation_code(user=organiser_user(), created_by=None)
+
+    assert _codes_raised(raised.value) == {"account_privileged"}

@@ -383,3 +383,38 @@ def test_pages_carry_no_inline_script_or_style(client, issued):
         assert "style=" not in html
         assert "<style" not in html
         assert "<script" not in html
+
+
+# Security sweep: a slip sets a password, so it is never made for an account with more power ----
+
+
+@pytest.mark.parametrize("target_role", [admin_user, organiser_user], ids=["admin", "organiser"])
+def test_an_organiser_cannot_print_a_slip_that_takes_over_a_privileged_account(
+    client, target_role
+):
+    victim = target_role()
+    employee = EmployeeFactory(user=victim)
+    password_before = victim.password
+    client.force_login(organiser_user())
+
+    response = client.post(
+        reverse("participants:activation_slip", args=[employee.pk]), follow=True
+    )
+
+    assert "Kode aktivasi hanya untuk akun peserta" in response.content.decode()
+    assert not ActivationCode.objects.filter(user=victim).exists()
+    victim.refresh_from_db()
+    assert victim.password == password_before
+    assert set(victim.groups.values_list("name", flat=True)) == set(
+        target_role().groups.values_list("name", flat=True)
+    )
+
+
+def test_a_superuser_linked_to_a_directory_entry_gets_no_slip_either(client):
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    employee = EmployeeFactory(user=boss)
+    client.force_login(admin_user())
+
+    client.post(reverse("participants:activation_slip", args=[employee.pk]))
+
+    assert not ActivationCode.objects.filter(user=boss).exists()
