@@ -12,6 +12,8 @@ import zipfile
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from participants.staff_files import inert_cell
+
 from .models import Certificate
 from .services import generate_pdf
 
@@ -89,20 +91,19 @@ def siasn_workbook(certificates, *, institution: str):
     for certificate in certificates:
         s = certificate.snapshot
         nip = re.sub(r"\D", "", s.get("nip", ""))
-        sheet.append(
-            [
-                nip,  # a string: Excel would round an 18-digit number
-                s["name"],
-                s.get("course_kind", ""),
-                s["training_title"],
-                s["jp"],
-                datetime.date.fromisoformat(s["start_date"]),
-                datetime.date.fromisoformat(s["end_date"]),
-                certificate.number,
-                institution or s.get("government", ""),
-                s.get("organiser", ""),
-            ]
-        )
+        values = [
+            nip,  # a string: Excel would round an 18-digit number
+            s["name"],
+            s.get("course_kind", ""),
+            s["training_title"],
+            s["jp"],
+            datetime.date.fromisoformat(s["start_date"]),
+            datetime.date.fromisoformat(s["end_date"]),
+            certificate.number,
+            institution or s.get("government", ""),
+            s.get("organiser", ""),
+        ]
+        sheet.append([inert_cell(sheet, value) for value in values])
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(out)
     out.seek(0)

@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.templatetags.bimtek import format_date_range
+from participants.staff_files import defuse_formulas
 
 from .selectors import EvaluationResults, ResponseRow
 
@@ -93,6 +94,7 @@ def export_results(results: EvaluationResults, rows: list[ResponseRow]) -> bytes
     _widths(sheet, [40, 80, 40])
 
     _data_sheet(workbook, results, rows)
+    defuse_formulas(workbook)  # open answers and names are typed by people
 
     output = io.BytesIO()
     workbook.save(output)

@@ -390,6 +390,30 @@ def _text_cell(cell, value):
     return cell
 
 
+def inert_cell(sheet, value):
+    """Return a write-only cell holding value; text is always text, never a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
+    if isinstance(value, str):
+        return _text_cell(cell, value)
+    cell.value = value
+    return cell
+
+
+def defuse_formulas(workbook) -> None:
+    """Turn every cell openpyxl took for a formula back into the text it was given.
+
+    For workbooks built with append() of user text (names, answers): openpyxl reads a string
+    starting with "=" as a formula, which Excel would run when the file is opened.
+    """
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
     """Write UTF-8 CSV with BOM and ; separators, as Indonesian Excel opens it; defuse formulas."""
     output = io.StringIO(newline="")
