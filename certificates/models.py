@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from .images import validate_certificate_image
+
 # No 0/O, 1/l/I: a code read aloud or typed from paper cannot be misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
@@ -109,14 +111,18 @@ class CertificateSettings(models.Model):
         _("logo"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+        validators=[
+            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
+        ],
         help_text=_("PNG, JPG or SVG. Without one, a neutral emblem is printed."),
     )
     background = models.FileField(
         _("background image"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+        validators=[
+            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
+        ],
     )
     signer_name = models.CharField(_("signer's name with titles"), max_length=150, blank=True)
     signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
@@ -126,7 +132,9 @@ class CertificateSettings(models.Model):
         _("signature image"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
+        validators=[
+            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
+        ],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,0 +1,129 @@
+"""The logo, background and signature uploaded for a certificate are real, harmless images."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from certificates.models import CertificateSettings
+from tests.factories import TrainingFactory, organiser_user
+
+from .factories import CertificateSettingsFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def training(client):
+    CertificateSettingsFactory()
+    client.force_login(organiser_user())
+    return TrainingFactory()
+
+
+def _png(size=(40, 20)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def _post(client, training, field, name, data):
+    form = {
+        "government": "Pemerintah Kota Magelang",
+        "issuer": "BKPSDM",
+        "unit_code": "BKPSDM",
+        "number_pattern": "800/{seq:03d}/{unit}/{roman_month}/{year}",
+        "numbering_scope": "year",
+        "orientation": "landscape",
+        "course_kind": "Bimbingan Teknis",
+        "place": "Magelang",
+        "signer_name": "Drs. Haryo Wibowo, M.M.",
+        field: SimpleUploadedFile(name, data),
+    }
+    return client.post(reverse("certificates:settings", args=[training.pk]), form)
+
+
+def _saved(training):
+    return CertificateSettings.objects.filter(training=training).first()
+
+
+def test_a_real_png_logo_is_saved(client, training):
+    response = _post(client, training, "logo", "logo.png", _png())
+
+    assert response.status_code == 302
+    assert _saved(training).logo.name.endswith(".png")
+
+
+@pytest.mark.parametrize("field", ["logo", "background", "signature_image"])
+def test_a_program_renamed_as_an_image_is_refused_and_nothing_is_saved(client, training, field):
+    response = _post(client, training, field, "ttd.png", b"MZ\x90\x00\x03" + bytes(500))
+
+    assert response.status_code == 200
+    assert "Berkas ini bukan gambar PNG, JPG, atau SVG" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_a_png_named_jpg_is_refused(client, training):
+    response = _post(client, training, "logo", "logo.jpg", _png())
+
+    assert "Berkas ini bukan gambar PNG, JPG, atau SVG" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_a_too_large_image_is_refused_with_the_limit(client, training, settings):
+    settings.CERTIFICATES_MAX_IMAGE_BYTES = 1000
+
+    response = _post(client, training, "background", "latar.png", _png((400, 400)) + bytes(2000))
+
+    assert "Gambar lebih besar dari" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_an_image_of_too_many_pixels_is_refused(client, training):
+    # A 9000 x 9000 PNG of one colour compresses to little, but would take 240 MB to draw.
+    response = _post(client, training, "background", "latar.png", _png((9000, 9000)))
+
+    assert "terlalu banyak piksel" in response.content.decode()
+    assert _saved(training) is None
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<image xlink:href="file:///etc/passwd"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://evil/x.css);</style>'
+        b"</svg>",
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg"><text>&a;</text></svg>',
+    ],
+    ids=["script", "onload", "file-link", "http-link", "foreign-object", "css-import", "entity"],
+)
+def test_an_svg_with_script_or_outside_links_is_refused(client, training, svg):
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert "SVG ini berisi skrip" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_a_plain_svg_drawing_is_saved(client, training):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        b'<circle cx="5" cy="5" r="4" fill="#1a5"/></svg>'
+    )
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert response.status_code == 302
+    assert _saved(training).logo.name.endswith(".svg")
+
+
+def test_something_that_is_not_svg_named_svg_is_refused(client, training):
+    response = _post(client, training, "logo", "logo.svg", b"<html><body>hi</body></html>")
+
+    assert "Berkas ini bukan gambar PNG, JPG, atau SVG" in response.content.decode()
