@@ -9,6 +9,7 @@ urlpatterns = [
     path("tambah/", views.employee_create, name="employee_create"),
     path("unduh/", views.employee_export, name="employee_export"),
     path("profil-saya/", views.my_profile, name="my_profile"),
+    path("profil-saya/unduh-data/", views.my_data, name="my_data"),
     path("kode-aktivasi/", views.activation_slips, name="activation_slips"),
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/ubah/", views.employee_edit, name="employee_edit"),
