@@ -175,6 +175,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Production runs behind one reverse proxy (nginx/Apache) that appends the visitor's address to
+# X-Forwarded-For. Without this every visitor has the proxy's address, so the per-address limits
+# (login, activation codes, certificate checks) would count everyone together.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -74,7 +74,7 @@ def _production_settings() -> dict:
         "names = ['DEBUG', 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS',\n"
         "         'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE',\n"
         "         'SESSION_COOKIE_HTTPONLY', 'SECURE_CONTENT_TYPE_NOSNIFF', 'X_FRAME_OPTIONS',\n"
-        "         'SECURE_REFERRER_POLICY']\n"
+        "         'SECURE_REFERRER_POLICY', 'ALLAUTH_TRUSTED_PROXY_COUNT']\n"
         "print(json.dumps({name: getattr(settings, name) for name in names}))\n"
     )
     env = {
@@ -109,3 +109,5 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     assert production["SECURE_CONTENT_TYPE_NOSNIFF"] is True
     assert production["X_FRAME_OPTIONS"] == "DENY"
     assert production["SECURE_REFERRER_POLICY"] == "same-origin"
+    # Behind the README's reverse proxy, limits per address count each visitor on their own.
+    assert production["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1

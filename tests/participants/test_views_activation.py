@@ -418,3 +418,24 @@ def test_a_superuser_linked_to_a_directory_entry_gets_no_slip_either(client):
     client.post(reverse("participants:activation_slip", args=[employee.pk]))
 
     assert not ActivationCode.objects.filter(user=boss).exists()
+
+
+def test_behind_the_proxy_one_visitors_wrong_codes_do_not_lock_out_another(
+    client, issued, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # production behind nginx
+    _user, code = issued
+    wrong = {"code": "ABCD-EFGH-JK", "password1": PASSWORD, "password2": PASSWORD}
+    for _attempt in range(10):
+        client.post(
+            ACTIVATE_URL, wrong, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
+        )
+
+    response = client.post(
+        ACTIVATE_URL,
+        {"code": code, "password1": PASSWORD, "password2": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+
+    assert response.status_code == 302
