@@ -1,0 +1,75 @@
+"""The browser for the end-to-end tests: Debian's Chromium driven by Playwright, headless.
+
+Playwright cannot download its own browsers here, so the tests launch /usr/bin/chromium
+(`./dev test` installs it with apt when it can). Without it the tests are skipped, unless
+BIMTEK_E2E_REQUIRED=1 (CI sets it): then they fail, so CI never passes without them.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in this thread; Django refuses database
+# calls from a thread with a running loop unless told that it is safe, which it is here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "var" / "screenshots"
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def _unavailable(message: str):
+    if os.environ.get("BIMTEK_E2E_REQUIRED") == "1":
+        pytest.fail(f"{message} (BIMTEK_E2E_REQUIRED=1: the end-to-end tests must run)")
+    pytest.skip(message)
+
+
+def _axe_script() -> Path:
+    if not AXE.exists() and shutil.which("npm"):
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=False
+        )
+    if not AXE.exists():
+        _unavailable(f"axe-core is missing ({AXE}): run `npm ci` in the repository root")
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(
+            f"Chromium is missing ({CHROMIUM}): install it with "
+            "`apt-get install chromium chromium-driver` or run `./dev test` as root"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: run `./dev setup`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    return _axe_script()
+
+
+@pytest.fixture
+def screenshots(request):
+    folder = SCREENSHOTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return folder
