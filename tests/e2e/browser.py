@@ -33,6 +33,7 @@ class Findings:
     accessibility: list[str] = field(default_factory=list)
     refused_by_csp: list[str] = field(default_factory=list)
     pages_checked: list[str] = field(default_factory=list)
+    too_wide_for_a_phone: list[str] = field(default_factory=list)
 
 
 class Person:
@@ -66,9 +67,26 @@ class Person:
         for label, device in (("phone", PHONE), ("laptop", LAPTOP)):
             page.set_viewport_size(device["viewport"])
             page.screenshot(path=self.screenshots / f"{name}-{label}.png", full_page=True)
+            if device is PHONE:
+                self._check_width(name)
         page.set_viewport_size(self.device["viewport"])
         if axe:
             self.check_accessibility(name)
+
+    def _check_width(self, name: str) -> None:
+        """Record the elements that make the page scroll sideways on a phone."""
+        culprits = self.page.evaluate(
+            """() => {
+                const width = document.documentElement.clientWidth;
+                if (document.documentElement.scrollWidth <= width) return [];
+                const wide = [...document.body.querySelectorAll("*")].filter(
+                    el => el.getBoundingClientRect().right > width + 1);
+                return wide.filter(el => !wide.includes(el.parentElement)).slice(0, 5).map(
+                    el => el.tagName.toLowerCase() + (el.className ? "." + el.className : ""));
+            }"""
+        )
+        if culprits:
+            self.findings.too_wide_for_a_phone.append(f"{name}: {culprits}")
 
     def check_accessibility(self, name: str) -> None:
         page = self.page

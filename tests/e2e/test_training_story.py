@@ -378,5 +378,6 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     expect(visitor.page.get_by_text("SRI MULYANI", exact=False).first).to_be_visible()
     visitor.look("verify")
 
+    print("Too wide for a phone:", *findings.too_wide_for_a_phone, sep="\n  ")
     assert not findings.refused_by_csp, "\n".join(findings.refused_by_csp)
     assert not findings.accessibility, "\n".join(findings.accessibility)
