@@ -12,6 +12,7 @@ the certificate signer. Everything else goes through the pages, in one test, in 
 """
 
 import datetime
+import io
 import re
 from urllib.parse import urlsplit
 
@@ -41,6 +42,7 @@ ABSENT = "Ahmad Ma'ruf"  # and one who does not come
 PASSWORD = "rahasia-123"
 NEW_PASSWORD = "Tidar-Utara-2026"
 QUESTIONS = 5
+NOT_RELEASED = "Your score appears here when the organiser releases the results."
 
 
 def _pdf_text(data: bytes) -> str:
@@ -57,8 +59,6 @@ def _pdf_qr(data: bytes) -> str:
         image = document[0].render(scale=3).to_pil()
     finally:
         document.close()
-    import io
-
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return read_qr(buffer.getvalue())
@@ -206,7 +206,7 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     # Set-up outside the story: the question bank, its two tests and the evaluation form.
     training = Training.objects.get(code="BIMTEK-E2E-2026")
     for number in range(QUESTIONS):
-        make_question(training=training, correct=0, text=f"Soal pelayanan prima nomor {number + 1}?")
+        make_question(training=training, correct=0, text=f"Soal pelayanan prima {number + 1}?")
     now = timezone.now()
     for kind in (Assessment.Kind.PRE, Assessment.Kind.POST):
         configure_assessment(
@@ -246,7 +246,8 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     page.goto(urlsplit(checkin_url).path)
     participant.look("self-checkin")
     page.get_by_role("button", name=t("Present")).click()
-    expect(page.get_by_text(t("Hadir")).first).to_be_visible()
+    thanks = t("Thank you! You are recorded as present at %(time)s.").split("%(time)s")[0]
+    expect(page.get_by_text(thanks)).to_be_visible()
     participant.look("checked-in")
     expect(organiser.page.get_by_text(PARTICIPANT)).to_be_visible(timeout=20_000)
 
@@ -298,7 +299,7 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     page.get_by_role("link", name=t("Finish and submit")).click()
     participant.look("attempt-submit")
     page.get_by_role("button", name=t("Submit my answers")).click()
-    expect(page.get_by_text(t("Your score appears here when the organiser releases the results."))).to_be_visible()
+    expect(page.get_by_text(t(NOT_RELEASED))).to_be_visible()
     result_url = page.url
 
     # The organiser releases the pre-test results: the answers sent after the reconnection
@@ -320,7 +321,7 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
         expect(questions.nth(number).locator("[data-status]")).to_have_text(t("saved"))
     page.get_by_role("link", name=t("Finish and submit")).click()
     page.get_by_role("button", name=t("Submit my answers")).click()
-    expect(page.get_by_text(t("Your score appears here when the organiser releases the results."))).to_be_visible()
+    expect(page.get_by_text(t(NOT_RELEASED))).to_be_visible()
 
     # ...and the evaluation.
     page.goto(f"/evaluasi/pelatihan/{training.pk}/isi/")
