@@ -20,6 +20,12 @@ def t(text: str) -> str:
         return translation.gettext(text)
 
 
+def tn(singular: str, plural: str, count: int) -> str:
+    """Return the Indonesian of a {% blocktranslate count %} text."""
+    with translation.override("id"):
+        return translation.ngettext(singular, plural, count) % {"counter": count}
+
+
 def read_qr(png: bytes) -> str:
     """Return the text of the one QR code in a picture."""
     (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
