@@ -6,24 +6,15 @@ BIMTEK_E2E_REQUIRED=1 (CI sets it): then they fail, so CI never passes without t
 """
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API keeps an event loop running in this thread; Django refuses database
-# calls from a thread with a running loop unless told that it is safe, which it is here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
-
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
 def _unavailable(message: str):
@@ -33,17 +24,21 @@ def _unavailable(message: str):
 
 
 def _axe_script() -> Path:
-    if not AXE.exists() and shutil.which("npm"):
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=ROOT, check=False
-        )
+    # `./dev test` runs `npm ci` first; two xdist workers running it at once would race.
     if not AXE.exists():
         _unavailable(f"axe-core is missing ({AXE}): run `npm ci` in the repository root")
     return AXE
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module, stopped after it.
+
+    Playwright's sync API keeps an event loop running in this thread while it is started, and
+    Django refuses database calls from a thread with a running loop unless told it is safe,
+    which it is here. Module scope keeps both to the end-to-end modules: the other tests that
+    run next in the same worker see neither the loop nor the setting.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         _unavailable(
             f"Chromium is missing ({CHROMIUM}): install it with "
@@ -53,15 +48,19 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("Playwright is not installed: run `./dev setup`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def axe_script():
     return _axe_script()
 
