@@ -40,6 +40,7 @@ class Findings:
     refused_by_csp: list[str] = field(default_factory=list)
     pages_checked: list[str] = field(default_factory=list)
     too_wide_for_a_phone: list[str] = field(default_factory=list)
+    minor_accessibility: list[str] = field(default_factory=list)  # reported, not failed
 
 
 class Person:
@@ -92,7 +93,7 @@ class Person:
             }"""
         )
         if culprits:
-            self.findings.too_wide_for_a_phone.append(f"{name}: {culprits}")
+            self.findings.too_wide_for_a_phone.append(f"{self.name}/{name}: {culprits}")
 
     def check_accessibility(self, name: str) -> None:
         page = self.page
@@ -110,11 +111,14 @@ class Person:
         )
         self.findings.pages_checked.append(name)
         for violation in violations:
+            found = (
+                f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} "
+                f"at {violation['targets']}"
+            )
             if violation["impact"] in SERIOUS:
-                self.findings.accessibility.append(
-                    f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} "
-                    f"at {violation['targets']}"
-                )
+                self.findings.accessibility.append(found)
+            else:
+                self.findings.minor_accessibility.append(found)
 
     def close(self):
         self.context.close()
