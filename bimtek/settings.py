@@ -3,7 +3,7 @@ Settings for Bimtek.
 
 Everything that differs between a laptop and an office server comes from the environment:
 DJANGO_ENV (development or production), DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL,
-CACHE_URL, SITE_URL, BIMTEK_DATA_DIR and the MAIL_* variables. See the README's Deploy section.
+CACHE_URL, SITE_URL, BIMTEK_DATA_DIR, the MAIL_* variables and CERTIFICATES_SIGNING_*. See the README's Deploy section.
 """
 
 import os
@@ -56,6 +56,16 @@ DATA_DIR = Path(env("BIMTEK_DATA_DIR", BASE_DIR / "var"))
 
 # Where the office signs its documents: "Magelang, 14 September 2022".
 BIMTEK_DOCUMENT_PLACE = env("BIMTEK_DOCUMENT_PLACE", "Magelang")
+
+# Certificates are signed digitally (PAdES) with the office's own key when a PKCS#12 file is
+# given; without one they are left unsigned. Neither prints the BSrE footer (certificates/signing.py).
+CERTIFICATES_SIGNING_PKCS12 = env("CERTIFICATES_SIGNING_PKCS12", "")
+CERTIFICATES_SIGNING_PASSWORD = env("CERTIFICATES_SIGNING_PASSWORD", "")
+CERTIFICATES_SIGNING_BACKEND = (
+    "certificates.signing.PKCS12Backend"
+    if CERTIFICATES_SIGNING_PKCS12
+    else "certificates.signing.UnsignedBackend"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

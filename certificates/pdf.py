@@ -23,6 +23,11 @@ from participants.names import full_name
 from .models import CertificateSettings, format_code
 
 TEMPLATE = "certificates/pdf/certificate.html"
+# Parsed once per worker process and applied to every certificate (see bimtek.reports.pdf).
+STYLESHEETS = ("css/certificates-pdf.css",)
+# PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP metadata) costs about X% more
+# rendering time, measured with benchmarks/certificates_issue.py --pdfa on/off.
+PDF_VARIANT = "pdf/a-3b"
 DEFAULT_LOGO = "img/certificate-emblem.svg"
 SNAPSHOT_VERSION = 1
 
@@ -141,9 +146,13 @@ def _signer_nip(nip: str) -> str:
 
 
 def certificate_context(
-    *, snapshot: dict, number: str, code: str, signed: bool = False, preview: bool = False
+    *, snapshot: dict, number: str, code: str, bsre: bool = False, preview: bool = False
 ) -> dict:
-    """Return the template context for a snapshot."""
+    """Return the template context for a snapshot.
+
+    bsre prints the footer saying the PDF is signed with a BSrE-BSSN certificate: only for a
+    signing backend that is BSrE (see signing.py), never for an unsigned or self-signed PDF.
+    """
     url = verification_url(code)
     signed_on = datetime.date.fromisoformat(snapshot["signed_on"])
     with translation.override(settings.LANGUAGE_CODE):
@@ -160,17 +169,23 @@ def certificate_context(
         "signed_on": signed_on_text,
         "signer_nip": _signer_nip(snapshot["signer_nip"]),
         "logo_static": "" if snapshot["logo"] else DEFAULT_LOGO,
-        "signed": signed,
+        "bsre": bsre,
         "preview": preview,
     }
 
 
+def render_options() -> dict:
+    """Return the WeasyPrint options of a certificate: PDF/A-3b unless settings say otherwise."""
+    variant = getattr(settings, "CERTIFICATES_PDF_VARIANT", PDF_VARIANT)
+    return {"pdf_variant": variant} if variant else {}
+
+
 def render_certificate(
-    *, snapshot: dict, number: str, code: str, signed: bool = False, preview: bool = False
+    *, snapshot: dict, number: str, code: str, bsre: bool = False, preview: bool = False
 ) -> bytes:
     """Render a certificate's PDF from its snapshot, in Indonesian whatever the request's language."""
     context = certificate_context(
-        snapshot=snapshot, number=number, code=code, signed=signed, preview=preview
+        snapshot=snapshot, number=number, code=code, bsre=bsre, preview=preview
     )
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(TEMPLATE, context)
+        return render_pdf(TEMPLATE, context, stylesheets=STYLESHEETS, **render_options())

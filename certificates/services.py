@@ -198,7 +198,7 @@ def generate_pdf(*, certificate_id: int) -> Certificate:
         snapshot=certificate.snapshot,
         number=certificate.number,
         code=certificate.code,
-        signed=backend.signs,
+        bsre=backend.is_bsre,
     )
     content = backend.sign(content, certificate=certificate)
     digest = hashlib.sha256(content).hexdigest()

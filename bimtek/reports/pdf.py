@@ -4,6 +4,9 @@ Render PDFs from Django templates with WeasyPrint.
 Every PDF of the app goes through render_pdf(): the template is rendered by Django (autoescaped),
 then WeasyPrint lays it out with one FontConfiguration per process and a URL fetcher that reads
 only our own static files (fonts, print CSS, images) and media files (captured signatures).
+What does not change between documents is kept per process: the font configuration, the
+stylesheets a caller names (parsed once instead of once per document) and the loaded images;
+rendering many certificates in a row then costs little more than the layout itself.
 Templates address those as ``{{ pdf_static }}css/pdf/x.css`` and ``{{ pdf_media }}<name>``,
 under a base URL that never resolves, so a stray ``http://`` reference in user data or a
 template fetches nothing from the network.
@@ -26,6 +29,9 @@ STATIC_PREFIX = "/static/"
 MEDIA_PREFIX = "/media/"
 # A signature, logo or certificate background; as large as an upload may be.
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
+# Loaded images kept per process (keyed by URL; an upload never reuses a file name). Past this
+# many the cache starts over, so a long-running worker does not collect every logo it ever saw.
+IMAGE_CACHE_ENTRIES = 64
 
 # Pango and fontconfig are not made for concurrent use of one font configuration: a process
 # renders one PDF at a time (a daftar hadir takes a fraction of a second).
@@ -105,10 +111,33 @@ def pdf_context() -> dict:
     }
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template to PDF bytes, fonts embedded, text selectable."""
+_image_cache: dict = {}
+
+
+@functools.cache
+def _stylesheet(name: str):
+    """Parse one of our static stylesheets once per process (its fonts join the font config)."""
+    weasyprint, font_config, fetcher = _weasyprint()
+    url = PDF_BASE_URL + STATIC_PREFIX.lstrip("/") + name
+    return weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
+
+
+def render_pdf(
+    template_name: str, context: dict, *, stylesheets: tuple[str, ...] = (), **options
+) -> bytes:
+    """Render a Django template to PDF bytes, fonts embedded, text selectable.
+
+    stylesheets names static CSS files applied to the document, parsed once per process (a
+    template may also link its own, parsed each time); options go to WeasyPrint's write_pdf,
+    e.g. pdf_variant="pdf/a-3b".
+    """
     html = render_to_string(template_name, {**pdf_context(), **context})
     weasyprint, font_config, fetcher = _weasyprint()
     with _render_lock:
+        sheets = [_stylesheet(name) for name in stylesheets]
+        if len(_image_cache) > IMAGE_CACHE_ENTRIES:
+            _image_cache.clear()
         document = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-        return document.write_pdf(font_config=font_config)
+        return document.write_pdf(
+            font_config=font_config, stylesheets=sheets, cache=_image_cache, **options
+        )

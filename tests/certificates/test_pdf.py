@@ -141,16 +141,17 @@ def test_names_shrink_by_length(length, size):
     assert name_size_class("X" * length) == size
 
 
-def test_a_signing_backend_that_signs_prints_the_bsre_footer(settings):
-    settings.CERTIFICATES_SIGNING_BACKEND = "tests.certificates.test_pdf.FakeSigner"
+def test_only_a_bsre_signing_backend_prints_the_bsre_footer(settings):
+    settings.CERTIFICATES_SIGNING_BACKEND = "tests.certificates.test_pdf.FakeBSrESigner"
 
     certificate = _issue()
 
     assert "BSrE-BSSN" in _text(certificate.pdf.read())[0]
 
 
-class FakeSigner:
+class FakeBSrESigner:
     signs = True
+    is_bsre = True
 
     def sign(self, pdf, *, certificate):
         return pdf
@@ -167,3 +168,30 @@ def test_a_preview_shows_the_real_data_and_issues_nothing():
     assert enrolment.employee.name.upper() in front
     assert Certificate.objects.count() == 0
     assert Counter.objects.count() == 0
+
+
+def test_the_pdf_is_archival_pdf_a_3b_and_keeps_its_metadata():
+    import io
+    from xml.etree import ElementTree
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    certificate = _issue(name="Siti Aminah")
+
+    reader = PdfFileReader(io.BytesIO(certificate.pdf.read()))
+    xmp = ElementTree.fromstring(reader.root["/Metadata"].get_object().data)
+    declared = {
+        name.split("}")[1]: value
+        for element in xmp.iter()
+        for name, value in element.attrib.items()
+        if name.startswith("{http://www.aiim.org/pdfa/ns/id/}")
+    }
+    info = reader.trailer_view["/Info"]
+
+    assert declared == {"part": "3", "conformance": "B"}
+    assert "".join(xmp.find(".//{http://purl.org/dc/elements/1.1/}title").itertext()) == (
+        f"Sertifikat {certificate.number} – Siti Aminah"
+    )
+    assert str(info["/Title"]) == f"Sertifikat {certificate.number} – Siti Aminah"
+    assert str(info["/Author"]) == "BADAN KEPEGAWAIAN DAN PENGEMBANGAN SUMBER DAYA MANUSIA"
+    assert "/OutputIntents" in reader.root
