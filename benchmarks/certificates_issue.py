@@ -2,21 +2,29 @@
 Time issuing certificates end to end, next to the floor: WeasyPrint alone on the same HTML.
 
     .venv/bin/python benchmarks/certificates_issue.py [--sizes 55,1000] [--workers 1,2]
+        [--pdfa on|off] [--sign on|off] [--sqlite]
 
-For each size, a fresh temporary SQLite file (the project's SQLITE_OPTIONS; or the database in
-BENCH_DATABASE_URL, e.g. a fresh PostgreSQL database) gets a finished training with that many
-participants who attended all 7 sessions. Then:
+For each size, a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
+postgresql://postgres@127.0.0.1:5432; dropped afterwards), as production runs it, or with
+--sqlite a temporary SQLite file, gets a finished training with that many participants who
+attended all 7 sessions. Then:
 
 - floor: each worker process renders its share of the certificates' HTML (rendered once by
-  Django beforehand) with weasyprint.HTML(...).write_pdf() and the shared font configuration,
-  nothing else: no database, no numbering, no hashing, no storage;
+  Django beforehand) with weasyprint.HTML(...).write_pdf(), reusing the font configuration, the
+  parsed stylesheet and the image cache, with the same PDF variant; nothing else: no database,
+  no numbering, no QR code, no signing, no hashing, no storage;
 - issue: an IssueRun is started as the issuing page starts it, and the same number of worker
-  processes run certificates.services.work_on_run() on it, as django.tasks workers would: lock,
-  number, snapshot, render, hash, store, progress. Timed from the run's start to the last item.
+  processes run certificates.services.work_on_run() on it, as django.tasks workers (db_worker)
+  would, side by side: lock, number, snapshot, QR, render, sign, hash, store, progress. Timed
+  from the run's start to the last item. "parallel" is the workers' CPU seconds over the wall
+  time: close to the number of workers when they do not wait for each other.
+
+--pdfa off renders plain PDF instead of PDF/A-3b; --sign on signs every certificate (PAdES)
+with a throwaway PKCS#12 key made for the run, and prints the bare cost of signing one PDF.
 
 Every worker is a fresh process (forked before WeasyPrint is imported) and reports its peak
 resident set size (ru_maxrss), which includes Python, Django and WeasyPrint themselves. Wall
-time depends on what else the machine runs: the CPU seconds column is the workers' own.
+time depends on what else the machine runs: compare with the floor of the same run.
 """
 
 import argparse
@@ -32,11 +40,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _setup(data_dir: str) -> None:
+def _setup(data_dir: str, *, database_url: str, pdfa: bool, pkcs12: str) -> None:
     os.environ["BIMTEK_DATA_DIR"] = data_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bimtek.settings")
-    if os.environ.get("BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    if pkcs12:
+        os.environ["CERTIFICATES_SIGNING_PKCS12"] = pkcs12
+        os.environ["CERTIFICATES_SIGNING_PASSWORD"] = "bench"
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     import django
 
@@ -44,6 +56,40 @@ def _setup(data_dir: str) -> None:
     from django.conf import settings
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.CERTIFICATES_PDF_VARIANT = "pdf/a-3b" if pdfa else ""
+
+
+def _throwaway_pkcs12(folder: str) -> str:
+    """Write a self-issued RSA-2048 key and certificate to a PKCS#12 file; return its path."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Benchmark BKPSDM")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path = os.path.join(folder, "bench.p12")
+    with open(path, "wb") as out:
+        out.write(
+            pkcs12.serialize_key_and_certificates(
+                b"bench", key, cert, None, serialization.BestAvailableEncryption(b"bench")
+            )
+        )
+    return path
 
 
 def _make_training(size: int, *, back_page: bool):
@@ -144,17 +190,22 @@ def _sample_html(training) -> str:
 
 
 def _floor_worker(html: str, count: int, queue) -> None:
-    from bimtek.reports.pdf import PDF_BASE_URL, _weasyprint
+    from bimtek.reports.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
+    from certificates.pdf import STYLESHEETS, render_options
 
     weasyprint, font_config, fetcher = _weasyprint()
-    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-        font_config=font_config
-    )
+    options = {
+        "font_config": font_config,
+        "stylesheets": [_stylesheet(name) for name in STYLESHEETS],
+        "cache": {},
+        **render_options(),
+    }
+    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(**options)
     start = time.perf_counter()
     cpu = time.process_time()
     for _ in range(count):
         weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-            font_config=font_config
+            **options
         )
     queue.put(
         (
@@ -165,13 +216,26 @@ def _floor_worker(html: str, count: int, queue) -> None:
     )
 
 
-def _issue_worker(run_id: int, ready, go, queue) -> None:
+def _issue_worker(run_id: int, html: str, ready, go, queue) -> None:
     from django.db import connections
 
-    from bimtek.reports.pdf import _weasyprint
+    from bimtek.reports.pdf import PDF_BASE_URL, _image_cache, _stylesheet, _weasyprint
     from certificates import services
+    from certificates.pdf import STYLESHEETS, render_options
+    from certificates.signing import signing_backend
 
-    _weasyprint()  # import WeasyPrint and load the fonts before the clock starts, as a worker does
+    # Warm up as the floor does, as a worker that has rendered before is: WeasyPrint imported,
+    # fonts and stylesheet loaded, one document laid out, the signing key loaded.
+    weasyprint, font_config, fetcher = _weasyprint()
+    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
+        font_config=font_config,
+        stylesheets=[_stylesheet(name) for name in STYLESHEETS],
+        cache=_image_cache,
+        **render_options(),
+    )
+    backend = signing_backend()
+    if backend.signs:
+        backend.signer()
     ready.set()
     go.wait()
     cpu = time.process_time()
@@ -196,7 +260,7 @@ def _floor(html: str, size: int, workers: int):
     return wall, sum(r[1] for r in results), max(r[2] for r in results)
 
 
-def _issue(training, workers: int):
+def _issue(training, html: str, workers: int):
     from django.db import connections
 
     from certificates import services
@@ -208,7 +272,7 @@ def _issue(training, workers: int):
     queue, go = ctx.Queue(), ctx.Event()
     readies = [ctx.Event() for _ in range(workers)]
     procs = [
-        ctx.Process(target=_issue_worker, args=(run.pk, readies[n], go, queue))
+        ctx.Process(target=_issue_worker, args=(run.pk, html, readies[n], go, queue))
         for n in range(workers)
     ]
     for proc in procs:
@@ -222,7 +286,32 @@ def _issue(training, workers: int):
     for proc in procs:
         proc.join()
     run = IssueRun.objects.get(pk=run.pk)
+    run.cpu_split = "/".join(f"{r[0]:.1f}" for r in results)
     return wall, sum(r[0] for r in results), max(r[1] for r in results), run
+
+
+def _signing_cost(html: str, times: int = 30) -> float:
+    """Return the seconds signing one certificate PDF takes, alone (after a warm-up)."""
+    from bimtek.reports.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
+    from certificates.pdf import STYLESHEETS, render_options
+    from certificates.signing import signing_backend
+
+    weasyprint, font_config, fetcher = _weasyprint()
+    pdf = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
+        font_config=font_config,
+        stylesheets=[_stylesheet(name) for name in STYLESHEETS],
+        **render_options(),
+    )
+
+    class Numbered:
+        number = "800/001/BKPSDM/X/2022"
+
+    backend = signing_backend()
+    backend.sign(pdf, certificate=Numbered)
+    start = time.perf_counter()
+    for _ in range(times):
+        backend.sign(pdf, certificate=Numbered)
+    return (time.perf_counter() - start) / times
 
 
 def main() -> int:
@@ -237,42 +326,77 @@ def main() -> int:
         default="on",
         help="print the back page with the topics (the default settings do)",
     )
+    parser.add_argument("--pdfa", choices=["on", "off"], default="on", help="PDF/A-3b or plain")
+    parser.add_argument("--sign", choices=["on", "off"], default="off", help="PAdES signature")
+    parser.add_argument("--sqlite", action="store_true", help="a temporary SQLite file instead")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     worker_counts = [int(w) for w in args.workers.split(",")]
 
+    base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+    db_name = f"bimtek_bench_certificates_{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="bench-certificates-") as data_dir:
-        _setup(data_dir)
-        from django.core.management import call_command
+        if not args.sqlite:
+            sys.path.insert(0, str(ROOT / "benchmarks"))
+            from harness import fresh_database
 
-        call_command("migrate", verbosity=0)
-        print(f"back page: {args.back_page}")
-        print(
-            f"{'participants':>12} {'workers':>7} {'step':>6} {'seconds':>8} {'cert/s':>7} "
-            f"{'CPU s/cert':>10} {'vs floor':>8} {'peak MB/worker':>14}  notes"
-        )
-        for size in sizes:
-            for workers in worker_counts:
-                training = _make_training(size, back_page=args.back_page == "on")
-                html = _sample_html(training)
+            fresh_database(base_url, db_name, create=True)
+        try:
+            _setup(
+                data_dir,
+                database_url="" if args.sqlite else f"{base_url}/{db_name}",
+                pdfa=args.pdfa == "on",
+                pkcs12=_throwaway_pkcs12(data_dir) if args.sign == "on" else "",
+            )
+            _run(args, sizes, worker_counts)
+        finally:
+            if not args.sqlite:
                 from django.db import connections
 
                 connections.close_all()
-                f_wall, f_cpu, f_mb = _floor(html, size, workers)
-                floor_rate = size / f_wall
-                print(
-                    f"{size:>12} {workers:>7} {'floor':>6} {f_wall:>8.2f} {floor_rate:>7.1f} "
-                    f"{f_cpu / size:>10.3f} {'':>8} {f_mb:>14.0f}"
-                )
-                wall, cpu, mb, run = _issue(training, workers)
-                rate = size / wall
-                note = f"run {run.status}: {run.done} done, {run.errors} errors"
-                print(
-                    f"{size:>12} {workers:>7} {'issue':>6} {wall:>8.2f} {rate:>7.1f} "
-                    f"{cpu / size:>10.3f} {rate / floor_rate:>8.2f} {mb:>14.0f}  {note}"
-                )
-                sys.stdout.flush()
+                fresh_database(base_url, db_name, create=False)
     return 0
+
+
+def _run(args, sizes: list[int], worker_counts: list[int]) -> None:
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    call_command("migrate", verbosity=0)
+    print(
+        f"database: {connection.vendor}, back page: {args.back_page}, PDF/A-3b: {args.pdfa}, "
+        f"signed: {args.sign}"
+    )
+    print(
+        f"{'participants':>12} {'workers':>7} {'step':>6} {'seconds':>8} {'cert/s':>7} "
+        f"{'CPU s/cert':>10} {'vs floor':>8} {'parallel':>8} {'peak MB/worker':>14}  notes"
+    )
+    html = ""
+    for size in sizes:
+        for workers in worker_counts:
+            training = _make_training(size, back_page=args.back_page == "on")
+            html = _sample_html(training)
+            connections.close_all()
+            f_wall, f_cpu, f_mb = _floor(html, size, workers)
+            floor_rate = size / f_wall
+            print(
+                f"{size:>12} {workers:>7} {'floor':>6} {f_wall:>8.2f} {floor_rate:>7.1f} "
+                f"{f_cpu / size:>10.3f} {'':>8} {f_cpu / f_wall:>8.2f} {f_mb:>14.0f}"
+            )
+            wall, cpu, mb, run = _issue(training, html, workers)
+            rate = size / wall
+            note = (
+                f"run {run.status}: {run.done} done, {run.errors} errors; "
+                f"CPU s per worker {run.cpu_split}"
+            )
+            print(
+                f"{size:>12} {workers:>7} {'issue':>6} {wall:>8.2f} {rate:>7.1f} "
+                f"{cpu / size:>10.3f} {rate / floor_rate:>8.2f} {cpu / wall:>8.2f} {mb:>14.0f}"
+                f"  {note}"
+            )
+            sys.stdout.flush()
+    if args.sign == "on" and html:
+        print(f"signing alone: {_signing_cost(html) * 1000:.1f} ms per certificate")
 
 
 if __name__ == "__main__":
