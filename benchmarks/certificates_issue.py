@@ -314,6 +314,24 @@ def _signing_cost(html: str, times: int = 30) -> float:
     return (time.perf_counter() - start) / times
 
 
+def _bulk_downloads(training, size: int) -> None:
+    """Time what the organiser's ZIP and merged-PDF downloads build from the stored PDFs."""
+    from certificates import exports, selectors
+
+    for label, build in (("zip", exports.certificates_zip), ("merged", exports.merged_pdf)):
+        start = time.perf_counter()
+        cpu = time.process_time()
+        out = build(selectors.valid_certificates(training=training))
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        out.seek(0, os.SEEK_END)
+        megabytes = out.tell() / 1024 / 1024
+        out.close()
+        print(
+            f"{size:>12} {'':>7} {label:>6} {wall:>8.2f} {size / wall:>7.1f} {cpu / size:>10.4f}"
+            f"{'':>27}  {megabytes:.1f} MB from the stored PDFs"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -395,6 +413,7 @@ def _run(args, sizes: list[int], worker_counts: list[int]) -> None:
                 f"  {note}"
             )
             sys.stdout.flush()
+            _bulk_downloads(training, size)
     if args.sign == "on" and html:
         print(f"signing alone: {_signing_cost(html) * 1000:.1f} ms per certificate")
 
