@@ -6,7 +6,8 @@ then WeasyPrint lays it out with one FontConfiguration per process and a URL fet
 only our own static files (fonts, print CSS, images) and media files (captured signatures).
 What does not change between documents is kept per process: the font configuration, the
 stylesheets a caller names (parsed once instead of once per document) and the loaded images;
-rendering many certificates in a row then costs little more than the layout itself.
+rendering many certificates in a row then costs little more than the layout itself (an edited
+stylesheet is picked up when the process restarts).
 Templates address those as ``{{ pdf_static }}css/pdf/x.css`` and ``{{ pdf_media }}<name>``,
 under a base URL that never resolves, so a stray ``http://`` reference in user data or a
 template fetches nothing from the network.
