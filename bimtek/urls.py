@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import views as participant_views
 
+from .views import health as health_views
 from .views import home as home_views
 
 admin.site.site_header = _("Bimtek administration")
@@ -25,6 +26,7 @@ urlpatterns = [
     path("verify/", include("certificates.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", health_views.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

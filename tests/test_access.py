@@ -4,8 +4,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Pages anyone may open: logging in and everything allauth offers before it, account
-# activation with a code, the language switch, the public certificate check.
-PUBLIC_PREFIXES = ("akun/", "aktivasi/", "i18n/", "admin/", "media/", "^media/", "verify/")
+# activation with a code, the language switch, the public certificate check, the health check.
+PUBLIC_PREFIXES = (
+    "akun/", "aktivasi/", "i18n/", "admin/", "media/", "^media/", "verify/", "healthz",
+)  # fmt: skip
 
 
 def _patterns(resolver=None, prefix=""):
