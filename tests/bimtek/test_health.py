@@ -32,7 +32,7 @@ def test_a_healthy_site_answers_200_with_an_empty_backlog(client):
     assert response.json() == {
         "status": "ok",
         "database": "ok",
-        "tasks": {"ready": 0, "oldest_ready_seconds": None},
+        "tasks": {"ready": 0, "running": 0, "oldest_ready_seconds": None},
     }
 
 
@@ -44,25 +44,30 @@ def test_the_check_sets_no_cookie_and_is_never_cached(client):
     assert not Session.objects.exists()
 
 
-def test_the_backlog_counts_ready_tasks_and_ages_the_oldest(client, database_tasks):
+def test_the_backlog_counts_waiting_and_running_tasks_and_ages_the_oldest(client, database_tasks):
     oldest = make_missing_pdfs.enqueue(1)
     make_missing_pdfs.enqueue(2)
-    finished = make_missing_pdfs.enqueue(3)
+    running = make_missing_pdfs.enqueue(3)
+    finished = make_missing_pdfs.enqueue(4)
     DBTaskResult.objects.filter(pk=oldest.id).update(
         enqueued_at=timezone.now() - datetime.timedelta(minutes=10)
     )
+    DBTaskResult.objects.filter(pk=running.id).update(status="RUNNING")
     DBTaskResult.objects.filter(pk=finished.id).update(status="SUCCESSFUL")
 
     tasks = client.get("/healthz").json()["tasks"]
 
     assert tasks["ready"] == 2
+    assert tasks["running"] == 1
     assert 599 <= tasks["oldest_ready_seconds"] <= 605
 
 
 def test_a_task_scheduled_for_later_is_not_backlog(client, database_tasks):
     make_missing_pdfs.using(run_after=timezone.now() + datetime.timedelta(hours=1)).enqueue(1)
 
-    assert client.get("/healthz").json()["tasks"] == {"ready": 0, "oldest_ready_seconds": None}
+    tasks = client.get("/healthz").json()["tasks"]
+
+    assert tasks == {"ready": 0, "running": 0, "oldest_ready_seconds": None}
 
 
 def test_without_a_database_the_check_answers_503_and_hides_the_error(client):

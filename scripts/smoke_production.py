@@ -1,0 +1,344 @@
+"""Start the production configuration for real and use it as an office would.
+
+A fresh PostgreSQL database (created and dropped here), DJANGO_ENV=production with a generated
+secret, a temporary BIMTEK_DATA_DIR; migrate, createcachetable, collectstatic, check --deploy,
+the demo data; gunicorn with deploy/gunicorn.conf.py and the task worker as a second process.
+Then: the login page, a static file through whitenoise, /healthz, a certificate's verification
+page, and an organiser who revokes a certificate and issues it again through the worker.
+Everything is stopped and removed at the end, also on failure. Run after `./dev setup`:
+
+    .venv/bin/python scripts/smoke_production.py
+
+SMOKE_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432) says where to create the
+database; the role needs CREATEDB.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+POSTGRES = os.environ.get("SMOKE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
+HOST = "127.0.0.1"
+ORGANISER = ("penyelenggara", "demo-penyelenggara-2026")
+DEMO_TRAINING = "BIMTEK-PP-2022"
+TIMINGS: list[tuple[str, float]] = []
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise SmokeFailure(message)
+
+
+@contextmanager
+def step(name):
+    print(f"-- {name}", flush=True)
+    started = time.monotonic()
+    yield
+    TIMINGS.append((name, time.monotonic() - started))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout + result.stderr)
+        raise SmokeFailure(f"manage.py {' '.join(args)} failed ({result.returncode})")
+    return result.stdout + result.stderr
+
+
+def query(database_url, sql, params=()):
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+class Browser:
+    """Requests to the app as nginx would pass them on: HTTPS already terminated in front."""
+
+    def __init__(self, port):
+        self.port = port
+        self.origin = f"https://{HOST}:{port}"
+        self.cookies = {}
+
+    def request(self, method, path, *, form=None, https=True):
+        headers = {"Host": f"{HOST}:{self.port}"}
+        if https:
+            headers["X-Forwarded-Proto"] = "https"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            form = {**form, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+        finally:
+            conn.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value:
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        return response, content
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, form):
+        return self.request("POST", path, form=form)
+
+
+def wait_for_port(port, process, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        check(process.poll() is None, "gunicorn exited while starting")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SmokeFailure("gunicorn did not start")
+
+
+def stop(process, name):
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        print(f"{name} did not stop on SIGTERM; killing it")
+        process.kill()
+        process.wait()
+
+
+def run(env, port, database_url, processes, logs):
+    with step("migrate, createcachetable, collectstatic"):
+        manage(env, "migrate", "--no-input")
+        manage(env, "createcachetable")
+        manage(env, "collectstatic", "--no-input")
+    with step("check --deploy --fail-level WARNING"):
+        print(manage(env, "check", "--deploy", "--fail-level", "WARNING").strip())
+    with step("seed_demo --force (queues tasks for the worker)"):
+        manage(env, "seed_demo", "--force")
+
+    with step("gunicorn (2 workers) accepts connections"):
+        processes["gunicorn"] = subprocess.Popen(
+            [GUNICORN, "-c", "deploy/gunicorn.conf.py", "--bind", f"{HOST}:{port}",
+             "--workers", "2", "--access-logfile", "/dev/null", "bimtek.wsgi"],
+            cwd=ROOT, env=env, stdout=logs["gunicorn"], stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_for_port(port, processes["gunicorn"])
+    browser = Browser(port)
+
+    with step("pages over HTTPS (as behind nginx), /healthz over plain HTTP"):
+        response, _ = browser.get("/akun/login/", https=False)
+        check(response.status == 301, f"plain HTTP login page: {response.status}, expected 301")
+        check(
+            response.headers["Location"].startswith("https://"), "no redirect to https"
+        )
+        response, page = browser.get("/akun/login/")
+        check(response.status == 200, f"login page: {response.status}")
+        check("Strict-Transport-Security" in response.headers, "no HSTS header")
+        check("csrftoken" in browser.cookies, "no CSRF cookie on the login page")
+        stylesheet = re.search(rb'href="(/static/css/bimtek\.[0-9a-f]+\.css)"', page)
+        check(stylesheet, "the login page links no hashed stylesheet")
+        response, css = browser.get(stylesheet.group(1).decode())
+        check(response.status == 200, f"stylesheet: {response.status}")
+        check(response.headers["Content-Type"].startswith("text/css"), "stylesheet type")
+        check("immutable" in response.headers.get("Cache-Control", ""), "stylesheet not cached")
+        check(len(css) > 1000, "stylesheet is empty")
+
+        response, body = browser.get("/healthz", https=False)
+        check(response.status == 200, f"/healthz over HTTP: {response.status}")
+        check(response.headers.get("Set-Cookie") is None, "/healthz set a cookie")
+        waiting = re.search(rb'"ready": (\d+)', body)
+        check(waiting and int(waiting.group(1)) > 0, f"/healthz shows no demo task waiting: {body}")
+        print(f"   /healthz before the worker: {body.decode()}")
+
+    with step("the worker drains the backlog the demo queued"):
+        processes["worker"] = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--interval", "0.5", "--no-startup-delay"],
+            cwd=ROOT, env=env, stdout=logs["worker"], stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        poll(
+            lambda: b'"ready": 0, "running": 0' in browser.get("/healthz")[1],
+            "the backlog to drain",
+            90,
+        )
+        pending = query(
+            database_url,
+            "SELECT count(*) FROM certificates_certificate WHERE pdf = '' OR pdf IS NULL",
+        )[0][0]
+        check(pending == 0, f"{pending} demo certificates still have no PDF")
+
+    certificate_id, code, enrolment_id, training_id = query(
+        database_url,
+        """SELECT c.id, c.code, c.enrolment_id, e.training_id
+           FROM certificates_certificate c
+           JOIN bimtek_enrolment e ON e.id = c.enrolment_id
+           JOIN bimtek_training t ON t.id = e.training_id
+           WHERE t.code = %s AND c.status = 'valid' ORDER BY c.sequence LIMIT 1""",
+        (DEMO_TRAINING,),
+    )[0]
+    with step("a certificate's public verification page"):
+        response, page = browser.get(f"/verify/{code}/")
+        check(response.status == 200, f"verify page: {response.status}")
+        check(b"verdict-valid" in page, "the verify page does not call the certificate valid")
+
+    with step("the organiser logs in, revokes a certificate and issues it again"):
+        response, _ = browser.post(
+            "/akun/login/", {"login": ORGANISER[0], "password": ORGANISER[1]}
+        )
+        check(response.status == 302, f"login: {response.status}, expected a redirect")
+        check("sessionid" in browser.cookies, "no session after logging in")
+        response, _ = browser.post(
+            f"/sertifikat/{certificate_id}/cabut/", {"reason": "Smoke test of the deployment"}
+        )
+        check(response.status == 302, f"revoke: {response.status}")
+        status = query(
+            database_url, "SELECT status FROM certificates_certificate WHERE id = %s",
+            (certificate_id,),
+        )[0][0]  # fmt: skip
+        check(status == "revoked", f"the certificate is {status}, not revoked")
+        response, page = browser.get(f"/verify/{code}/")
+        check(b"verdict-revoked" in page, "the verify page does not show the revocation")
+        response, _ = browser.post(f"/sertifikat/pelatihan/{training_id}/terbitkan/", {})
+        check(response.status == 302, f"issue: {response.status}")
+        run_page = response.headers["Location"]
+        check("/proses/" in run_page, f"issue did not lead to the run page: {run_page}")
+
+    with step("the worker issues the new certificate (run done)"):
+        run_id = int(run_page.rstrip("/").rsplit("/", 1)[1])
+
+        def run_status():
+            return query(
+                database_url,
+                "SELECT status, done, errors FROM certificates_issuerun WHERE id = %s",
+                (run_id,),
+            )[0]
+
+        poll(lambda: run_status()[0] in {"done", "failed"}, "the issue run to finish", 60)
+        status, done, errors = run_status()
+        check((status, done, errors) == ("done", 1, 0), f"run {status}, {done} done, {errors} errors")
+        response, page = browser.get(run_page)
+        check(response.status == 200, f"run page: {response.status}")
+
+    with step("the new certificate's verification page"):
+        rows = query(
+            database_url,
+            """SELECT code, pdf FROM certificates_certificate
+               WHERE enrolment_id = %s AND status = 'valid'""",
+            (enrolment_id,),
+        )
+        check(len(rows) == 1, f"{len(rows)} valid certificates for the enrolment")
+        new_code, pdf = rows[0]
+        check(new_code != code, "the new certificate kept the revoked code")
+        check(pdf, "the worker made no PDF for the new certificate")
+        check((Path(env["BIMTEK_DATA_DIR"]) / "media" / pdf).is_file(), "the PDF is not on disk")
+        response, page = browser.get(f"/verify/{new_code}/")
+        check(response.status == 200, f"new verify page: {response.status}")
+        check(b"verdict-valid" in page, "the new certificate is not shown as valid")
+        response, body = browser.get("/healthz")
+        check(response.status == 200, f"/healthz after: {body}")
+
+
+def poll(condition, what, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    raise SmokeFailure(f"waited {seconds}s for {what}")
+
+
+def main() -> int:
+    started = time.monotonic()
+    database = f"bimtek_smoke_{os.getpid()}"
+    database_url = f"{POSTGRES}/{database}"
+    data_dir = Path(tempfile.mkdtemp(prefix="bimtek-smoke-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": f"https://{HOST}:{port}",
+        "DATABASE_URL": database_url,
+        "BIMTEK_DATA_DIR": str(data_dir),
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    for name in ("DJANGO_SETTINGS_MODULE", "CACHE_URL", "DJANGO_DEBUG"):
+        env.pop(name, None)
+    processes = {}
+    # The processes' output goes to files, shown when the test fails.
+    log_dir = Path(tempfile.mkdtemp(prefix="bimtek-smoke-logs-"))
+    logs = {name: open(log_dir / f"{name}.log", "w") for name in ("gunicorn", "worker")}
+    # SIGTERM (CI cancelling) must clean up like Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    failure = None
+    try:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{database}"')
+        run(env, port, database_url, processes, logs)
+    except SmokeFailure as error:
+        failure = str(error)
+    finally:
+        for name in ("worker", "gunicorn"):
+            stop(processes.get(name), name)
+            logs[name].close()
+        if failure:
+            for name in ("gunicorn", "worker"):
+                print(f"---- {name} log (last 60 lines)")
+                print("\n".join((log_dir / f"{name}.log").read_text().splitlines()[-60:]))
+        shutil.rmtree(log_dir, ignore_errors=True)
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+    for name, seconds in TIMINGS:
+        print(f"{seconds:6.1f}s  {name}")
+    print(f"{time.monotonic() - started:6.1f}s  in all")
+    if failure:
+        print(f"SMOKE TEST FAILED: {failure}")
+        return 1
+    print("Production smoke test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
