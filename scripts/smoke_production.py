@@ -64,14 +64,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def manage(env, *args):
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+def shell(env, *command):
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stdout.write(result.stdout + result.stderr)
-        raise SmokeFailure(f"manage.py {' '.join(args)} failed ({result.returncode})")
+        raise SmokeFailure(f"{' '.join(command)} failed ({result.returncode})")
     return result.stdout + result.stderr
+
+
+def manage(env, *args):
+    """deploy/manage.sh: the settings come from the env file, as on the server."""
+    return shell(env, "deploy/manage.sh", *args)
+
+
+def write_env_file(path, settings):
+    """The env file deploy/bimtek.env.example describes: KEY=value, quoted when needed."""
+    lines = [
+        f'{name}="{value}"' if " " in value else f"{name}={value}"
+        for name, value in settings.items()
+    ]
+    path.write_text("\n".join(lines) + "\n")
 
 
 def query(database_url, sql, params=()):
@@ -146,7 +158,8 @@ def stop(process, name):
         process.wait()
 
 
-def run(env, port, database_url, processes, logs):
+def run(env, settings, port, processes, logs, work):
+    database_url = settings["DATABASE_URL"]
     with step("migrate, createcachetable, collectstatic"):
         manage(env, "migrate", "--no-input")
         manage(env, "createcachetable")
@@ -155,6 +168,7 @@ def run(env, port, database_url, processes, logs):
         print(manage(env, "check", "--deploy", "--fail-level", "WARNING").strip())
     with step("seed_demo --force (queues tasks for the worker)"):
         manage(env, "seed_demo", "--force")
+    env = {**env, **settings}  # gunicorn and the worker as systemd starts them
 
     with step("gunicorn (2 workers) accepts connections"):
         processes["gunicorn"] = subprocess.Popen(
@@ -254,8 +268,10 @@ def run(env, port, database_url, processes, logs):
 
         poll(lambda: run_status()[0] in {"done", "failed"}, "the issue run to finish", 60)
         status, done, errors = run_status()
-        check((status, done, errors) == ("done", 1, 0), f"run {status}, {done} done, {errors} errors")
-        response, page = browser.get(run_page)
+        check(
+            (status, done, errors) == ("done", 1, 0), f"run {status}: {done} done, {errors} errors"
+        )
+        response, _ = browser.get(run_page)
         check(response.status == 200, f"run page: {response.status}")
 
     with step("the new certificate's verification page"):
@@ -269,12 +285,30 @@ def run(env, port, database_url, processes, logs):
         new_code, pdf = rows[0]
         check(new_code != code, "the new certificate kept the revoked code")
         check(pdf, "the worker made no PDF for the new certificate")
-        check((Path(env["BIMTEK_DATA_DIR"]) / "media" / pdf).is_file(), "the PDF is not on disk")
+        check((work / "data" / "media" / pdf).is_file(), "the PDF is not on disk")
         response, page = browser.get(f"/verify/{new_code}/")
         check(response.status == 200, f"new verify page: {response.status}")
         check(b"verdict-valid" in page, "the new certificate is not shown as valid")
         response, body = browser.get("/healthz")
         check(response.status == 200, f"/healthz after: {body}")
+
+    with step("deploy/backup.sh, then its restore lines into a second database"):
+        print("   " + shell(env, "deploy/backup.sh", str(work / "backup")).strip())
+        dump = next((work / "backup").glob("bimtek-2*.dump"))
+        media = next((work / "backup").glob("bimtek-media-*.tar.gz"))
+        restored_url = f"{database_url}_restored"
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{restored_url.rsplit("/", 1)[1]}"')
+        shell(env, "pg_restore", "--clean", "--if-exists", "--no-owner",
+              f"--dbname={restored_url}", str(dump))  # fmt: skip
+        (work / "restored").mkdir()
+        shell(env, "tar", "-xzf", str(media), "-C", str(work / "restored"))
+        count = "SELECT count(*), max(code) FROM certificates_certificate"
+        check(
+            query(restored_url, count) == query(database_url, count),
+            "the restored database differs",
+        )
+        check((work / "restored" / "media" / pdf).is_file(), "the restored media lack the PDF")
 
 
 def poll(condition, what, seconds):
@@ -286,36 +320,43 @@ def poll(condition, what, seconds):
     raise SmokeFailure(f"waited {seconds}s for {what}")
 
 
+def drop_databases(*names):
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> int:
     started = time.monotonic()
     database = f"bimtek_smoke_{os.getpid()}"
-    database_url = f"{POSTGRES}/{database}"
-    data_dir = Path(tempfile.mkdtemp(prefix="bimtek-smoke-"))
+    work = Path(tempfile.mkdtemp(prefix="bimtek-smoke-"))
     port = free_port()
-    env = {
-        **os.environ,
+    settings = {
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"https://{HOST}:{port}",
-        "DATABASE_URL": database_url,
-        "BIMTEK_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "BIMTEK_DATA_DIR": str(work / "data"),
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DEFAULT_FROM_EMAIL": "Bimtek BKPSDM <bimtek@localhost>",
     }
-    for name in ("DJANGO_SETTINGS_MODULE", "CACHE_URL", "DJANGO_DEBUG"):
+    write_env_file(work / "bimtek.env", settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BIMTEK_"))}
+    for name in ("DATABASE_URL", "CACHE_URL", "SITE_URL"):
         env.pop(name, None)
+    env["BIMTEK_ENV_FILE"] = str(work / "bimtek.env")
     processes = {}
     # The processes' output goes to files, shown when the test fails.
-    log_dir = Path(tempfile.mkdtemp(prefix="bimtek-smoke-logs-"))
-    logs = {name: open(log_dir / f"{name}.log", "w") for name in ("gunicorn", "worker")}
+    logs = {name: open(work / f"{name}.log", "w") for name in ("gunicorn", "worker")}
     # SIGTERM (CI cancelling) must clean up like Ctrl+C does.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     failure = None
     try:
+        drop_databases(database, f"{database}_restored")
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{database}"')
-        run(env, port, database_url, processes, logs)
+        run(env, settings, port, processes, logs, work)
     except SmokeFailure as error:
         failure = str(error)
     finally:
@@ -325,11 +366,9 @@ def main() -> int:
         if failure:
             for name in ("gunicorn", "worker"):
                 print(f"---- {name} log (last 60 lines)")
-                print("\n".join((log_dir / f"{name}.log").read_text().splitlines()[-60:]))
-        shutil.rmtree(log_dir, ignore_errors=True)
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        shutil.rmtree(data_dir, ignore_errors=True)
+                print("\n".join((work / f"{name}.log").read_text().splitlines()[-60:]))
+        drop_databases(database, f"{database}_restored")
+        shutil.rmtree(work, ignore_errors=True)
     for name, seconds in TIMINGS:
         print(f"{seconds:6.1f}s  {name}")
     print(f"{time.monotonic() - started:6.1f}s  in all")
