@@ -182,9 +182,7 @@ def run(env, settings, port, processes, logs, work):
     with step("pages over HTTPS (as behind nginx), /healthz over plain HTTP"):
         response, _ = browser.get("/akun/login/", https=False)
         check(response.status == 301, f"plain HTTP login page: {response.status}, expected 301")
-        check(
-            response.headers["Location"].startswith("https://"), "no redirect to https"
-        )
+        check(response.headers["Location"].startswith("https://"), "no redirect to https")
         response, page = browser.get("/akun/login/")
         check(response.status == 200, f"login page: {response.status}")
         check("Strict-Transport-Security" in response.headers, "no HSTS header")
