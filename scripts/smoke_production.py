@@ -101,8 +101,9 @@ class Browser:
 
     def request(self, method, path, *, form=None, https=True):
         headers = {"Host": f"{HOST}:{self.port}"}
-        if https:
+        if https:  # the headers deploy/nginx-bimtek.conf sets
             headers["X-Forwarded-Proto"] = "https"
+            headers["X-Forwarded-For"] = "203.0.113.7"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
