@@ -24,10 +24,9 @@ from .. import checkin_tokens
 from ..models import Attendance, AttendanceChange, Enrolment, Session, Training
 from ..selectors.attendance import (
     attendance_of,
+    checkin_target,
     checkin_window,
     checkins_for,
-    enrolment_for_checkin,
-    session_for_checkin,
     unrecorded_enrolments,
 )
 
@@ -237,8 +236,7 @@ def check_in_with_token(
     signature: bytes | None = None,
 ) -> tuple[Attendance, bool]:
     """Check the user in with the token of a projector's QR code (see self_check_in)."""
-    session, slot = read_checkin_token(token)
-    enrolment = enrolment_for_checkin(user=user, training=session.training)
+    session, slot, enrolment = read_checkin_token(token, user=user)
     if enrolment is None:
         raise _error("not_enrolled", name=_person(user), training=session.training.title)
     return self_check_in(
@@ -291,16 +289,17 @@ def self_check_in(
     return _once(session=session, enrolment=enrolment, attempt=attempt)
 
 
-def read_checkin_token(token: str) -> tuple[Session, int]:
-    """Return the session and slot of a QR token; raise ValidationError if it is not ours."""
+def read_checkin_token(token: str, *, user) -> tuple[Session, int, Enrolment | None]:
+    """Return the session and slot of a QR token and the user's own enrolment in its training
+    (None if there is none); raise ValidationError if the token is not ours."""
     try:
         data = checkin_tokens.read_token(token)
     except checkin_tokens.InvalidToken as error:
         raise _error("invalid_token") from error
-    session = session_for_checkin(session_id=data.session_id)
+    session, enrolment = checkin_target(session_id=data.session_id, user=user)
     if session is None:
         raise _error("invalid_token")
-    return session, data.slot
+    return session, data.slot, enrolment
 
 
 def token_is_fresh(

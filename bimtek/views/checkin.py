@@ -120,7 +120,7 @@ def self_checkin(request, token):
     """Check the signed-in participant in from a projector's QR code: one tap on "Present"."""
     now = timezone.now()
     try:
-        session, slot = services.read_checkin_token(token)
+        session, slot, enrolment = services.read_checkin_token(token, user=request.user)
     except ValidationError as error:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -135,9 +135,6 @@ def self_checkin(request, token):
         return redirect_to_login(request.get_full_path())
 
     context = {"session": session, "window": selectors.checkin_window(session), "token": token}
-    enrolment = selectors.enrolment_for_checkin(user=request.user, training=session.training)
-    if enrolment is not None:
-        request.user.employee = enrolment.employee  # the menu asks; spare it the query
     if enrolment is None or enrolment.status != Enrolment.Status.ENROLLED:
         context["problem"] = _(
             "You are not enrolled in %(training)s. If you think you should be, ask the organiser."

@@ -268,14 +268,14 @@ def test_a_background_tap_checks_in_and_answers_in_a_few_bytes(
 
 
 @pytest.mark.django_db(transaction=True)  # as in production: no test transaction, no savepoint
-def test_a_background_tap_costs_five_queries(
+def test_a_background_tap_costs_four_queries(
     client, session, enrolment, participant, django_assert_max_num_queries
 ):
-    # The login session, the user, the session with its training, the enrolment, the insert.
+    # The login session, the user, the session with its training and the enrolment, the insert.
     client.force_login(participant)
     path = checkin_path(session, at(7, 50))
 
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(4):
         response = tap(client, path)
 
     assert response.json()["result"] == "done"
@@ -323,6 +323,19 @@ def test_a_background_tap_from_someone_not_enrolled_is_refused(client, session):
 
     assert response.status_code == 403
     assert response.json()["message"].startswith("Anda tidak terdaftar sebagai peserta")
+    assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Enrolment.Status.WAITLISTED, Enrolment.Status.CANCELLED])
+def test_a_background_tap_from_the_waiting_list_or_a_cancelled_place_is_refused(
+    client, session, enrolment, participant, status
+):
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=status)
+    client.force_login(participant)
+
+    response = tap(client, checkin_path(session, at(7, 50)))
+
+    assert response.status_code == 403
     assert not Attendance.objects.exists()
 
 
