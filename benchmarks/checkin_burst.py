@@ -3,7 +3,7 @@ A burst of self check-ins against the app under gunicorn, next to a bare insert 
 same run.
 
     .venv/bin/python benchmarks/checkin_burst.py [--participants 500] [--clients 50]
-        [--workers 4] [--threads 4]
+        [--workers 2] [--threads 8]
 
 Makes a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
 postgresql://postgres@127.0.0.1:5432), migrates it, and creates one running training with
@@ -211,8 +211,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+    # As deploy/gunicorn.conf.py runs on a 2-core server.
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
 
     base_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")

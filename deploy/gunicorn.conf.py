@@ -6,10 +6,13 @@ Options on the command line win over these, e.g. `--bind 127.0.0.1:8001 --worker
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# Threads keep a worker answering check-ins while another request renders a PDF.
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+# One process per core, each with 8 threads: threads keep a worker answering check-ins while
+# another request waits on the database or renders a PDF. On 2 cores, 2 x 8 gave the burst of 500
+# check-ins its shortest tail (p95 about 210-250 ms, against 370-430 ms for 3 or 4 x 4); see
+# benchmarks/checkin_burst.py.
+workers = int(os.environ.get("WEB_CONCURRENCY", str(max(2, os.cpu_count() or 2))))
 worker_class = "gthread"
-threads = 4
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A merged PDF of a large training takes a while; anything slower belongs in the task worker.
 timeout = 120
 graceful_timeout = 30
