@@ -2,12 +2,14 @@
 organiser's grid and the projector's live count."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import F, FilteredRelation, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import Attendance, Enrolment, Session, Training
+from ..rows import Columns, fetch_one
 from .trainings import session_late_at, session_starts_at, session_window
 
 PRESENT_STATUSES = (Attendance.Status.HADIR, Attendance.Status.TERLAMBAT)
@@ -73,33 +75,54 @@ def open_sessions(*, training: Training, now: datetime.datetime) -> list[Session
 def checkin_target(*, session_id: int, user) -> tuple[Session | None, Enrolment | None]:
     """Return a session with its training and the user's own enrolment there (any status).
 
-    One query instead of two: a check-in is a handful of queries, and 55 phones send theirs in
-    the same minute. The enrolment comes with only its id, training, person and status loaded;
-    any other field loads on first use, as with .only().
+    One query instead of two, and written once (bimtek.rows): 55 phones send their check-ins
+    in the same minute, and the ORM would spend more compiling this join than the database
+    spends running it. The enrolment comes with only its id, training, person and status
+    loaded; any other field loads on first use, as with .only().
     """
-    sessions = Session.objects.select_related("training").filter(pk=session_id)
     employee = getattr(user, "employee", None) if user.is_authenticated else None
-    if employee is None:
-        return sessions.first(), None
-    session = (
-        sessions.annotate(
-            mine=FilteredRelation(
-                "training__enrolments", condition=Q(training__enrolments__employee=employee)
-            )
-        )
-        .annotate(my_enrolment_id=F("mine__id"), my_enrolment_status=F("mine__status"))
-        .first()
+    alias = Session.objects.db
+    row = fetch_one(
+        alias, _checkin_target_sql(alias), [employee.pk if employee else None, session_id]
     )
-    if session is None or session.my_enrolment_id is None:
+    if row is None:
+        return None, None
+    sessions, trainings = _checkin_columns()
+    session = sessions.instance(alias, row[: len(sessions)])
+    session.training = trainings.instance(alias, row[len(sessions) : -2])
+    enrolment_id, enrolment_status = row[-2:]
+    if enrolment_id is None:
         return session, None
     enrolment = Enrolment.from_db(
-        session._state.db,
+        alias,
         ["id", "training_id", "employee_id", "status"],
-        [session.my_enrolment_id, session.training_id, employee.pk, session.my_enrolment_status],
+        [enrolment_id, session.training_id, employee.pk, enrolment_status],
     )
     enrolment.training = session.training
     enrolment.employee = employee
     return session, enrolment
+
+
+@functools.cache
+def _checkin_columns() -> tuple[Columns, Columns]:
+    return Columns(Session, "s"), Columns(Training, "t")
+
+
+@functools.cache
+def _checkin_target_sql(alias: str) -> str:
+    sessions, trainings = _checkin_columns()
+    enrolments = Columns(Enrolment, "e")
+    return (
+        f"SELECT {sessions.select(alias)}, {trainings.select(alias)}, "
+        f"{enrolments.column(alias, 'id')}, {enrolments.column(alias, 'status')} "
+        f"FROM {sessions.table(alias)} "
+        f"INNER JOIN {trainings.table(alias)} "
+        f"ON {trainings.column(alias, 'id')} = {sessions.column(alias, 'training')} "
+        f"LEFT JOIN {enrolments.table(alias)} "
+        f"ON {enrolments.column(alias, 'training')} = {trainings.column(alias, 'id')} "
+        f"AND {enrolments.column(alias, 'employee')} = %s "
+        f"WHERE {sessions.column(alias, 'id')} = %s"
+    )
 
 
 def attendance_of(*, session: Session, enrolment: Enrolment) -> Attendance | None:

@@ -1,0 +1,76 @@
+"""
+Model instances from SELECTs written once per process, for the few queries every request runs.
+
+The ORM compiles a query afresh each time it runs. For the login session, the signed-in user and
+the check-in's lookup that compiling costs three to five times what the database spends on the
+query (measured in benchmarks/checkin_burst.py), and a check-in is little else. The SQL here is
+built from the models' own table and column names, and each row becomes the instance the ORM
+would give: every value goes through the same converters (SQLite's datetimes become aware, JSON
+is decoded, and so on) and the instance comes from Model.from_db.
+"""
+
+import functools
+
+from django.db import connections
+from django.db.models import Model
+
+
+class Columns:
+    """A model's concrete columns under a table alias: the SELECT list and the rows' instances."""
+
+    def __init__(self, model: type[Model], alias: str):
+        self.model = model
+        self.alias = alias
+        self.fields = tuple(model._meta.concrete_fields)
+        self.attnames = [field.attname for field in self.fields]
+        self.pk_index = self.fields.index(model._meta.pk)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def table(self, alias: str) -> str:
+        """Return `table alias` for a FROM or JOIN clause."""
+        quote = connections[alias].ops.quote_name
+        return f"{quote(self.model._meta.db_table)} {quote(self.alias)}"
+
+    def column(self, alias: str, name: str) -> str:
+        """Return a field's column under this alias, quoted: `"s"."training_id"`."""
+        quote = connections[alias].ops.quote_name
+        return f"{quote(self.alias)}.{quote(self.model._meta.get_field(name).column)}"
+
+    def select(self, alias: str) -> str:
+        """Return the SELECT list of every concrete column, in field order."""
+        return ", ".join(self.column(alias, field.name) for field in self.fields)
+
+    def instance(self, alias: str, values) -> Model | None:
+        """Return the model instance of the values (in field order); None for a missed LEFT JOIN."""
+        if values[self.pk_index] is None:
+            return None
+        connection = connections[alias]
+        converted = list(values)
+        for index, (expression, converters) in enumerate(self._converters(alias)):
+            for converter in converters:
+                converted[index] = converter(converted[index], expression, connection)
+        return self.model.from_db(alias, self.attnames, converted)
+
+    @functools.cache  # noqa: B019 - a handful of Columns live as long as the process
+    def _converters(self, alias: str) -> list[tuple]:
+        connection = connections[alias]
+        result = []
+        for field in self.fields:
+            expression = field.get_col(self.alias)
+            result.append(
+                (
+                    expression,
+                    connection.ops.get_db_converters(expression)
+                    + expression.get_db_converters(connection),
+                )
+            )
+        return result
+
+
+def fetch_one(alias: str, sql: str, params) -> tuple | None:
+    """Run a SELECT on the database `alias` and return its first row, or None."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
