@@ -20,7 +20,9 @@ form post answered with the whole "Terima kasih" page, on a second session); and
 same burst of GETs of the home page, which any logged-in page costs at least.
 
 Prints throughput, latency percentiles, the number of attendance records (must equal the
-participants) and the check-in's ratio to the bare insert; drops the database afterwards.
+participants), the CPU each request cost the app, PostgreSQL and this client (from /proc: run it
+on an otherwise quiet machine) and the check-in's ratio to the bare insert; drops the database
+afterwards.
 """
 
 import argparse
@@ -35,7 +37,7 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import HOST, ROOT, fresh_database, setup_django, start_gunicorn
+from harness import HOST, ROOT, cpu_seconds, fresh_database, setup_django, start_gunicorn
 
 PORT = 8791
 
@@ -174,7 +176,9 @@ def _get(path: str, cookie: str) -> tuple[float, int, bytes]:
     return time.perf_counter() - started, response.status, content
 
 
-def _burst(jobs, clients: int) -> tuple[float, list]:
+def _burst(jobs, clients: int, server=None) -> tuple[float, list, dict | None]:
+    """Run the jobs on `clients` threads at once; return the time, the results and, given the
+    server, the CPU milliseconds per request of the app, PostgreSQL and this client."""
     start = threading.Barrier(clients)
 
     def warm(_):
@@ -182,13 +186,18 @@ def _burst(jobs, clients: int) -> tuple[float, list]:
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(warm, range(clients)))  # all client threads exist before the clock starts
+        cpu_before = cpu_seconds(server.pid) if server else None
         began = time.perf_counter()
         results = list(pool.map(lambda job: job(), jobs))
         elapsed = time.perf_counter() - began
-    return elapsed, results
+        cpu_after = cpu_seconds(server.pid) if server else None
+    used = None
+    if server:
+        used = {part: (cpu_after[part] - cpu_before[part]) * 1000 / len(jobs) for part in cpu_after}
+    return elapsed, results, used
 
 
-def _report(name: str, elapsed: float, results: list, count: int) -> dict:
+def _report(name: str, elapsed: float, results: list, count: int, cpu: dict | None) -> dict:
     latencies = sorted(result[0] for result in results)
     quantiles = statistics.quantiles(latencies, n=100, method="inclusive")
     figures = {
@@ -204,6 +213,11 @@ def _report(name: str, elapsed: float, results: list, count: int) -> dict:
         f"p95 {figures['p95']:6.1f} ms  p99 {figures['p99']:6.1f} ms  max {figures['max']:6.1f} ms  "
         + (f"records {count}" if count is not None else "")
     )
+    if cpu:
+        print(
+            f"{'':<22} CPU per request: "
+            + ", ".join(f"{part} {milliseconds:.2f} ms" for part, milliseconds in cpu.items())
+        )
     return figures
 
 
@@ -273,10 +287,10 @@ def main() -> int:
             (lambda cookie=cookie: _post(path, {}, cookie, accept="application/json"))
             for cookie in data["cookies"]
         ]
-        elapsed, results = _burst(checkin_jobs, args.clients)
+        elapsed, results, cpu = _burst(checkin_jobs, args.clients, server)
         checked_in = Attendance.objects.filter(session_id=data["checkin_session"]).count()
         thanked = sum(b"Terima kasih!" in body for _t, status, body in results if status == 200)
-        checkin = _report("self check-in (tap)", elapsed, results, checked_in)
+        checkin = _report("self check-in (tap)", elapsed, results, checked_in, cpu)
 
         bare_jobs = [
             (
@@ -286,25 +300,33 @@ def main() -> int:
             )
             for pk in data["enrolments"]
         ]
-        elapsed, bare_results = _burst(bare_jobs, args.clients)
+        elapsed, bare_results, bare_cpu = _burst(bare_jobs, args.clients, server)
         inserted = Attendance.objects.filter(session_id=data["bare_session"]).count()
-        bare = _report("bare insert (view)", elapsed, bare_results, inserted)
+        bare = _report("bare insert (view)", elapsed, bare_results, inserted, bare_cpu)
 
         page_path = token_path(data["page_session"])
         page_checkin_jobs = [
             (lambda cookie=cookie: _post(page_path, {}, cookie)) for cookie in data["cookies"]
         ]
-        elapsed, page_checkin_results = _burst(page_checkin_jobs, args.clients)
+        elapsed, page_checkin_results, page_checkin_cpu = _burst(
+            page_checkin_jobs, args.clients, server
+        )
         page_checked_in = Attendance.objects.filter(session_id=data["page_session"]).count()
         page_thanked = sum(
             b"Terima kasih!" in body for _t, status, body in page_checkin_results if status == 200
         )
-        _report("check-in, no JS (page)", elapsed, page_checkin_results, page_checked_in)
+        _report(
+            "check-in, no JS (page)",
+            elapsed,
+            page_checkin_results,
+            page_checked_in,
+            page_checkin_cpu,
+        )
 
         # For scale: what any logged-in page of the app costs (session, login, menu), no write.
         page_jobs = [(lambda cookie=cookie: _get("/", cookie)) for cookie in data["cookies"]]
-        elapsed, page_results = _burst(page_jobs, args.clients)
-        _report("logged-in home page", elapsed, page_results, None)
+        elapsed, page_results, page_cpu = _burst(page_jobs, args.clients, server)
+        _report("logged-in home page", elapsed, page_results, None, page_cpu)
 
         failures = [status for _t, status, _b in results if status != 200]
         print(
