@@ -122,7 +122,9 @@ def start_export(*, training: Training, kind: str, by) -> CertificateExport:
         .first()
     )
     if ready is not None:
-        return ready
+        if ready.file.storage.exists(ready.file.name):
+            return ready
+        delete_exports([ready])  # its file is gone (a restored backup leaves exports out)
     try:
         with transaction.atomic():
             export = CertificateExport.objects.create(

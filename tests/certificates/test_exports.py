@@ -386,6 +386,20 @@ def test_files_older_than_the_keeping_time_are_removed(organiser, training, ask,
     assert not os.path.exists(old_file)
 
 
+def test_a_ready_file_gone_from_storage_is_made_again(client, organiser, training, ask):
+    ask(training, "zip")
+    lost = CertificateExport.objects.get()
+    lost.file.storage.delete(lost.file.name)  # a backup restored without the exports
+
+    response = ask(training, "zip")
+
+    new = CertificateExport.objects.get()
+    assert new.pk != lost.pk
+    assert response.headers["Location"] == _page(new)
+    assert new.status == "done"
+    assert client.get(_download(new)).status_code == 200
+
+
 def test_without_valid_certificates_there_is_nothing_to_make(client, organiser, ask):
     CertificateSettingsFactory()
     training = finished_training(participants=1)
