@@ -315,20 +315,22 @@ def _signing_cost(html: str, times: int = 30) -> float:
 
 
 def _bulk_downloads(training, size: int) -> None:
-    """Time what the organiser's ZIP and merged-PDF downloads build from the stored PDFs."""
-    from certificates import exports, selectors
+    """Time what the worker's ZIP and merged-PDF exports build from the stored PDFs and store."""
+    from certificates import services_export
+    from certificates.models import CertificateExport
 
-    for label, build in (("zip", exports.certificates_zip), ("merged", exports.merged_pdf)):
+    for kind in (CertificateExport.Kind.ZIP, CertificateExport.Kind.MERGED):
+        export = services_export.start_export(training=training, kind=kind, by=None)
         start = time.perf_counter()
         cpu = time.process_time()
-        out = build(selectors.valid_certificates(training=training))
+        services_export.build_export(export_id=export.pk)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-        out.seek(0, os.SEEK_END)
-        megabytes = out.tell() / 1024 / 1024
-        out.close()
+        export.refresh_from_db()
+        megabytes = export.file_size / 1024 / 1024
+        label = {"zip": "zip", "pdf": "merged"}[kind]
         print(
             f"{size:>12} {'':>7} {label:>6} {wall:>8.2f} {size / wall:>7.1f} {cpu / size:>10.4f}"
-            f"{'':>27}  {megabytes:.1f} MB from the stored PDFs"
+            f"{'':>27}  {megabytes:.1f} MB from the stored PDFs ({export.status})"
         )
 
 

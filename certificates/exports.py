@@ -1,13 +1,19 @@
 """
 A training's certificates in bulk: every PDF in a ZIP, all merged into one PDF, and the SIASN
-course-history sheet. Each writes to a temporary file (a thousand certificates never sit in
-memory at once) and returns it open at the start, for a FileResponse to stream.
+course-history sheet.
+
+The ZIP and the merged PDF are written by a background export (services_export.py) into a file
+it gives, from certificates whose PDFs it has made sure of: a thousand certificates take longer
+than a request may. The SIASN sheet holds only rows (a thousand in about a tenth of a second), so
+the request writes it to a temporary file and returns it rewound, for a FileResponse to stream.
 """
 
 import datetime
 import re
 import tempfile
 import zipfile
+from collections.abc import Iterable
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -15,20 +21,11 @@ from openpyxl.styles import Font
 from participants.staff_files import inert_cell
 
 from .models import Certificate
-from .services import generate_pdf
 
 SIASN_COLUMNS = [
     "NIP", "Nama", "Jenis Kursus", "Nama Kursus", "Lama (JP)", "Tanggal Kursus",
     "Tanggal Selesai", "Nomor Sertifikat", "Instansi", "Penyelenggara",
 ]  # fmt: skip
-
-
-def _with_pdfs(certificates) -> list[Certificate]:
-    """Return the certificates, making any PDF a failed rendering left missing."""
-    return [
-        certificate if certificate.has_pdf else generate_pdf(certificate_id=certificate.pk)
-        for certificate in certificates
-    ]
 
 
 def pdf_filename(certificate: Certificate) -> str:
@@ -39,40 +36,34 @@ def pdf_filename(certificate: Certificate) -> str:
     return f"{number}_{name}{suffix}.pdf"[:150]
 
 
-def certificates_zip(certificates):
-    """Write every certificate's PDF into a ZIP in a temporary file; return it rewound."""
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+def write_zip(certificates: Iterable[Certificate], out: BinaryIO) -> None:
+    """Write each certificate's stored PDF into a ZIP in out (PDFs are compressed already)."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in _with_pdfs(certificates):
+        for certificate in certificates:
             with (
                 certificate.pdf.open("rb") as pdf,
                 archive.open(pdf_filename(certificate), "w") as entry,
             ):
                 for chunk in iter(lambda: pdf.read(64 * 1024), b""):
                     entry.write(chunk)
-    out.seek(0)
-    return out
 
 
-def merged_pdf(certificates):
-    """Merge every certificate's PDF into one, written to a temporary file; return it rewound."""
+def write_merged_pdf(certificates: Iterable[Certificate], out: BinaryIO) -> None:
+    """Merge each certificate's stored PDF, in order, into one PDF written to out."""
     import pypdfium2 as pdfium  # pinned in pyproject.toml; loaded only when merging
 
     merged = pdfium.PdfDocument.new()
     try:
-        for certificate in _with_pdfs(certificates):
+        for certificate in certificates:
             with certificate.pdf.open("rb") as pdf:
                 source = pdfium.PdfDocument(pdf.read())
             try:
                 merged.import_pages(source)
             finally:
                 source.close()
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         merged.save(out)
     finally:
         merged.close()
-    out.seek(0)
-    return out
 
 
 def siasn_workbook(certificates, *, institution: str):

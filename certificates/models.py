@@ -2,13 +2,18 @@
 Certificates: the settings they are printed with, their running numbers, the issued
 certificates themselves, the background runs that issue or email them, and eligibility overrides.
 
+A training's certificates are also handed out in bulk, as one ZIP or one merged PDF that a
+background export makes and keeps for the set of certificates it was made from.
+
 Lifecycle of a certificate: issued as valid with a number and a frozen snapshot of what it
 prints; later either revoked (with a reason) or replaced by a corrected version that keeps the
 number and points back at it. A replaced or revoked certificate is never deleted: its public
 code keeps answering on the verification page.
 """
 
+import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -42,6 +47,17 @@ def _asset_upload_to(instance, filename: str) -> str:
 
 def _pdf_upload_to(instance, filename: str) -> str:
     return f"certificates/pdf/{instance.issued_at:%Y/%m}/{instance.code}-v{instance.version}.pdf"
+
+
+def _export_upload_to(instance, filename: str) -> str:
+    # An unguessable folder: media is never served by the web server, but a path stays private.
+    return f"certificates/exports/{secrets.token_urlsafe(16)}/{filename}"
+
+
+def certificate_set_key(pairs: Iterable[tuple[int, int]]) -> str:
+    """Return the key of a set of certificates: the SHA-256 of their (id, version) pairs."""
+    text = ",".join(f"{pk}:{version}" for pk, version in sorted(pairs))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class CertificateSettings(models.Model):
@@ -380,6 +396,127 @@ class CertificateEmail(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class CertificateExport(models.Model):
+    """All of a training's valid certificates in one file (a ZIP or one merged PDF), made in the
+    background and kept in media storage for the organisers.
+
+    queued -> running -> done, or failed; cancelled when the certificates changed while it ran and
+    a newer export took its place. An export is made for one set of certificates, whose ids and
+    versions are hashed into set_key: once a certificate is issued, corrected or revoked the
+    training's set has another key and the file is no longer offered. One export of each kind per
+    training is active at a time, so a double click joins it; a finished export replaces the
+    older ones of its kind.
+    """
+
+    class Kind(models.TextChoices):
+        ZIP = "zip", _("All as a ZIP of PDFs")
+        MERGED = "pdf", _("All in one PDF for printing")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Replaced by a newer file")
+
+    class Error(models.TextChoices):
+        PDF = "pdf", _("A certificate's PDF could not be made")
+        CHANGED = "changed", _("A certificate disappeared")
+        INTERRUPTED = "interrupted", _("The background work stopped")
+        WRITE = "write", _("The file could not be written")
+
+    training = models.ForeignKey(
+        "bimtek.Training",
+        verbose_name=_("training"),
+        on_delete=models.CASCADE,
+        related_name="certificate_exports",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    set_key = models.CharField(_("key of the certificates"), max_length=64)
+    certificate_ids = models.JSONField(_("certificates"), default=list, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    file = models.FileField(_("file"), upload_to=_export_upload_to, blank=True, max_length=200)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    error = models.CharField(_("error"), max_length=12, choices=Error, blank=True)
+    error_detail = models.CharField(_("error detail"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate export")
+        verbose_name_plural = _("certificate exports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="certificateexport_one_active_per_training",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done__lte=models.F("total")),
+                name="certificateexport_done_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""),
+                name="certificateexport_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
+
+    @property
+    def error_message(self) -> str:
+        """Say what went wrong and what to do, in the organiser's words."""
+        messages = {
+            self.Error.PDF: _(
+                "The PDF of certificate %(number)s could not be made, so the file would be "
+                "incomplete. Check the certificate settings (logo, background, signature image) "
+                "and try again."
+            ),
+            self.Error.CHANGED: _(
+                "A certificate of this training was removed while the file was being made. "
+                "Make the file again."
+            ),
+            self.Error.INTERRUPTED: _(
+                "The background work stopped before the file was finished. Try again."
+            ),
+            self.Error.WRITE: _(
+                "The file could not be made. Try again; if it fails again, tell the "
+                "administrator."
+            ),
+        }
+        message = messages.get(self.error)
+        if message is None:
+            return ""
+        return str(message) % {"number": self.error_detail or "?"}
 
 
 class EligibilityOverride(models.Model):

@@ -7,7 +7,15 @@ from django.shortcuts import get_object_or_404
 
 from bimtek.models import Session, Training
 
-from .models import CODE_ALPHABET, CODE_LENGTH, Certificate, CertificateSettings, IssueRun
+from .models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Certificate,
+    CertificateExport,
+    CertificateSettings,
+    IssueRun,
+    certificate_set_key,
+)
 
 _CODE_CHARS = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
@@ -115,3 +123,30 @@ def certificate_by_code(code: str) -> Certificate | None:
 def runs_of_training(*, training: Training, limit: int = 5) -> list[IssueRun]:
     """Return a training's latest certificate runs, newest first."""
     return list(IssueRun.objects.filter(training=training).select_related("created_by")[:limit])
+
+
+def valid_certificate_set(*, training: Training) -> tuple[list[int], str]:
+    """Return the ids of a training's valid certificates by number, and the key of that set."""
+    pairs = list(
+        Certificate.objects.filter(enrolment__training=training, status=Certificate.Status.VALID)
+        .order_by("sequence", "version")
+        .values_list("pk", "version")
+    )
+    return [pk for pk, _version in pairs], certificate_set_key(pairs)
+
+
+def latest_exports(*, training: Training) -> dict[str, CertificateExport]:
+    """Return the newest export of each kind of a training, by kind (cancelled ones left out)."""
+    latest: dict[str, CertificateExport] = {}
+    for export in CertificateExport.objects.filter(training=training).exclude(
+        status=CertificateExport.Status.CANCELLED
+    )[:20]:
+        latest.setdefault(export.kind, export)
+    return latest
+
+
+def export_of_training(*, training: Training, pk: int) -> CertificateExport:
+    """Return one export of a training, or raise Http404."""
+    return get_object_or_404(
+        CertificateExport.objects.select_related("training").filter(training=training), pk=pk
+    )

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import services
+from . import services, services_export
 
 
 @task
@@ -15,3 +15,9 @@ def work_on_run(run_id: int) -> None:
 def make_missing_pdfs(training_id: int) -> None:
     """Render the PDFs a training's valid certificates lack (after the demo issued them)."""
     services.make_missing_pdfs(training_id=training_id)
+
+
+@task
+def build_certificate_export(export_id: int) -> None:
+    """Make a training's ZIP or merged PDF of its valid certificates, rendering missing PDFs."""
+    services_export.build_export(export_id=export_id)

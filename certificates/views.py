@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +14,10 @@ from bimtek.forms.errors import add_service_errors
 from bimtek.models import Enrolment
 from bimtek.permissions import require_permissions
 
-from . import exports, selectors, services
+from . import exports, selectors, services, services_export
 from .eligibility import eligibility_for_training
 from .forms import CertificateSettingsForm, ReasonForm
-from .models import Certificate, IssueRun
+from .models import Certificate, CertificateExport, IssueRun, certificate_set_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,7 +69,8 @@ def training_certificates(request, pk):
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     rows = eligibility_for_training(training=training)
     by_enrolment: dict[int, list[Certificate]] = {}
-    for certificate in selectors.certificates_of_training(training=training):
+    all_certificates = list(selectors.certificates_of_training(training=training))
+    for certificate in all_certificates:
         by_enrolment.setdefault(certificate.enrolment_id, []).append(certificate)
     entries = []
     for row in rows:
@@ -77,6 +78,19 @@ def training_certificates(request, pk):
         valid = next((c for c in certificates if c.status == Certificate.Status.VALID), None)
         entries.append({"row": row, "valid": valid, "history": certificates})
     runs = selectors.runs_of_training(training=training)
+    set_key = certificate_set_key(
+        (c.pk, c.version) for c in all_certificates if c.status == Certificate.Status.VALID
+    )
+    latest = selectors.latest_exports(training=training)
+    bulk_files = [
+        {
+            "kind": kind,
+            "label": label,
+            "export": latest.get(kind),
+            "is_current": kind in latest and latest[kind].set_key == set_key,
+        }
+        for kind, label in CertificateExport.Kind.choices
+    ]
     return render(
         request,
         "certificates/training.html",
@@ -89,6 +103,7 @@ def training_certificates(request, pk):
             "not_eligible_count": sum(1 for row in rows if not row.eligible),
             "active_run": next((run for run in runs if run.is_active), None),
             "runs": runs,
+            "bulk_files": bulk_files,
             "settings": selectors.certificate_settings_for(training=training),
             "can_issue": request.user.has_perm("certificates.issue_certificate"),
             "can_revoke": request.user.has_perm("certificates.revoke_certificate"),
@@ -261,35 +276,73 @@ def revoke(request, cert_pk):
 # All of a training's certificates --------------------------------------------------------------
 
 
-def _bulk_name(training, suffix: str) -> str:
-    return f"sertifikat-{training.code}.{suffix}"
+@require_POST
+@require_permissions("certificates.view_certificate")
+def export_start(request, pk, kind):
+    """Start making one file of every valid certificate (or join or reuse one), in the background.
+
+    A file already made for the same certificates is sent at once; otherwise the organiser
+    watches its progress.
+    """
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    if kind not in CertificateExport.Kind.values:
+        raise Http404
+    try:
+        export = services_export.start_export(training=training, kind=kind, by=request.user)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect(_training_url(training))
+    if export.is_ready:
+        return redirect("certificates:export_download", pk=training.pk, export_pk=export.pk)
+    return redirect("certificates:export", pk=training.pk, export_pk=export.pk)
 
 
+@never_cache
 @require_GET
 @require_permissions("certificates.view_certificate")
-def download_zip(request, pk):
-    """Download every valid certificate of a training as a ZIP of PDFs."""
+def export_detail(request, pk, export_pk):
+    """Show how far a bulk file is; offer it once ready, unless the certificates changed since."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
-    out = exports.certificates_zip(selectors.valid_certificates(training=training))
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=_bulk_name(training, "zip"),
-        content_type="application/zip",
+    export = selectors.export_of_training(training=training, pk=export_pk)
+    _ids, set_key = selectors.valid_certificate_set(training=training)
+    return render(
+        request,
+        "certificates/export.html",
+        {"training": training, "export": export, "is_current": export.set_key == set_key},
     )
 
 
+@never_cache
 @require_GET
 @require_permissions("certificates.view_certificate")
-def download_merged(request, pk):
-    """Download every valid certificate of a training merged into one PDF, for printing."""
+def export_download(request, pk, export_pk):
+    """Download a finished bulk file while it still holds the training's valid certificates."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
-    out = exports.merged_pdf(selectors.valid_certificates(training=training))
+    export = selectors.export_of_training(training=training, pk=export_pk)
+    export_page = reverse("certificates:export", args=[training.pk, export.pk])
+    if not export.is_ready:
+        return redirect(export_page)
+    _ids, set_key = selectors.valid_certificate_set(training=training)
+    if export.set_key != set_key:
+        messages.warning(
+            request,
+            _(
+                "The certificates changed after this file was made, so it is out of date. "
+                "Make a new one."
+            ),
+        )
+        return redirect(export_page)
+    try:
+        content = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
     return FileResponse(
-        out,
+        content,
         as_attachment=True,
-        filename=_bulk_name(training, "pdf"),
-        content_type="application/pdf",
+        filename=services_export.export_filename(export),
+        content_type="application/zip"
+        if export.kind == CertificateExport.Kind.ZIP
+        else "application/pdf",
     )
 
 

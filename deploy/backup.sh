@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Back up Bimtek: the database (pg_dump, custom format) and the media folder (uploads,
-# certificate PDFs) under BIMTEK_DATA_DIR. Reads DATABASE_URL and BIMTEK_DATA_DIR from the
+# certificate PDFs) under BIMTEK_DATA_DIR, less the bulk ZIPs and merged PDFs, which are made
+# again from the certificate PDFs when asked for. Reads DATABASE_URL and BIMTEK_DATA_DIR from the
 # environment (the env file under systemd); writes to $1, else BIMTEK_BACKUP_DIR, else
 # /var/backups/bimtek, and deletes backups older than BIMTEK_BACKUP_DAYS (14) days.
 #
@@ -15,7 +16,8 @@ umask 077
 mkdir -p "$dest" "$BIMTEK_DATA_DIR/media"
 pg_dump --format=custom --no-owner --file="$dest/bimtek-$stamp.dump.part" --dbname="$DATABASE_URL"
 mv "$dest/bimtek-$stamp.dump.part" "$dest/bimtek-$stamp.dump"
-tar -czf "$dest/bimtek-media-$stamp.tar.gz.part" -C "$BIMTEK_DATA_DIR" media
+tar -czf "$dest/bimtek-media-$stamp.tar.gz.part" -C "$BIMTEK_DATA_DIR" \
+    --exclude=media/certificates/exports media
 mv "$dest/bimtek-media-$stamp.tar.gz.part" "$dest/bimtek-media-$stamp.tar.gz"
 find "$dest" -maxdepth 1 -name 'bimtek-*' -mtime "+${BIMTEK_BACKUP_DAYS:-14}" -delete
 echo "Backed up to $dest/bimtek-$stamp.dump and $dest/bimtek-media-$stamp.tar.gz"

@@ -4,7 +4,8 @@ A fresh PostgreSQL database (created and dropped here), DJANGO_ENV=production wi
 secret, a temporary BIMTEK_DATA_DIR; migrate, createcachetable, collectstatic, check --deploy,
 the demo data; gunicorn with deploy/gunicorn.conf.py and the task worker as a second process.
 Then: the login page, a static file through whitenoise, /healthz, a certificate's verification
-page, and an organiser who revokes a certificate and issues it again through the worker.
+page, and an organiser who revokes a certificate and issues it again through the worker, then
+has the worker make the ZIP of all the training's certificates and downloads it.
 Everything is stopped and removed at the end, also on failure. Run after `./dev setup`:
 
     .venv/bin/python scripts/smoke_production.py
@@ -290,6 +291,30 @@ def run(env, settings, port, processes, logs, work):
         check(b"verdict-valid" in page, "the new certificate is not shown as valid")
         response, body = browser.get("/healthz")
         check(response.status == 200, f"/healthz after: {body}")
+
+    with step("the organiser asks for every certificate in one ZIP; the worker makes it"):
+        response, _ = browser.post(f"/sertifikat/pelatihan/{training_id}/berkas/zip/buat/", {})
+        check(response.status == 302, f"ask for the ZIP: {response.status}")
+        export_page = response.headers["Location"]
+        check("/berkas/" in export_page, f"the ZIP did not lead to its page: {export_page}")
+        export_id = int(export_page.rstrip("/").rsplit("/", 1)[1])
+
+        def export_status():
+            return query(
+                database_url,
+                "SELECT status, done, total FROM certificates_certificateexport WHERE id = %s",
+                (export_id,),
+            )[0]
+
+        poll(lambda: export_status()[0] in {"done", "failed"}, "the ZIP to be made", 60)
+        status, done, total = export_status()
+        check(status == "done" and done == total > 0, f"ZIP {status}: {done} of {total}")
+        response, page = browser.get(export_page)
+        check(response.status == 200, f"ZIP page: {response.status}")
+        response, body = browser.get(export_page + "unduh/")
+        check(response.status == 200, f"ZIP download: {response.status}")
+        check(body.startswith(b"PK"), "the download is not a ZIP")
+        print(f"   {total} certificates, {len(body)} bytes")
 
     with step("deploy/backup.sh, then its restore lines into a second database"):
         print("   " + shell(env, "deploy/backup.sh", str(work / "backup")).strip())

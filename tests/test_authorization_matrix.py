@@ -180,8 +180,18 @@ MATRIX = {
         lambda o: {"pk": o["training"].pk, "enrolment_pk": o["enrolment"].pk},
         ORGANISER_ONLY,
     ),
-    "certificates:download_zip": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "certificates:download_merged": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:export_start": (
+        lambda o: {"pk": o["training"].pk, "kind": "zip"},
+        ORGANISER_ONLY,
+    ),
+    "certificates:export": (
+        lambda o: {"pk": o["training"].pk, "export_pk": o["export"].pk},
+        ORGANISER_ONLY,
+    ),
+    "certificates:export_download": (
+        lambda o: {"pk": o["training"].pk, "export_pk": o["export"].pk},
+        ORGANISER_ONLY,
+    ),
     "certificates:export_siasn": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:download": (lambda o: {"cert_pk": o["certificate"].pk}, ORGANISER_ONLY),
     "certificates:reissue": (lambda o: {"cert_pk": o["certificate"].pk}, ORGANISER_ONLY),
@@ -259,7 +269,7 @@ def _participant_world(user, *, kind_of_training):
     answered and a certificate; return the objects by name."""
     from assessments.models import Assessment
     from assessments.services import configure_assessment, start_attempt
-    from certificates.models import IssueRun
+    from certificates.models import CertificateExport, IssueRun
     from certificates.services import issue_certificate
     from tests.assessments.factories import make_question
     from tests.evaluations.factories import evaluation_form, respond
@@ -291,6 +301,13 @@ def _participant_world(user, *, kind_of_training):
     response = respond(form, enrolment)
     certificate, _new = issue_certificate(enrolment_id=enrolment.pk)
     run = IssueRun.objects.create(training=training)
+    export = CertificateExport.objects.create(
+        training=training,
+        kind=CertificateExport.Kind.ZIP,
+        set_key="0" * 64,
+        certificate_ids=[certificate.pk],
+        total=1,
+    )
     return {
         "user": user,
         "employee": user.employee,
@@ -305,6 +322,7 @@ def _participant_world(user, *, kind_of_training):
         "evaluation_response": response,
         "certificate": certificate,
         "run": run,
+        "export": export,
         "checkin_token": checkin_tokens.make_token(
             session_id=session.pk, slot=checkin_tokens.slot_at()
         ),

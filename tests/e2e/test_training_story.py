@@ -3,8 +3,8 @@
 The admin imports the staff list; an organiser sets up a two-session training, enrols people and
 puts the check-in code on the projector; a participant activates their account on a phone,
 checks in, sits the pre-test (losing the connection half-way), the post-test and the evaluation;
-the organiser closes the session, prints the daftar hadir and issues the certificates; the
-participant downloads theirs and a stranger verifies it from its QR code.
+the organiser closes the session, prints the daftar hadir, issues the certificates and fetches
+them all in one PDF; the participant downloads theirs and a stranger verifies it from its QR code.
 
 Only what is not part of this story is made directly: the accounts of the admin and the
 organiser, the organising unit, the question bank with its two tests, the evaluation form and
@@ -380,6 +380,22 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     expect(page.locator(".run-status")).to_have_text(t("Done"))
     expect(page.locator(".big-number")).to_have_text("1 / 1")
     organiser.look("certificate-run")
+    # ...and asks for all of them in one PDF for printing, made in the background too.
+    page.get_by_role("link", name=t("Back to the certificates")).click()
+    page.get_by_role("button", name=t("All in one PDF for printing")).click()
+    expect(page.locator(".run-status")).to_have_text(t("Ready"))
+    organiser.look("certificate-export")
+    download_label = t("Download (%(size)s)").split("(")[0].strip()
+    merged = _download(
+        page,
+        lambda: page.get_by_role("link", name=re.compile(rf"^{download_label} \(")).click(),
+    )
+    assert merged.startswith(b"%PDF")
+    assert "SRI MULYANI" in _pdf_text(merged)
+    page.get_by_role("link", name=t("Back to the certificates")).click()
+    ready_label = t("ready (%(size)s)").split("(")[0].strip()
+    expect(page.get_by_role("link", name=re.compile(rf"^{ready_label} \("))).to_have_count(1)
+    organiser.look("certificates-hand-out")
 
     # The participant downloads the certificate. ---------------------------------------------
     page = participant.page
