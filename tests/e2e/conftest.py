@@ -6,9 +6,12 @@ BIMTEK_E2E_REQUIRED=1 (CI sets it): then they fail, so CI never passes without t
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from pytest_django.live_server_helper import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("BIMTEK_CHROMIUM", "/usr/bin/chromium"))
@@ -72,3 +75,35 @@ def screenshots(request):
     for old in folder.glob("*.png"):
         old.unlink()
     return folder
+
+
+class OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler, answering one request at a time (see live_server)."""
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, whose threads take turns with the database.
+
+    On SQLite the tests' database lives in memory, and Django hands the test's one connection
+    to every thread of the server. Two requests at once, such as the answers a test page sends
+    together when it comes back online, then share that connection mid-transaction and can fail
+    with "database table is locked": a flake of the test set-up, not of the app, whose
+    file database in WAL mode makes writers wait their turn. Here they take turns too.
+    """
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
