@@ -12,8 +12,9 @@ sessions can no longer be changed (copy it as a new batch instead).
 
 Sessions are checked by _check_session: the end after the start, the date inside the training's
 dates, the late mark inside the check-in window, and no other session — of any training, since a
-room is a room — in the same room at an overlapping time on the same date. JP left empty is
-derived from the duration (45 minutes a JP).
+room is a room — in the same room at an overlapping time on the same date. The room check holds
+the room and date until the save commits (bimtek.locks), so two organisers saving at once cannot
+both get the room. JP left empty is derived from the duration (45 minutes a JP).
 """
 
 import datetime
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from ..locks import lock_rooms
 from ..models import Attendance, Enrolment, Session, Speaker, Training, jp_for_minutes
 from ..selectors.trainings import (
     ACTIVE_ENROLMENT_STATUSES,
@@ -277,7 +279,11 @@ def copy_training_as_new_batch(
         attended_statuses=source.attended_statuses,
         requires_signature=source.requires_signature,
     )
-    for session in source.sessions.prefetch_related("speakers").order_by("date", "start_time"):
+    sessions = list(source.sessions.prefetch_related("speakers").order_by("date", "start_time"))
+    # Every room the copy will use, first and in lock_rooms' fixed order: taken one by one in
+    # schedule order, two copies at once could each wait for a room the other holds.
+    lock_rooms([(session.date + offset, session.room) for session in sessions])
+    for session in sessions:
         create_session(
             training=copy,
             by=by,
@@ -321,6 +327,8 @@ def _check_session(session: Session) -> None:
             params={"minutes": session.checkin_closes_after},
         ))
     if times_given and session.date and not errors:
+        # Whoever saves this room on this date after us waits here until we commit.
+        lock_rooms([(session.date, session.room)])
         clash = (
             clashing_sessions(
                 date=session.date,

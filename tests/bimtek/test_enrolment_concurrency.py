@@ -36,6 +36,9 @@ def thread_database(tmp_path):
     default.ensure_connection()
     target = sqlite3.connect(path)
     default.connection.backup(target)
+    # In WAL already, as the app's database is: threads that all switch a fresh file to WAL as
+    # they connect (the app's init_command) can fail at once with "database is locked".
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     settings_dict = {**default.settings_dict, "NAME": str(path)}
 
