@@ -6,7 +6,8 @@ the check-in's lookup that compiling costs three to five times what the database
 query (measured in benchmarks/checkin_burst.py), and a check-in is little else. The SQL here is
 built from the models' own table and column names, and each row becomes the instance the ORM
 would give: every value goes through the same converters (SQLite's datetimes become aware, JSON
-is decoded, and so on) and the instance comes from Model.from_db.
+is decoded, and so on) and the instance comes from Model.from_db. On PostgreSQL they are
+prepared statements.
 """
 
 import functools
@@ -71,6 +72,24 @@ class Columns:
 
 def fetch_one(alias: str, sql: str, params) -> tuple | None:
     """Run a SELECT on the database `alias` and return its first row, or None."""
-    with connections[alias].cursor() as cursor:
+    with _cursor(connections[alias]) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+def _cursor(connection):
+    """Return a cursor; on PostgreSQL one that can use prepared statements.
+
+    Django's PostgreSQL cursors put the parameters into the SQL text, so the server parses and
+    plans every query anew. These few run on every request: with the parameters sent apart,
+    psycopg prepares each once per connection (after `prepare_threshold` runs, see settings),
+    which took a third off the database's share of a check-in.
+    """
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))

@@ -12,15 +12,14 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from .rows import fetch_one
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(_session_sql(alias), [self.session_key, now])
-            row = cursor.fetchone()
+        now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+        row = fetch_one(alias, _session_sql(alias), [self.session_key, now])
         if row is None:
             self._session_key = None
             return None

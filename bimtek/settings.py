@@ -46,7 +46,9 @@ if PRODUCTION:
 else:
     SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-development-only-key-not-for-production")
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site, used in links sent by email and in QR codes.
@@ -137,6 +139,13 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The few queries every request runs (bimtek.rows) become prepared statements after five
+    # runs on a connection. Behind a pooler in transaction mode that cannot keep them
+    # (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
@@ -150,7 +159,9 @@ AUTH_USER_MODEL = "participants.User"
 # no extra server; CACHE_URL=redis://… switches to Redis where an office has one.
 CACHE_URL = env("CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 elif PRODUCTION or CACHE_URL == "db":
     CACHES = {
         "default": {

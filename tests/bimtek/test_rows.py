@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session as LoginSession
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -202,3 +203,20 @@ def test_the_checkin_target_of_someone_not_enrolled_or_without_an_entry_has_no_e
 
 def test_an_unknown_session_is_no_target():
     assert checkin_target(session_id=999_999, user=participant_user()) == (None, None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_on_postgresql_the_reads_of_every_request_are_prepared_once_per_connection():
+    user = participant_user()
+    session = SessionFactory()
+    backend = AuthenticationBackend()
+
+    for _ in range(6):
+        backend.get_user(user.pk)
+        checkin_target(session_id=session.pk, user=user)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("participants_user" in statement for statement in prepared)
+    assert any("bimtek_session" in statement for statement in prepared)
