@@ -337,8 +337,14 @@ def main() -> int:
         # 1. Saving answers -----------------------------------------------------------------
         data = _answer_load(args.participants, args.questions)
         connection.close()
+        # The clients keep their connections open, as phones do with nginx: a worker must take
+        # more connections than it has threads (production's nginx opens one per request).
         server = start_gunicorn(
-            env, port=PORT, workers=args.workers, threads=args.threads, extra=("--keep-alive", "30")
+            env,
+            port=PORT,
+            workers=args.workers,
+            threads=args.threads,
+            extra=("--keep-alive", "30", "--worker-connections", "1000"),
         )
         for client in data["clients"][: args.workers * args.threads]:  # warm the workers up
             conn = http.client.HTTPConnection(HOST, PORT, timeout=60)

@@ -34,11 +34,16 @@ def setup_django(env: dict) -> None:
 def start_gunicorn(
     env: dict, *, port: int, workers: int, threads: int, extra: tuple[str, ...] = ()
 ) -> subprocess.Popen:
-    """Serve the app with gthread workers on HOST:port; return once it accepts connections."""
+    """Serve the app as production does (deploy/gunicorn.conf.py) with the given workers and
+    threads on HOST:port; return once it accepts connections.
+
+    Workers are not recycled after max_requests here: a worker restarting in the middle of a
+    measured burst would time its imports and drop its CPU seconds from /proc."""
     command = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"), "bimtek.wsgi:application",
-        "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", str(threads), "--log-level", "warning", "--chdir", str(ROOT), *extra,
+        str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+        "bimtek.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+        "--threads", str(threads), "--worker-connections", str(threads), "--max-requests", "0",
+        "--log-level", "warning", "--chdir", str(ROOT), *extra,
     ]  # fmt: skip
     server = subprocess.Popen(command, env={**os.environ, **env})
     deadline = time.monotonic() + 30
