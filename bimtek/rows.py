@@ -12,7 +12,7 @@ prepared statements.
 
 import functools
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Model
 
 
@@ -93,3 +93,53 @@ def _cursor(connection):
     connection.ensure_connection()
     with connection.wrap_database_errors:
         return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
+def insert(instance: Model) -> None:
+    """Save a new instance with one INSERT, as save(force_insert=True) would.
+
+    The SQL is written once per model; every value is prepared as the ORM prepares it
+    (auto_now, files, IP addresses) and the primary key comes back from the database. No
+    pre_save or post_save signal is sent: use it only for models nothing listens to.
+    """
+    model = type(instance)
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    fields = _insert_fields(model)
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    with _cursor(connection) as cursor:
+        cursor.execute(_insert_sql(model, alias), values)
+        if connection.features.can_return_columns_from_insert:
+            pk = cursor.fetchone()[0]
+        else:
+            pk = cursor.lastrowid
+    setattr(instance, model._meta.pk.attname, pk)
+    instance._state.adding = False
+    instance._state.db = alias
+
+
+@functools.cache
+def _insert_fields(model: type[Model]) -> tuple:
+    meta = model._meta
+    return tuple(
+        field
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field and not field.generated
+    )
+
+
+@functools.cache
+def _insert_sql(model: type[Model], alias: str) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    fields = _insert_fields(model)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} "
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql

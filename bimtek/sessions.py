@@ -16,14 +16,14 @@ from .rows import fetch_one
 
 
 class SessionStore(db.SessionStore):
-    def _get_session_from_db(self):
+    def load(self):
         alias = router.db_for_read(self.model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
         row = fetch_one(alias, _session_sql(alias), [self.session_key, now])
-        if row is None:
+        if row is None:  # unknown or expired: a new key on the next save, never this one
             self._session_key = None
-            return None
-        return self.model(session_key=self.session_key, session_data=row[0])
+            return {}
+        return self.decode(row[0])
 
 
 @functools.cache

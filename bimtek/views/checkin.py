@@ -52,7 +52,8 @@ def recorded_message(attendance: Attendance, *, created: bool, name: str = "") -
     """Say what was recorded, for the participant (no name) or for the organiser (a name)."""
     params = {
         "time": _clock(attendance.recorded_at),
-        "status": attendance.get_status_display(),
+        # The label straight from the choices: get_status_display() rebuilds its lookup each call.
+        "status": Attendance.Status(attendance.status).label,
         "name": name,
     }
     present = attendance.status in selectors.PRESENT_STATUSES

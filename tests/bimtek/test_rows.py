@@ -5,17 +5,23 @@ import datetime
 import pytest
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session as LoginSession
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from bimtek.models import Enrolment, Session, Training
-from bimtek.rows import Columns, fetch_one
+from bimtek.models import Attendance, Enrolment, Session, Training
+from bimtek.rows import Columns, fetch_one, insert
 from bimtek.selectors.attendance import checkin_target
 from bimtek.sessions import SessionStore
 from participants.backends import AuthenticationBackend
 from participants.models import User
-from tests.factories import EnrolmentFactory, SessionFactory, UserFactory, participant_user
+from tests.factories import (
+    AttendanceFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    UserFactory,
+    participant_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +226,49 @@ def test_on_postgresql_the_reads_of_every_request_are_prepared_once_per_connecti
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any("participants_user" in statement for statement in prepared)
     assert any("bimtek_session" in statement for statement in prepared)
+
+
+# The check-in's INSERT ---------------------------------------------------------------------------
+
+
+def test_an_insert_stores_what_save_would_and_gives_the_instance_its_key():
+    session = SessionFactory()
+    enrolment = EnrolmentFactory(training=session.training)
+    moment = timezone.now()
+    attendance = Attendance(
+        session=session,
+        enrolment=enrolment,
+        status=Attendance.Status.TERLAMBAT,
+        method=Attendance.Method.SELF,
+        recorded_at=moment,
+        ip_address="10.0.0.7",
+        note="",
+    )
+
+    insert(attendance)
+
+    stored = Attendance.objects.get(pk=attendance.pk)
+    assert field_values(stored) == field_values(attendance)
+    assert (stored.status, stored.recorded_at, stored.ip_address) == (
+        Attendance.Status.TERLAMBAT,
+        moment,
+        "10.0.0.7",
+    )
+    assert stored.updated_at is not None  # auto_now, as save() sets it
+    assert attendance._state.adding is False and attendance._state.db == "default"
+
+
+def test_a_second_insert_for_the_same_person_and_session_is_an_integrity_error():
+    first = AttendanceFactory()
+    again = Attendance(
+        session=first.session,
+        enrolment=first.enrolment,
+        status=Attendance.Status.HADIR,
+        method=Attendance.Method.SELF,
+        recorded_at=timezone.now(),
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(again)
+
+    assert Attendance.objects.filter(session=first.session).count() == 1
