@@ -1,13 +1,13 @@
 """
-Model instances from SELECTs written once per process, for the few queries every request runs.
+The few queries every request runs, written once per process instead of compiled each time.
 
 The ORM compiles a query afresh each time it runs. For the login session, the signed-in user and
 the check-in's lookup that compiling costs three to five times what the database spends on the
-query (measured in benchmarks/checkin_burst.py), and a check-in is little else. The SQL here is
-built from the models' own table and column names, and each row becomes the instance the ORM
-would give: every value goes through the same converters (SQLite's datetimes become aware, JSON
-is decoded, and so on) and the instance comes from Model.from_db. On PostgreSQL they are
-prepared statements.
+query (measured in benchmarks/checkin_burst.py), and a check-in is little else but these and
+its INSERT. The SQL here is built from the models' own table and column names, and each row
+becomes the instance the ORM would give: every value goes through the same converters (SQLite's
+datetimes become aware, JSON is decoded, and so on) and the instance comes from Model.from_db;
+an insert prepares its values as save() does. On PostgreSQL they are prepared statements.
 """
 
 import functools
