@@ -259,7 +259,10 @@ def copy_training_as_new_batch(
     (suggested when none is given); every session moves by the same number of days, with its
     speakers. Nobody's enrolment is copied.
     """
-    source = Training.objects.select_for_update().get(pk=training.pk)
+    # Two copies of one training queue here for their batch numbers. NO KEY: a session being
+    # added to the source meanwhile (which holds its room and only needs the training to exist)
+    # is not kept waiting, so it cannot deadlock with this copy waiting for that room.
+    source = Training.objects.select_for_update(no_key=True).get(pk=training.pk)
     suggested_code, batch = suggest_new_batch(training=source)
     offset = start_date - source.start_date
     copy = create_training(

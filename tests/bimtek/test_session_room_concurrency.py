@@ -10,6 +10,7 @@ test database as they are; on SQLite they open a file copy of it with the app's 
 import datetime
 import html
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -19,8 +20,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from bimtek.models import Session
-from bimtek.services.trainings import create_session, update_session
+from bimtek.locks import lock_rooms
+from bimtek.models import Session, Training
+from bimtek.services.trainings import (
+    copy_training_as_new_batch,
+    create_session,
+    update_session,
+)
 from tests.bimtek.test_enrolment_concurrency import run_at_once, thread_database
 from tests.factories import SessionFactory, TrainingFactory, organiser_user
 
@@ -243,3 +249,79 @@ def test_a_room_being_saved_keeps_only_that_room_waiting():
     assert isinstance(outcome["other"], Session)
     _room_taken_by(outcome["same"], outcome["held"])
     assert sorted(Session.objects.values_list("room", flat=True)) == ["Aula", "Ruang Rapat 1"]
+
+
+@postgres_only
+def test_a_copy_and_a_session_added_to_its_source_at_the_same_moment_both_go_through():
+    # The source runs 7-8 December with a morning session in the Aula; its copy starts a day
+    # later, so the copy's Aula session lands on 8 December, where an organiser is just adding
+    # an afternoon session to the source. Each needs what the other holds for a moment: the
+    # organiser the source training (a new session points at it), the copy that Aula and day.
+    organiser = organiser_user()
+    source = TrainingFactory(code="BIMTEK-SRC", start_date=DAY, end_date=DAY.replace(day=8))
+    create_session(training=source, by=organiser, **_session_fields(0, end_time=T(9, 30)))
+    next_day = DAY.replace(day=8)
+    room_held, copying = threading.Event(), threading.Event()
+    outcome = {}
+
+    def add_to_source():
+        try:
+            with transaction.atomic():
+                lock_rooms([(next_day, "Aula")])  # as create_session's room check does
+                room_held.set()
+                copying.wait(timeout=10)
+                time.sleep(0.5)  # the copy now holds the source and waits for the Aula
+                outcome["added"] = create_session(
+                    training=source,
+                    by=organiser,
+                    **_session_fields(1, date=next_day, start_time=T(13), end_time=T(14, 30)),
+                )
+        except Exception as error:  # noqa: BLE001 - a deadlock would surface here or below
+            outcome["added"] = error
+        finally:
+            connections.close_all()
+
+    def copy():
+        try:
+            room_held.wait(timeout=10)
+            copying.set()
+            outcome["copy"] = copy_training_as_new_batch(
+                training=source, start_date=next_day, by=organiser
+            )
+        except Exception as error:  # noqa: BLE001
+            outcome["copy"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add_to_source), threading.Thread(target=copy)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert isinstance(outcome["added"], Session), outcome["added"]
+    assert isinstance(outcome["copy"], Training), outcome["copy"]
+    assert outcome["copy"].sessions.get().date == next_day
+
+
+def test_two_copies_of_one_training_at_once_become_two_batches(tmp_path):
+    organiser = organiser_user()
+    source = TrainingFactory(code="BIMTEK-PP-2026", start_date=DAY, end_date=DAY)
+    create_session(training=source, by=organiser, **_session_fields(0, room=""))
+
+    with thread_database(tmp_path) as connect:
+        results, errors = run_at_once(
+            connect,
+            [
+                lambda day=day: copy_training_as_new_batch(
+                    training=source, start_date=DAY.replace(day=day), by=organiser
+                )
+                for day in (14, 21)
+            ],
+        )
+
+    assert errors == []
+    assert sorted((copy.code, copy.batch) for copy in results) == [
+        ("BIMTEK-PP-2026-A2", 2),
+        ("BIMTEK-PP-2026-A3", 3),
+    ]
