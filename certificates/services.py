@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bimtek.models import Enrolment, Training
+from bimtek.workers import has_stopped
 
 from . import numbering, selectors
 from .eligibility import eligibility_for_training
@@ -49,7 +50,6 @@ from .signing import signing_backend
 
 logger = logging.getLogger(__name__)
 
-STALE_RUN_AFTER = datetime.timedelta(minutes=10)
 ERROR_LOG_KEPT = 200
 
 
@@ -383,7 +383,7 @@ def _active_run(training: Training, kind: str) -> IssueRun | None:
     if run is None:
         return None
     last = run.heartbeat_at or run.created_at
-    if run.status == IssueRun.Status.RUNNING and timezone.now() - last > STALE_RUN_AFTER:
+    if run.status == IssueRun.Status.RUNNING and has_stopped(last):
         # A worker died part-way: close the run so a new one can pick up what is left.
         IssueRun.objects.filter(pk=run.pk, status=IssueRun.Status.RUNNING).update(
             status=IssueRun.Status.FAILED, finished_at=timezone.now()

@@ -27,10 +27,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bimtek.models import Training
+from bimtek.workers import has_stopped
 
 from . import exports, selectors
 from .models import Certificate, CertificateExport
-from .services import STALE_RUN_AFTER, generate_pdf
+from .services import generate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -76,10 +77,7 @@ def _active_export(training: Training, kind: str) -> CertificateExport | None:
     if export is None:
         return None
     last = export.heartbeat_at or export.created_at
-    if (
-        export.status == CertificateExport.Status.RUNNING
-        and timezone.now() - last > STALE_RUN_AFTER
-    ):
+    if export.status == CertificateExport.Status.RUNNING and has_stopped(last):
         # The worker died part-way: close the export so a new one can be made.
         CertificateExport.objects.filter(
             pk=export.pk, status=CertificateExport.Status.RUNNING
