@@ -5,6 +5,10 @@ One code path for the command line, the admin (run as a background task) and the
 The NIP is the key. Rows are validated in memory against one read of the units and one read of
 the employees the file names, then written with bulk_create/bulk_update, so the number of
 queries does not grow with the rows. The rules are in the docstring of _validate_row.
+
+import_staff does both steps; plan_staff_import and write_staff_plan are the two halves for a
+caller that records the import in the same transaction as its rows (the admin's import marks
+itself done in it, so an import still shown as running has written nothing).
 """
 
 import datetime
@@ -107,6 +111,17 @@ def unit_key(text) -> str:
     return " ".join(cell_text(text).split()).casefold()
 
 
+@dataclass
+class StaffImportPlan:
+    """What a staff table would do to the directory: its report and the rows to write."""
+
+    report: ImportReport
+    to_create: list[Employee]
+    to_update: list[tuple[Employee, tuple[str, ...]]]
+    new_units: set[_NewUnit]
+    writable: bool  # every row is valid, or the invalid ones are to be skipped
+
+
 def import_staff(
     table: StaffTable,
     *,
@@ -118,6 +133,30 @@ def import_staff(
     """Validate a staff table and write it to the directory, all or nothing unless skip_invalid.
 
     The counts always describe what the file would do; ``applied`` says whether it was written.
+    """
+    plan = plan_staff_import(
+        table,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        create_units=create_units,
+        progress=progress,
+    )
+    if not dry_run and plan.writable:
+        write_staff_plan(plan)
+    return plan.report
+
+
+def plan_staff_import(
+    table: StaffTable,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    create_units: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> StaffImportPlan:
+    """Validate a staff table against the directory and plan its writes, writing nothing.
+
+    progress(done, total) is called every PROGRESS_EVERY rows and once at the end.
     """
     today = timezone.localdate()
     total = len(table.rows)
@@ -184,13 +223,25 @@ def import_staff(
         if isinstance(employee.unit_id, _NewUnit)
     }
     _add_notes(report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid)
-    if not dry_run and (skip_invalid or not report.invalid):
-        if to_create or to_update:
-            _write(to_create, to_update, needed_units)
-        report.applied = True
     if progress:
         progress(total, total)
-    return report
+    return StaffImportPlan(
+        report=report,
+        to_create=to_create,
+        to_update=to_update,
+        new_units=needed_units,
+        writable=skip_invalid or not report.invalid,
+    )
+
+
+def write_staff_plan(plan: StaffImportPlan) -> ImportReport:
+    """Write a plan's rows in one transaction (the caller's, if one is open); mark it applied."""
+    if not plan.writable:
+        raise ValueError("A plan with invalid rows that are not to be skipped cannot be written.")
+    if plan.to_create or plan.to_update:
+        _write(plan.to_create, plan.to_update, plan.new_units)
+    plan.report.applied = True
+    return plan.report
 
 
 def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, object, str]]:
