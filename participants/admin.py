@@ -199,7 +199,7 @@ class StaffListImportAdmin(admin.ModelAdmin):
 
     list_display = [
         "file_column",
-        "status",
+        "status_column",
         "summary_column",
         "created_by",
         "created_at",
@@ -210,7 +210,7 @@ class StaffListImportAdmin(admin.ModelAdmin):
     search_fields = ["original_filename"]
     fields = [
         "original_filename",
-        "status",
+        "status_column",
         "summary_column",
         "error",
         "skip_invalid",
@@ -222,6 +222,8 @@ class StaffListImportAdmin(admin.ModelAdmin):
         "confirmed_by",
         "confirmed_at",
         "started_at",
+        "heartbeat_at",
+        "attempt",
         "finished_at",
     ]
     readonly_fields = fields
@@ -236,6 +238,10 @@ class StaffListImportAdmin(admin.ModelAdmin):
     def file_column(self, staff_import):
         url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
         return format_html('<a href="{}">{}</a>', url, staff_import.original_filename)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, staff_import):
+        return staff_import.status_label  # "Stopped" when the worker stopped part-way
 
     @admin.display(description=_("rows"))
     def summary_column(self, staff_import):

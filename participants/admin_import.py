@@ -1,5 +1,6 @@
 """
-The admin pages of the staff-list import: upload, progress, preview, confirm, result.
+The admin pages of the staff-list import: upload, progress, preview, confirm, result, and
+starting again a check or import whose background worker stopped.
 
 EmployeeAdmin.get_urls mounts them under /admin/participants/employee/import/. The pages only
 read the StaffListImport row and call participants.services_import; the work runs in
@@ -20,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Employee, StaffListImport
 from .nip import format_nip
-from .services_import import confirm_staff_import, start_staff_import
+from .services_import import (
+    confirm_staff_import,
+    restart_staff_import,
+    start_staff_import,
+    upload_is_stored,
+)
 from .staff_files import HEADERS, REQUIRED_KEYS
 
 IMPORT_PERMISSION = "participants.import_employees"
@@ -110,6 +116,11 @@ class StaffImportViews:
                 name="participants_employee_import_confirm",
             ),
             path(
+                "import/<int:import_id>/restart/",
+                wrap(self.restart),
+                name="participants_employee_import_restart",
+            ),
+            path(
                 "import/<int:import_id>/rejected/",
                 wrap(self.rejected_rows),
                 name="participants_employee_import_rejected",
@@ -163,11 +174,14 @@ class StaffImportViews:
         report_context = {} if staff_import.is_running else self._report_context(
             request, staff_import
         )
+        stopped = staff_import.has_stopped
         return self._render(
             request,
             "participants/admin/import_status.html",
             title=gettext("Import %(name)s") % {"name": staff_import.original_filename},
             staff_import=staff_import,
+            stopped=stopped,
+            can_restart=stopped and upload_is_stored(staff_import),
             can_confirm=(
                 staff_import.status == StaffListImport.Status.VALIDATED
                 and (staff_import.skip_invalid or not staff_import.invalid_rows)
@@ -183,6 +197,19 @@ class StaffImportViews:
         get_object_or_404(StaffListImport, pk=import_id)
         try:
             confirm_staff_import(import_id=import_id, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(reverse("admin:participants_employee_import_status", args=[import_id]))
+
+    def restart(self, request, import_id):
+        """Check or import again a file whose worker stopped; a second click only shows it."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        get_object_or_404(StaffListImport, pk=import_id)
+        try:
+            restart_staff_import(import_id=import_id, user=request.user)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -10,6 +10,9 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bimtek import workers
 
 from .golongan import Golongan, pangkat_label
 from .names import full_name
@@ -247,10 +250,15 @@ class StaffListImport(models.Model):
     """One staff list uploaded in the admin, from its preview to the import.
 
     uploaded -> validating -> validated (the preview is ready) -> importing -> done. Reading or
-    checking the file can end in failed, and so can the import itself (which then wrote nothing,
-    unless invalid rows were to be skipped). processed_rows and total_rows show the progress of
-    the running step; report holds the preview, then the result. The uploaded file is kept until
-    the import has run, then deleted; rejected_file holds the invalid rows for the admin to fix.
+    checking the file can end in failed, and so can the import itself, which then wrote nothing:
+    the rows and the done status are saved in one transaction. processed_rows and total_rows
+    show the progress of the running step, heartbeat_at when the worker last reported it; report
+    holds the preview, then the result. The uploaded file is kept until the import has run, then
+    deleted; rejected_file holds the invalid rows for the admin to fix.
+
+    A step whose worker stopped (no progress for bimtek.workers.STALE_AFTER) can be started
+    again from the stored file. attempt counts the runs of the step: a worker writes only while
+    the row still holds its attempt, so one that wakes up after the restart changes nothing.
     """
 
     class Status(models.TextChoices):
@@ -298,6 +306,8 @@ class StaffListImport(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     started_at = models.DateTimeField(_("import started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    attempt = models.PositiveIntegerField(pgettext_lazy("staff list import", "attempt"), default=1)
 
     class Meta:
         verbose_name = _("staff list import")
@@ -313,6 +323,9 @@ class StaffListImport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(processed_rows__lte=models.F("total_rows")),
                 name="stafflistimport_processed_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempt__gte=1), name="stafflistimport_attempt_positive"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["importing", "done"])
@@ -336,6 +349,36 @@ class StaffListImport(models.Model):
         return self.status in {
             self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING
         }
+
+    @property
+    def has_stopped(self) -> bool:
+        """Whether a worker took up the running step, then showed no progress for too long."""
+        if self.status == self.Status.VALIDATING:
+            last = self.heartbeat_at or self.created_at
+        elif self.status == self.Status.IMPORTING and self.started_at:
+            last = self.heartbeat_at or self.started_at
+        else:
+            return False  # done, failed, or waiting for the worker to take it up
+        return workers.has_stopped(last)
+
+    @property
+    def status_label(self) -> str:
+        return str(_("Stopped")) if self.has_stopped else self.get_status_display()
+
+    @property
+    def stopped_message(self) -> str:
+        """Say, in the admin's words, that the worker stopped and what it left behind."""
+        minutes = {"minutes": int(workers.STALE_AFTER.total_seconds() // 60)}
+        if self.status == self.Status.VALIDATING:
+            return _(
+                "The background work stopped while checking the file: nothing has moved for "
+                "more than %(minutes)d minutes. Nothing was saved to the staff directory."
+            ) % minutes
+        return _(
+            "The background work stopped before the import was finished: nothing has moved for "
+            "more than %(minutes)d minutes. Nothing was saved to the staff directory, because "
+            "the rows are saved all together at the end."
+        ) % minutes
 
     @property
     def progress_percent(self) -> int:

@@ -3,14 +3,21 @@ The admin's staff-list import as a background job.
 
 start_staff_import stores the upload and queues check_staff_import, a dry run that stores the
 preview. confirm_staff_import queues apply_staff_import, the real import. Each step claims the
-row with a conditional UPDATE on its status, so a double click, a second confirmation or a
-re-delivered task never runs a step twice. The steps write their progress to the row every few
-hundred rows (participants.importing reports it while it checks rows, before it opens the write
-transaction), so a page can poll it. See StaffListImport for the states.
+row with a conditional UPDATE on its status and attempt, so a double click, a second
+confirmation or a re-delivered task never runs a step twice. The steps write their progress and
+a heartbeat to the row every few hundred rows (participants.importing reports it while it checks
+rows, before the write transaction), so a page can poll it. See StaffListImport for the states.
+
+A worker can die part-way (out of memory on a huge file, a deploy, a power cut) and leave its
+step running for ever. restart_staff_import starts such a step again from the stored file under
+a new attempt number. Every write a worker makes is conditional on its attempt and step, and
+its last one (the result, and for the import the rows themselves) is one transaction that
+begins by locking the import row: a worker that wakes up after the restart writes nothing.
 """
 
 import hashlib
 import logging
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
@@ -21,7 +28,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .importing import ImportReport, import_staff, rejected_rows_workbook
+from .importing import (
+    ImportReport,
+    import_staff,
+    plan_staff_import,
+    rejected_rows_workbook,
+    write_staff_plan,
+)
 from .models import StaffListImport
 from .staff_files import StaffFileError, StaffTable, read_staff_file
 
@@ -41,7 +54,8 @@ def start_staff_import(
     """Store an uploaded staff list and queue its check; refuse a file too large or of a wrong type.
 
     Uploading the same file with the same options again while the first copy waits or is being
-    checked returns that first import instead of a second one.
+    checked returns that first import instead of a second one; if that copy's check has
+    stopped, it is closed as failed and the new upload is checked instead.
     """
     limit = settings.BIMTEK_MAX_UPLOAD_BYTES
     if uploaded_file.size > limit:
@@ -58,7 +72,7 @@ def start_staff_import(
         )
     digest = _sha256(uploaded_file)
     pending = _pending_import(user, digest, skip_invalid, create_units)
-    if pending is not None:
+    if pending is not None and not (pending.has_stopped and _close_if_stopped(pending.pk)):
         return pending
 
     staff_import = StaffListImport(
@@ -73,7 +87,7 @@ def start_staff_import(
     try:
         with transaction.atomic():
             staff_import.save()
-            transaction.on_commit(lambda: _enqueue_check(staff_import.pk))
+            transaction.on_commit(lambda: _enqueue_check(staff_import.pk, staff_import.attempt))
     except IntegrityError:
         # A second copy of the same submission won the race: keep that one only.
         staff_import.file.delete(save=False)
@@ -105,16 +119,16 @@ def _pending_import(user, digest, skip_invalid, create_units) -> StaffListImport
     ).first()
 
 
-def _enqueue_check(import_id: int) -> None:
+def _enqueue_check(import_id: int, attempt: int) -> None:
     from .tasks import validate_staff_import  # tasks call this module; import at use
 
-    validate_staff_import.enqueue(import_id)
+    validate_staff_import.enqueue(import_id, attempt)
 
 
-def _enqueue_apply(import_id: int) -> None:
+def _enqueue_apply(import_id: int, attempt: int) -> None:
     from .tasks import apply_staff_import
 
-    apply_staff_import.enqueue(import_id)
+    apply_staff_import.enqueue(import_id, attempt)
 
 
 def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
@@ -141,150 +155,279 @@ def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
             code="import_has_invalid_rows",
             params={"count": staff_import.invalid_rows},
         )
+    attempt = staff_import.attempt
     with transaction.atomic():
-        confirmed = StaffListImport.objects.filter(pk=import_id, status=Status.VALIDATED).update(
+        confirmed = StaffListImport.objects.filter(
+            pk=import_id, status=Status.VALIDATED, attempt=attempt
+        ).update(
             status=Status.IMPORTING,
             confirmed_by=user,
             confirmed_at=timezone.now(),
             processed_rows=0,
         )
         if confirmed:
-            transaction.on_commit(lambda: _enqueue_apply(import_id))
+            transaction.on_commit(lambda: _enqueue_apply(import_id, attempt))
     staff_import.refresh_from_db()
     return staff_import
 
 
-def check_staff_import(*, import_id: int) -> None:
+def restart_staff_import(*, import_id: int, user) -> StaffListImport:
+    """Start a stopped check or import again from the stored file; a second click changes nothing.
+
+    Only a step whose worker has stopped (StaffListImport.has_stopped) starts again, under a new
+    attempt number. Raise ValidationError (code file_gone) when the upload is no longer stored:
+    the import is then closed as failed.
+    """
+    with transaction.atomic():
+        staff_import = StaffListImport.objects.select_for_update().get(pk=import_id)
+        if not staff_import.has_stopped:
+            return staff_import  # started again already (a second click), or not stopped
+        if not upload_is_stored(staff_import):
+            with translation.override(settings.LANGUAGE_CODE):
+                error = f"{staff_import.stopped_message} {_file_gone_message()}"
+            StaffListImport.objects.filter(pk=import_id).update(
+                status=Status.FAILED, error=error, finished_at=timezone.now(), file=""
+            )
+            file_gone = True
+        else:
+            file_gone = False
+            attempt = staff_import.attempt + 1
+            fields = {"attempt": attempt, "heartbeat_at": timezone.now(), "processed_rows": 0}
+            if staff_import.status == Status.VALIDATING:
+                fields |= {"status": Status.UPLOADED, "total_rows": 0}
+                transaction.on_commit(lambda: _enqueue_check(import_id, attempt))
+            else:
+                fields |= {"started_at": None}
+                transaction.on_commit(lambda: _enqueue_apply(import_id, attempt))
+            StaffListImport.objects.filter(pk=import_id).update(**fields)
+    if file_gone:
+        raise ValidationError(_file_gone_message(), code="file_gone")
+    logger.info(
+        "Staff list import %s (%s) started again as attempt %s by user %s",
+        import_id,
+        staff_import.status,
+        attempt,
+        getattr(user, "pk", None),
+    )
+    staff_import.refresh_from_db()
+    return staff_import
+
+
+def upload_is_stored(staff_import: StaffListImport) -> bool:
+    """Return whether the uploaded file of an import is still in storage."""
+    return bool(staff_import.file) and staff_import.file.storage.exists(staff_import.file.name)
+
+
+def _close_if_stopped(import_id: int) -> bool:
+    """Close a check whose worker stopped, as failed, so the same file can be uploaded again."""
+    with transaction.atomic():
+        staff_import = StaffListImport.objects.select_for_update().get(pk=import_id)
+        if not staff_import.has_stopped:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            error = str(staff_import.stopped_message)
+        StaffListImport.objects.filter(pk=import_id).update(
+            status=Status.FAILED, error=error, finished_at=timezone.now(), file=""
+        )
+    if staff_import.file:
+        staff_import.file.delete(save=False)
+    logger.info("Staff list import %s closed: its check stopped, the file came again", import_id)
+    return True
+
+
+# In the worker ----------------------------------------------------------------------------------
+
+
+class Superseded(Exception):
+    """The step was started again, or closed, while this worker was on it."""
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One worker's run of one step of an import; everything it writes is conditional on it."""
+
+    import_id: int
+    attempt: int
+    status: str  # the step: validating or importing
+
+    def _rows(self):
+        return StaffListImport.objects.filter(
+            pk=self.import_id, attempt=self.attempt, status=self.status
+        )
+
+    def progress(self, done: int, total: int) -> None:
+        """Record progress and a heartbeat; raise Superseded if the import moved on without us."""
+        if not self._rows().update(
+            processed_rows=min(done, total), total_rows=total, heartbeat_at=timezone.now()
+        ):
+            raise Superseded
+
+    def lock(self) -> StaffListImport:
+        """Lock the import row for the last write; raise Superseded if it moved on without us."""
+        staff_import = self._rows().select_for_update().first()
+        if staff_import is None:
+            raise Superseded
+        return staff_import
+
+    def fail(self, staff_import: StaffListImport, message) -> None:
+        """Record why the step failed and delete the upload, if the step is still ours."""
+        failed = self._rows().update(
+            status=Status.FAILED, error=str(message), finished_at=timezone.now(), file=""
+        )
+        if failed and staff_import.file:
+            staff_import.file.delete(save=False)
+
+
+def check_staff_import(*, import_id: int, attempt: int = 1) -> None:
     """Read an uploaded staff list and check every row without saving; store the preview."""
-    claimed = StaffListImport.objects.filter(pk=import_id, status=Status.UPLOADED).update(
-        status=Status.VALIDATING, processed_rows=0, total_rows=0
+    claimed = StaffListImport.objects.filter(
+        pk=import_id, status=Status.UPLOADED, attempt=attempt
+    ).update(
+        status=Status.VALIDATING, processed_rows=0, total_rows=0, heartbeat_at=timezone.now()
     )
     if not claimed:
-        return  # checked already, or being checked by another delivery of the task
+        return  # checked already, being checked by another delivery, or started again since
+    run = _Run(import_id, attempt, Status.VALIDATING)
     staff_import = StaffListImport.objects.get(pk=import_id)
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            table = _read_table(staff_import)
+            table = _read_table(staff_import, run)
             report = import_staff(
                 table,
                 dry_run=True,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
-                progress=_progress_writer(import_id),
+                progress=run.progress,
             )
             rejected = rejected_rows_workbook(report, table) if report.invalid else None
+            _store_result(run, report, table, rejected, status=Status.VALIDATED)
+        except Superseded:
+            logger.info("Check of staff list import %s (attempt %s) superseded", import_id, attempt)
         except StaffFileError as error:
-            _fail(staff_import, error.message, delete_file=True)
-            return
+            run.fail(staff_import, error.message)
         except Exception:
             logger.exception("Checking staff list import %s failed", import_id)
-            _fail(
+            run.fail(
                 staff_import,
                 gettext("An unexpected error stopped the check of the file. Nothing was saved."),
-                delete_file=True,
             )
             raise
-        staff_import.status = Status.VALIDATED
-        staff_import.validated_at = timezone.now()
-        _store_report(staff_import, report, table, rejected)
-        staff_import.save()
 
 
-def apply_staff_import(*, import_id: int) -> None:
-    """Import a confirmed staff list exactly once; store the result and delete the upload."""
+def apply_staff_import(*, import_id: int, attempt: int = 1) -> None:
+    """Import a confirmed staff list exactly once; store the result and delete the upload.
+
+    The rows, the result and the done status are saved in one transaction: an import that
+    stops part-way, or is started again, has written nothing.
+    """
     claimed = StaffListImport.objects.filter(
-        pk=import_id, status=Status.IMPORTING, started_at__isnull=True
-    ).update(started_at=timezone.now(), processed_rows=0)
+        pk=import_id, status=Status.IMPORTING, started_at__isnull=True, attempt=attempt
+    ).update(started_at=timezone.now(), heartbeat_at=timezone.now(), processed_rows=0)
     if not claimed:
-        return  # not confirmed, or already started by another delivery of the task
+        return  # not confirmed, already started by another delivery, or started again since
+    run = _Run(import_id, attempt, Status.IMPORTING)
     staff_import = StaffListImport.objects.get(pk=import_id)
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            table = _read_table(staff_import)
-            report = import_staff(
+            table = _read_table(staff_import, run)
+            plan = plan_staff_import(
                 table,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
-                progress=_progress_writer(import_id),
+                progress=run.progress,
             )
-            rejected = rejected_rows_workbook(report, table) if report.invalid else None
+            rejected = rejected_rows_workbook(plan.report, table) if plan.report.invalid else None
+            run.progress(len(table.rows), len(table.rows))  # alive, about to save
+            if plan.writable:
+                outcome = {"status": Status.DONE, "write": lambda: write_staff_plan(plan)}
+            else:
+                # The directory changed since the preview and some rows became invalid.
+                outcome = {
+                    "status": Status.FAILED,
+                    "error": gettext(
+                        "The directory changed after the preview and %(count)d rows are now "
+                        "invalid, so nothing was saved. Correct them, or import only the valid "
+                        "rows."
+                    ) % {"count": plan.report.invalid},
+                }
+            _store_result(run, plan.report, table, rejected, **outcome)
+        except Superseded:
+            logger.info("Staff list import %s (attempt %s) superseded", import_id, attempt)
         except StaffFileError as error:
-            _fail(staff_import, error.message, delete_file=True)
-            return
+            run.fail(staff_import, error.message)
         except Exception:
             logger.exception("Staff list import %s failed", import_id)
-            if staff_import.skip_invalid:
-                message = gettext(
-                    "An unexpected error stopped the import. Upload the file again to finish it: "
-                    "rows already saved will show as unchanged."
-                )
-            else:
-                message = gettext("An unexpected error stopped the import. Nothing was saved.")
-            _fail(staff_import, message, delete_file=True)
+            run.fail(
+                staff_import,
+                gettext("An unexpected error stopped the import. Nothing was saved."),
+            )
             raise
-        staff_import.finished_at = timezone.now()
-        _store_report(staff_import, report, table, rejected)
-        if report.applied:
-            staff_import.status = Status.DONE
-        else:
-            # The directory changed since the preview and some rows became invalid.
-            staff_import.status = Status.FAILED
-            staff_import.error = gettext(
-                "The directory changed after the preview and %(count)d rows are now invalid, so "
-                "nothing was saved. Correct them, or import only the valid rows."
-            ) % {"count": report.invalid}
-        staff_import.file.delete(save=False)
-        staff_import.save()
 
 
-def _read_table(staff_import: StaffListImport) -> StaffTable:
-    if not staff_import.file:
-        raise StaffFileError(
-            gettext("The uploaded file is no longer stored. Upload it again."), code="file_gone"
+def _store_result(
+    run: _Run, report: ImportReport, table: StaffTable, rejected: bytes | None, *,
+    status: str, error: str = "", write=None,
+) -> None:  # fmt: skip
+    """Save a step's outcome, after write() if given, in one transaction with the row locked.
+
+    Raise Superseded, having saved nothing, if the import moved on without this run. The upload
+    is deleted once the import has run (done or failed); the check keeps it for the import.
+    """
+    rejected_field = StaffListImport._meta.get_field("rejected_file")
+    rejected_name = ""
+    if rejected is not None:  # stored before the lock; deleted again if nothing is saved
+        rejected_name = rejected_field.storage.save(
+            rejected_field.generate_filename(None, "rejected.xlsx"), ContentFile(rejected)
         )
+    try:
+        with transaction.atomic():
+            staff_import = run.lock()
+            if write is not None:
+                write()
+            replaced = [staff_import.rejected_file.name]
+            if status != Status.VALIDATED:
+                replaced.append(staff_import.file.name)
+                staff_import.file = ""
+            now = timezone.now()
+            staff_import.status = status
+            staff_import.error = error
+            staff_import.report = report_as_json(report)
+            staff_import.processed_rows = staff_import.total_rows = len(table.rows)
+            staff_import.rejected_file = rejected_name
+            staff_import.heartbeat_at = now
+            if status == Status.VALIDATED:
+                staff_import.validated_at = now
+            else:
+                staff_import.finished_at = now
+            staff_import.save()
+    except BaseException:
+        if rejected_name:
+            rejected_field.storage.delete(rejected_name)
+        raise
+    storage = StaffListImport._meta.get_field("file").storage
+    for name in replaced:
+        if name:
+            storage.delete(name)
+
+
+def _file_gone_message() -> str:
+    return gettext("The uploaded file is no longer stored. Upload it again.")
+
+
+def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
+    if not staff_import.file:
+        raise StaffFileError(_file_gone_message(), code="file_gone")
     try:
         with staff_import.file.open("rb") as file_obj:
             table = read_staff_file(file_obj, filename=staff_import.original_filename)
     except FileNotFoundError:
-        raise StaffFileError(
-            gettext("The uploaded file is no longer stored. Upload it again."), code="file_gone"
-        ) from None
+        raise StaffFileError(_file_gone_message(), code="file_gone") from None
     if not table.rows:
         raise StaffFileError(
             gettext("The file has no rows below the column names."), code="no_rows"
         )
-    StaffListImport.objects.filter(pk=staff_import.pk).update(
-        total_rows=len(table.rows), processed_rows=0
-    )
-    staff_import.total_rows = len(table.rows)
+    run.progress(0, len(table.rows))
     return table
-
-
-def _progress_writer(import_id: int):
-    def progress(done: int, total: int) -> None:
-        StaffListImport.objects.filter(pk=import_id).update(
-            processed_rows=min(done, total), total_rows=total
-        )
-
-    return progress
-
-
-def _fail(staff_import: StaffListImport, message: str, *, delete_file: bool) -> None:
-    staff_import.status = Status.FAILED
-    staff_import.error = str(message)
-    staff_import.finished_at = timezone.now()
-    if delete_file:
-        staff_import.file.delete(save=False)
-    staff_import.save()
-
-
-def _store_report(staff_import, report: ImportReport, table: StaffTable, rejected) -> None:
-    staff_import.report = report_as_json(report)
-    staff_import.processed_rows = staff_import.total_rows = len(table.rows)
-    if staff_import.rejected_file:
-        staff_import.rejected_file.delete(save=False)
-    if rejected is not None:
-        staff_import.rejected_file.save("rejected.xlsx", ContentFile(rejected), save=False)
 
 
 def report_as_json(report: ImportReport) -> dict:

@@ -84,6 +84,14 @@ def make_imports(count):
             report={"counts": {"new": n, "updated": 0, "unchanged": 0, "invalid": 0}},
             created_by=user,
         )
+    # One check whose worker stopped an hour ago: the list says so from the row itself.
+    StaffListImport.objects.create(
+        original_filename="terhenti.csv",
+        status=StaffListImport.Status.VALIDATING,
+        file_digest=f"stopped-{count}",
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+        created_by=user,
+    )
 
 
 CHANGELISTS = {
@@ -317,6 +325,7 @@ def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
     add = admin_client_role.get(reverse("admin:participants_stafflistimport_add"))
 
     page = listing.content.decode()
+    assert '<td class="field-status_column">Selesai</td>' in page
     status_url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
     assert f'<a href="{status_url}">pegawai.csv</a>' in page
     assert "12.000 baru, 1 diperbarui, 0 tidak berubah, 2 tidak valid" in page

@@ -1,5 +1,6 @@
 """The admin's staff-list import: upload, preview, confirm, result, as an admin sees them."""
 
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -16,7 +17,7 @@ from participants.nip import format_nip
 from participants.services_import import (
     INVALID_ROWS_KEPT,
     OTHER_ROWS_KEPT,
-    _progress_writer,
+    _Run,
     report_as_json,
 )
 from participants.importing import ImportReport, RowResult
@@ -524,13 +525,16 @@ def test_a_queued_import_says_it_waits_for_the_worker(client_for, admin):
     assert '<meta http-equiv="refresh" content="2">' in response.content.decode()
 
 
-def test_progress_is_written_to_the_import_row(admin):
-    staff_import = StaffListImport.objects.create(original_filename="a.csv", created_by=admin)
+def test_progress_is_written_to_the_import_row_with_the_time_of_the_last_sign_of_life(admin):
+    staff_import = StaffListImport.objects.create(
+        original_filename="a.csv", status=StaffListImport.Status.VALIDATING, created_by=admin
+    )
 
-    _progress_writer(staff_import.pk)(500, 1200)
+    _Run(staff_import.pk, 1, StaffListImport.Status.VALIDATING).progress(500, 1200)
 
     staff_import.refresh_from_db()
     assert (staff_import.processed_rows, staff_import.total_rows) == (500, 1200)
+    assert timezone.now() - staff_import.heartbeat_at < datetime.timedelta(seconds=5)
 
 
 def test_a_large_file_is_checked_with_progress_and_a_bounded_report(unit, upload):
@@ -609,6 +613,7 @@ def import_urls(staff_import):
         ("get", reverse(UPLOAD_URL)),
         ("get", status_url(staff_import)),
         ("post", reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])),
+        ("post", reverse("admin:participants_employee_import_restart", args=[staff_import.pk])),
         ("get", reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])),
         ("get", reverse("admin:participants_employee_import_result", args=[staff_import.pk])),
     ]
@@ -648,7 +653,8 @@ def test_the_admin_role_reaches_the_upload_page(client_for):
     assert response.context["title"] == "Impor daftar pegawai"
 
 
-def test_confirm_accepts_only_post(client_for, finished_import):
-    url = reverse("admin:participants_employee_import_confirm", args=[finished_import.pk])
+@pytest.mark.parametrize("step", ["confirm", "restart"])
+def test_confirm_and_restart_accept_only_post(step, client_for, finished_import):
+    url = reverse(f"admin:participants_employee_import_{step}", args=[finished_import.pk])
 
     assert client_for.get(url).status_code == 405
