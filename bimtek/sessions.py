@@ -12,7 +12,7 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
-from .rows import fetch_one
+from .rows import Columns, fetch_one
 
 
 class SessionStore(db.SessionStore):
@@ -30,10 +30,9 @@ class SessionStore(db.SessionStore):
 def _session_sql(alias: str) -> str:
     from django.contrib.sessions.models import Session
 
-    quote = connections[alias].ops.quote_name
-    data, key, expires = (
-        quote(Session._meta.get_field(name).column)
-        for name in ("session_data", "session_key", "expire_date")
+    sessions = Columns(Session, "s")
+    return (
+        f"SELECT {sessions.column(alias, 'session_data')} FROM {sessions.table(alias)} "
+        f"WHERE {sessions.column(alias, 'session_key')} = %s "
+        f"AND {sessions.column(alias, 'expire_date')} > %s"
     )
-    table = quote(Session._meta.db_table)
-    return f"SELECT {data} FROM {table} WHERE {key} = %s AND {expires} > %s"

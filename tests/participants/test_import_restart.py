@@ -29,7 +29,13 @@ from participants.services_import import _Run, restart_staff_import
 from participants.tasks import apply_staff_import, validate_staff_import
 from tests.bimtek.test_enrolment_concurrency import run_at_once, thread_database
 from tests.factories import EmployeeFactory, UnitFactory, admin_user, nip_for
-from tests.participants.test_admin_import import counts_shown, csv_upload, table_rows, text_of
+from tests.participants.test_admin_import import (
+    counts_shown,
+    csv_upload,
+    status_url,
+    table_rows,
+    text_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +84,6 @@ def minutes_pass(staff_import, minutes):
     )
 
 
-def status_url(staff_import):
-    return reverse("admin:participants_employee_import_status", args=[staff_import.pk])
-
-
 def restart_url(staff_import):
     return reverse("admin:participants_employee_import_restart", args=[staff_import.pk])
 
@@ -109,7 +111,9 @@ def upload(client_for, django_capture_on_commit_callbacks):
 
     def post(file, *, run=True, **options):
         with django_capture_on_commit_callbacks(execute=run):
-            client_for.post(reverse("admin:participants_employee_import"), {"file": file, **options})
+            client_for.post(
+                reverse("admin:participants_employee_import"), {"file": file, **options}
+            )
         return StaffListImport.objects.latest("pk")
 
     return post
