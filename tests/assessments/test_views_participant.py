@@ -281,7 +281,7 @@ def test_the_score_shows_only_once_released(client, participant, pre, enrolment)
     release_results(assessment=pre)
     after = client.get(url).content.decode()
 
-    assert "80" not in before and "Nilai Anda akan tampil" in before
+    assert "<strong>80</strong>" not in before and "Nilai Anda akan tampil" in before
     assert "Nilai Anda <strong>80</strong>" in after
     assert "4 dari 5 jawaban benar." in after
 
@@ -392,7 +392,7 @@ def test_my_tests_shows_only_the_persons_own_scores(client, participant, pre, en
 
     content = response.content.decode()
     assert "<strong>20</strong>" in content
-    assert "100" not in content
+    assert "<strong>100</strong>" not in content
 
 
 def test_pelatihan_saya_links_to_my_tests(client, participant, pre):

@@ -218,12 +218,12 @@ def test_no_badge_while_waiting(client, me):
 
 
 def test_archived_trainings_are_left_out(client, me):
-    archived = TrainingFactory(status=Training.Status.ARCHIVED, title="Lama")
+    archived = TrainingFactory(status=Training.Status.ARCHIVED, title="Pelatihan Arsip Lama")
     EnrolmentFactory(employee=me, training=archived)
 
     html = client.get(MY_TRAININGS).content.decode()
 
-    assert "Lama" not in html
+    assert "Pelatihan Arsip Lama" not in html
 
 
 @pytest.mark.parametrize("count", [1, 3])
