@@ -22,7 +22,7 @@ from participants.services_import import (
 )
 from participants.importing import ImportReport, RowResult
 from participants.tasks import apply_staff_import, validate_staff_import
-from tests.factories import EmployeeFactory, UnitFactory, UserFactory, admin_user, nip_for
+from tests.factories import EmployeeFactory, UnitFactory, UserFactory, nip_for
 
 pytestmark = pytest.mark.django_db
 
@@ -111,18 +111,6 @@ def text_of(response) -> str:
 @pytest.fixture
 def unit():
     return UnitFactory(name="Kelurahan Cacaban", short_name="Cacaban")
-
-
-@pytest.fixture
-def admin():
-    return admin_user(first_name="Sri", last_name="Wahyuni")
-
-
-@pytest.fixture
-def client_for(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture

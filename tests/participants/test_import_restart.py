@@ -18,7 +18,6 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.tasks.signals import task_enqueued
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,7 +27,7 @@ from participants.models import Employee, StaffListImport, Unit
 from participants.services_import import _Run, restart_staff_import
 from participants.tasks import apply_staff_import, validate_staff_import
 from tests.bimtek.test_enrolment_concurrency import run_at_once, thread_database
-from tests.factories import EmployeeFactory, UnitFactory, admin_user, nip_for
+from tests.factories import EmployeeFactory, UnitFactory, nip_for
 from tests.participants.test_admin_import import (
     counts_shown,
     csv_upload,
@@ -91,18 +90,6 @@ def restart_url(staff_import):
 @pytest.fixture
 def unit():
     return UnitFactory(name="Kelurahan Cacaban")
-
-
-@pytest.fixture
-def admin():
-    return admin_user(first_name="Sri", last_name="Wahyuni")
-
-
-@pytest.fixture
-def client_for(admin):
-    client = Client()
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture
