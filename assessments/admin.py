@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Answer, Assessment, Attempt, Option, Question
+from assessments.models import Answer, Assessment, Attempt, Option, Question
 
 
 class OptionInline(admin.TabularInline):

@@ -28,11 +28,11 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from bimtek.models import Attendance, Enrolment, Session, Training
+from trainings.models import Attendance, Enrolment, Session, Training
 
-from .models import Assessment, Attempt, Question
-from .selectors import bank_for_training
-from .services import (
+from assessments.models import Assessment, Attempt, Question
+from assessments.selectors import bank_for_training
+from assessments.services import (
     configure_assessment,
     copy_question_bank,
     create_question,

@@ -9,10 +9,10 @@ cell is written as inert text, so nothing in a name or a question runs as a form
 import io
 from decimal import Decimal
 
-from participants.staff_files import cell_text
+from core.spreadsheets import cell_text
 
-from .analysis import ItemFlag
-from .selectors import TrainingResults
+from assessments.analysis import ItemFlag
+from assessments.selectors import TrainingResults
 
 FLAG_TEXT = {
     ItemFlag.KNOWN: "sudah diketahui semua",

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bimtek.forms.errors import add_service_errors
-from bimtek.models import Session, Training
+from core.forms import add_service_errors
+from trainings.models import Session, Training
 
-from .models import OPTION_LETTERS, Assessment, Question
+from assessments.models import OPTION_LETTERS, Assessment, Question
 
 LETTER_CHOICES = [(letter, letter) for letter in OPTION_LETTERS]
 

@@ -24,14 +24,14 @@ class Question(models.Model):
     """A multiple-choice question in a training's bank: one correct option of two to six."""
 
     training = models.ForeignKey(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.CASCADE,
         related_name="questions",
     )
     text = models.TextField(_("question"))
     topic = models.ForeignKey(
-        "bimtek.Session",
+        "trainings.Session",
         verbose_name=_("topic"),
         on_delete=models.SET_NULL,
         null=True,
@@ -106,7 +106,7 @@ class Assessment(models.Model):
         POST = "post", _("Post-test")
 
     training = models.ForeignKey(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.PROTECT,
         related_name="assessments",
@@ -199,7 +199,7 @@ class Attempt(models.Model):
         Assessment, verbose_name=_("test"), on_delete=models.PROTECT, related_name="attempts"
     )
     enrolment = models.ForeignKey(
-        "bimtek.Enrolment",
+        "trainings.Enrolment",
         verbose_name=_("enrolment"),
         on_delete=models.PROTECT,
         related_name="test_attempts",

@@ -14,7 +14,7 @@ accept a question running over several lines. Neither reader touches the databas
 the questions as written, with the spreadsheet row or text line each came from, and the
 problems found, for the import service to check against the training and save.
 
-The upload checks and text decoding are the staff-list reader's (participants.staff_files):
+The upload checks and text decoding are the staff-list reader's (core.spreadsheets):
 size limit, real file type, zip bombs, CSV encodings as offices write them.
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from participants.staff_files import (
+from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
     StaffFileError,
     _decode,
@@ -38,7 +38,7 @@ from participants.staff_files import (
     xlsx_grid,
 )
 
-from .models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS
+from assessments.models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS
 
 MAX_QUESTIONS = 500
 QuestionFileError = StaffFileError  # same shape: a message for the user and a code

@@ -11,11 +11,11 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from bimtek.models import Enrolment, Training
+from trainings.models import Enrolment, Training
 
-from . import analysis
-from .models import Answer, Assessment, Attempt, Option, Question
-from .scoring import score_for
+from assessments import analysis
+from assessments.models import Answer, Assessment, Attempt, Option, Question
+from assessments.scoring import score_for
 
 # Attempts and scores ----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import organiser, participant
+from assessments.views import organiser, participant
 
 app_name = "assessments"
 

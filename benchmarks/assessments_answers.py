@@ -62,7 +62,7 @@ def _people(training, unit, count: int, *, prefix: str):
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
-    from bimtek.models import Enrolment
+    from trainings.models import Enrolment
     from participants.models import Employee, User
 
     password = make_password(None)
@@ -100,7 +100,7 @@ def _training(code: str, questions: int):
     from django.utils import timezone
 
     from assessments.services import create_question
-    from bimtek.models import Training
+    from trainings.models import Training
     from participants.models import Unit
 
     today = timezone.localdate()

@@ -98,7 +98,7 @@ def _make_training(size: int, *, back_page: bool):
     from django.contrib.auth.models import Group  # noqa: F401
     from django.utils import timezone
 
-    from bimtek.models import Attendance, Enrolment, Session, Training
+    from trainings.models import Attendance, Enrolment, Session, Training
     from certificates.models import CertificateSettings
     from participants.models import Employee, Unit
 
@@ -168,7 +168,7 @@ def _sample_html(training) -> str:
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from bimtek.reports.pdf import pdf_context
+    from core.pdf import pdf_context
     from certificates import selectors
     from certificates.pdf import TEMPLATE, build_snapshot, certificate_context
     from certificates.services import signing_date
@@ -190,7 +190,7 @@ def _sample_html(training) -> str:
 
 
 def _floor_worker(html: str, count: int, queue) -> None:
-    from bimtek.reports.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
+    from core.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
     from certificates.pdf import STYLESHEETS, render_options
 
     weasyprint, font_config, fetcher = _weasyprint()
@@ -219,7 +219,7 @@ def _floor_worker(html: str, count: int, queue) -> None:
 def _issue_worker(run_id: int, html: str, ready, go, queue) -> None:
     from django.db import connections
 
-    from bimtek.reports.pdf import PDF_BASE_URL, _image_cache, _stylesheet, _weasyprint
+    from core.pdf import PDF_BASE_URL, _image_cache, _stylesheet, _weasyprint
     from certificates import services
     from certificates.pdf import STYLESHEETS, render_options
     from certificates.signing import signing_backend
@@ -292,7 +292,7 @@ def _issue(training, html: str, workers: int):
 
 def _signing_cost(html: str, times: int = 30) -> float:
     """Return the seconds signing one certificate PDF takes, alone (after a warm-up)."""
-    from bimtek.reports.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
+    from core.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
     from certificates.pdf import STYLESHEETS, render_options
     from certificates.signing import signing_backend
 

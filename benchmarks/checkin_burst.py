@@ -13,7 +13,7 @@ round trip) and a CSRF cookie. gunicorn then serves the app on 127.0.0.1 (gthrea
 benchmarks/checkin_settings.py: the app's settings, DEBUG off, plus one bare view).
 
 Each round, --clients clients send every participant's check-in at once: a POST to
-bimtek:self_checkin with the projector's current token, as the check-in page's script sends the
+trainings:self_checkin with the projector's current token, as the check-in page's script sends the
 tap (asking for JSON): the full path on the server (session, login, token, window, enrolment,
 insert, the answer). Then the same clients post the same number of requests to the bare view,
 which inserts one attendance row and returns "ok". Each round uses sessions of its own, so every
@@ -54,7 +54,7 @@ def _create_data(participants: int, rounds: int) -> dict:
     from django.contrib.sessions.models import Session as LoginSession
     from django.utils import timezone
 
-    from bimtek.models import Enrolment, Session, Training
+    from trainings.models import Enrolment, Session, Training
     from participants.models import Employee, Unit, User
 
     now = timezone.localtime()
@@ -275,8 +275,8 @@ def main() -> int:
         setup_django(env)
         from django.db import connection
 
-        from bimtek import checkin_tokens
-        from bimtek.models import Attendance
+        from trainings import checkin_tokens
+        from trainings.models import Attendance
 
         data = _create_data(args.participants, args.rounds)
         connection.close()
@@ -288,7 +288,7 @@ def main() -> int:
 
         def token_path(session_id):
             token = checkin_tokens.make_token(session_id=session_id, slot=checkin_tokens.slot_at())
-            return reverse("bimtek:self_checkin", kwargs={"token": token})
+            return reverse("trainings:self_checkin", kwargs={"token": token})
 
         # Warm every worker thread up (imports, its database connection, templates) with
         # concurrent bursts of pages that write nothing: the check-in page (GET) and the home page.

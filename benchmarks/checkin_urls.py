@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from bimtek.models import Attendance
+from trainings.models import Attendance
 from bimtek.urls import urlpatterns as app_urlpatterns
 
 

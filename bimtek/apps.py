@@ -1,18 +1,13 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
-
-
-def _sync_roles(sender, **kwargs):
-    from .roles import sync_roles
-
-    sync_roles()
 
 
 class BimtekConfig(AppConfig):
-    name = "bimtek"
-    verbose_name = _("Trainings")
+    """The project package as an app, for two things only.
 
-    def ready(self):
-        # Groups follow the code's role table, so a new permission reaches every install.
-        post_migrate.connect(_sync_roles, dispatch_uid="bimtek.sync_roles")
+    Its migrations are the history of the training tables, which it created and then handed to
+    the trainings app (0002, 0003): a database from before the move upgrades through them. And
+    it holds the commands that span every app, such as seed_demo.
+    """
+
+    name = "bimtek"
+    verbose_name = "Bimtek"

@@ -81,11 +81,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "import_export",
     "django_tasks_db",
-    "bimtek",
+    # Bottom to top, as the layers in pyproject.toml's import-linter contract.
+    "core",
     "participants",
+    "trainings",
     "assessments",
     "evaluations",
     "certificates",
+    "privacy",
+    "bimtek",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bimtek.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -140,7 +144,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The few queries every request runs (bimtek.rows) become prepared statements after five
+    # The few queries every request runs (core.rows) become prepared statements after five
     # runs on a connection. Behind a pooler in transaction mode that cannot keep them
     # (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
@@ -268,7 +272,7 @@ SECURE_CSP = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_ENGINE = "bimtek.sessions"
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 
 if PRODUCTION:

@@ -1,6 +1,6 @@
 """Settings for the test suite: run tasks at once and hash passwords cheaply."""
 
-from .settings import *  # noqa: F403
+from bimtek.settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

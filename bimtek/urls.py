@@ -6,27 +6,27 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import views as participant_views
 
-from .views import health as health_views
-from .views import home as home_views
+from bimtek import views as site_views
 
 admin.site.site_header = _("Bimtek administration")
 admin.site.site_title = _("Bimtek administration")
 admin.site.index_title = _("Staff directory and settings")
 
 urlpatterns = [
-    path("", home_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("akun/", include("allauth.urls")),
     path("aktivasi/", participant_views.activate, name="activate"),
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
     path("pegawai/", include("participants.urls")),
-    path("pelatihan/", include("bimtek.urls_app")),
+    path("pegawai/profil-saya/", include("privacy.urls")),
+    path("pelatihan/", include("trainings.urls")),
     path("tes/", include("assessments.urls")),
     path("evaluasi/", include("evaluations.urls")),
     path("sertifikat/", include("certificates.urls")),
     path("verify/", include("certificates.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("healthz", health_views.healthz, name="healthz"),
+    path("healthz", site_views.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

@@ -8,10 +8,10 @@ seeding the demo stays quick.
 
 import logging
 
-from bimtek.models import Training
+from trainings.models import Training
 
-from .models import CertificateSettings
-from .services import IssueSummary, issue_for_training
+from certificates.models import CertificateSettings
+from certificates.services import IssueSummary, issue_for_training
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from assessments.selectors import post_test_status
-from bimtek.models import Attendance, Enrolment, Session, Training
+from trainings.models import Attendance, Enrolment, Session, Training
 from evaluations.selectors import evaluation_required, respondent_enrolment_ids
 
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from participants.staff_files import inert_cell
+from core.spreadsheets import inert_cell
 
-from .models import Certificate
+from certificates.models import Certificate
 
 SIASN_COLUMNS = [
     "NIP", "Nama", "Jenis Kursus", "Nama Kursus", "Lama (JP)", "Tanggal Kursus",

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import CertificateSettings
-from .selectors import normalize_code
+from certificates.models import CertificateSettings
+from certificates.selectors import normalize_code
 
 DEFAULT_MAX_CHECK_BYTES = 5 * 1024 * 1024
 

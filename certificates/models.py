@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .images import validate_certificate_image
+from certificates.images import validate_certificate_image
 
 # No 0/O, 1/l/I: a code read aloud or typed from paper cannot be misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -72,7 +72,7 @@ class CertificateSettings(models.Model):
         PORTRAIT = "portrait", _("A4 portrait")
 
     training = models.OneToOneField(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.CASCADE,
         null=True,
@@ -206,7 +206,7 @@ class IssueRun(models.Model):
         FAILED = "failed", _("Failed")
 
     training = models.ForeignKey(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.PROTECT,
         related_name="certificate_runs",
@@ -270,7 +270,7 @@ class Certificate(models.Model):
         REVOKED = "revoked", _("Revoked")
 
     enrolment = models.ForeignKey(
-        "bimtek.Enrolment",
+        "trainings.Enrolment",
         verbose_name=_("enrolment"),
         on_delete=models.PROTECT,
         related_name="certificates",
@@ -428,7 +428,7 @@ class CertificateExport(models.Model):
         WRITE = "write", _("The file could not be written")
 
     training = models.ForeignKey(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.CASCADE,
         related_name="certificate_exports",
@@ -523,7 +523,7 @@ class EligibilityOverride(models.Model):
     """An organiser's decision that a participant receives a certificate despite the rules."""
 
     enrolment = models.OneToOneField(
-        "bimtek.Enrolment",
+        "trainings.Enrolment",
         verbose_name=_("enrolment"),
         on_delete=models.CASCADE,
         related_name="certificate_override",

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import CertificateSettings, Counter
+from certificates.models import CertificateSettings, Counter
 
 PLACEHOLDERS = ("seq", "code", "unit", "roman_month", "month", "year")
 _TOKEN = re.compile(r"\{([a-z_]+)(?::0?(\d)d)?\}")

@@ -1,6 +1,6 @@
 """
 The certificate PDF: the snapshot stored with a certificate, rendered from a Django template by
-WeasyPrint through bimtek.reports.pdf (its font configuration and its URL fetcher, which reads
+WeasyPrint through core.pdf (its font configuration and its URL fetcher, which reads
 only our static and media files).
 
 build_snapshot() freezes what a certificate prints, so a later edit of the staff directory, the
@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from bimtek.qr import qr_svg as shared_qr_svg
-from bimtek.reports.pdf import render_pdf
-from bimtek.templatetags.bimtek import format_date_range
+from core.qr import qr_svg as shared_qr_svg
+from core.pdf import render_pdf
+from core.templatetags.tanggal import format_date_range
 from participants.names import full_name
 
-from .models import CertificateSettings, format_code
+from certificates.models import CertificateSettings, format_code
 
 TEMPLATE = "certificates/pdf/certificate.html"
-# Parsed once per worker process and applied to every certificate (see bimtek.reports.pdf).
+# Parsed once per worker process and applied to every certificate (see core.pdf).
 STYLESHEETS = ("css/certificates-pdf.css",)
 # PDF/A-3b (archival: sRGB output intent, XMP metadata) cost 1.4% more CPU per certificate
 # (78.9 against 77.8 ms, within the noise) and 3.5 KB per file when measured: on by default.

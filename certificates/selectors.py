@@ -5,9 +5,9 @@ import re
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from bimtek.models import Session, Training
+from trainings.models import Session, Training
 
-from .models import (
+from certificates.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Certificate,

@@ -33,20 +33,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bimtek.models import Enrolment, Training
-from bimtek.workers import has_stopped
+from trainings.models import Enrolment, Training
+from core.jobs import has_stopped
 
-from . import numbering, selectors
-from .eligibility import eligibility_for_training
-from .models import (
+from certificates import numbering, selectors
+from certificates.eligibility import eligibility_for_training
+from certificates.models import (
     Certificate,
     CertificateEmail,
     CertificateSettings,
     EligibilityOverride,
     IssueRun,
 )
-from .pdf import build_snapshot, render_certificate
-from .signing import signing_backend
+from certificates.pdf import build_snapshot, render_certificate
+from certificates.signing import signing_backend
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +277,7 @@ def issue_for_training(*, training: Training, by=None, render: bool = True) -> I
 
 
 def _enqueue_missing_pdfs(training_id: int) -> None:
-    from .tasks import make_missing_pdfs
+    from certificates.tasks import make_missing_pdfs
 
     make_missing_pdfs.enqueue(training_id)
 
@@ -370,7 +370,7 @@ def _workers() -> int:
 
 
 def _enqueue_run(run_id: int, workers: int) -> None:
-    from .tasks import work_on_run  # tasks call this module; import at use
+    from certificates.tasks import work_on_run  # tasks call this module; import at use
 
     for _worker in range(workers):
         work_on_run.enqueue(run_id)
@@ -550,7 +550,7 @@ def send_certificate_email(*, certificate_id: int) -> str:
         "training": certificate.enrolment.training,
         "download_link": settings.SITE_URL
         + reverse("certificates:mine_download", args=[certificate.pk]),
-        "my_trainings_link": settings.SITE_URL + reverse("bimtek:my_trainings"),
+        "my_trainings_link": settings.SITE_URL + reverse("trainings:my_trainings"),
         "verify_link": settings.SITE_URL + reverse("verify:certificate", args=[certificate.code]),
     }
     with translation.override(settings.LANGUAGE_CODE):

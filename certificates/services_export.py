@@ -26,12 +26,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from bimtek.models import Training
-from bimtek.workers import has_stopped
+from trainings.models import Training
+from core.jobs import has_stopped
 
-from . import exports, selectors
-from .models import Certificate, CertificateExport
-from .services import generate_pdf
+from certificates import exports, selectors
+from certificates.models import Certificate, CertificateExport
+from certificates.services import generate_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def start_export(*, training: Training, kind: str, by) -> CertificateExport:
 
 
 def _enqueue_export(export_id: int) -> None:
-    from .tasks import build_certificate_export  # tasks call this module; import at use
+    from certificates.tasks import build_certificate_export  # tasks call this module; import at use
 
     build_certificate_export.enqueue(export_id)
 

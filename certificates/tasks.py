@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import services, services_export
+from certificates import services, services_export
 
 
 @task

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bimtek.forms.errors import add_service_errors
-from bimtek.models import Enrolment
-from bimtek.permissions import require_permissions
+from core.forms import add_service_errors
+from trainings.models import Enrolment
+from core.permissions import require_permissions
 
-from . import exports, selectors, services, services_export
-from .eligibility import eligibility_for_training
-from .forms import CertificateSettingsForm, ReasonForm
-from .models import Certificate, CertificateExport, IssueRun, certificate_set_key
+from certificates import exports, selectors, services, services_export
+from certificates.eligibility import eligibility_for_training
+from certificates.forms import CertificateSettingsForm, ReasonForm
+from certificates.models import Certificate, CertificateExport, IssueRun, certificate_set_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .forms import CodeForm, PdfCheckForm, max_check_bytes
-from .models import Certificate
-from .selectors import certificate_by_code, normalize_code
+from certificates.forms import CodeForm, PdfCheckForm, max_check_bytes
+from certificates.models import Certificate
+from certificates.selectors import certificate_by_code, normalize_code
 
 RATE_WINDOW_SECONDS = 60
 

@@ -6,7 +6,7 @@ Responses and answers are not in the admin at all; receipts show who responded, 
 
 from django.contrib import admin
 
-from .models import EvaluationForm, Question, Receipt
+from evaluations.models import EvaluationForm, Question, Receipt
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

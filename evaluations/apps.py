@@ -9,16 +9,16 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         # The tests app's one-page summary (PDF) shows each training's evaluation too; it asks
         # the apps that want a part of that page to register.
-        from assessments.summary import register_summary_section
+        from core.summary import register_summary_section
 
         register_summary_section(summary_section)
 
 
 def summary_section(*, training):
     """Return the evaluation's part of the tests' one-page summary, or None without a form."""
-    from assessments.summary import SummarySection
+    from core.summary import SummarySection
 
-    from .selectors import evaluation_summary
+    from evaluations.selectors import evaluation_summary
 
     summary = evaluation_summary(training=training)
     if summary is None:

@@ -13,11 +13,11 @@ import random
 
 from django.db import transaction
 
-from bimtek.models import Enrolment, Training
+from trainings.models import Enrolment, Training
 
-from .models import EvaluationForm, Question
-from .selectors import evaluation_form_of, questions_by_section, speakers_of_training
-from .services import create_evaluation_form, submit_response
+from evaluations.models import EvaluationForm, Question
+from evaluations.selectors import evaluation_form_of, questions_by_section, speakers_of_training
+from evaluations.services import create_evaluation_form, submit_response
 
 DEMO_TRAINING_CODE = "BIMTEK-PP-2022"
 SEED = 2022

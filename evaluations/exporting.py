@@ -7,10 +7,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bimtek.templatetags.bimtek import format_date_range
-from participants.staff_files import defuse_formulas
+from core.templatetags.tanggal import format_date_range
+from core.spreadsheets import defuse_formulas
 
-from .selectors import EvaluationResults, ResponseRow
+from evaluations.selectors import EvaluationResults, ResponseRow
 
 MEAN_FORMAT = "0.00"
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import defaults
-from .models import EvaluationForm, Question
+from evaluations import defaults
+from evaluations.models import EvaluationForm, Question
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

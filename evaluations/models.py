@@ -30,7 +30,7 @@ class EvaluationForm(models.Model):
     """A training's evaluation form: its scale, window, anonymity and certificate rule."""
 
     training = models.OneToOneField(
-        "bimtek.Training",
+        "trainings.Training",
         verbose_name=_("training"),
         on_delete=models.PROTECT,
         related_name="evaluation_form",
@@ -161,7 +161,7 @@ class Answer(models.Model):
         Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
     )
     speaker = models.ForeignKey(
-        "bimtek.Speaker",
+        "trainings.Speaker",
         verbose_name=_("speaker"),
         on_delete=models.PROTECT,
         null=True,
@@ -210,7 +210,7 @@ class Receipt(models.Model):
         EvaluationForm, verbose_name=_("form"), on_delete=models.PROTECT, related_name="receipts"
     )
     enrolment = models.ForeignKey(
-        "bimtek.Enrolment",
+        "trainings.Enrolment",
         verbose_name=_("enrolment"),
         on_delete=models.PROTECT,
         related_name="evaluation_receipts",

@@ -16,10 +16,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bimtek.models import Enrolment, Session, Speaker, Training
+from trainings.models import Enrolment, Session, Speaker, Training
 from participants.names import full_name
 
-from .models import Answer, EvaluationForm, Question, Receipt
+from evaluations.models import Answer, EvaluationForm, Question, Receipt
 
 TOP_OPEN_ANSWERS = 5
 

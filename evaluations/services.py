@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bimtek.models import Enrolment, Training
+from trainings.models import Enrolment, Training
 
-from . import defaults
-from .models import SCALE_SIZES, Answer, EvaluationForm, Question, Receipt, Response
-from .selectors import speakers_of_training
+from evaluations import defaults
+from evaluations.models import SCALE_SIZES, Answer, EvaluationForm, Question, Receipt, Response
+from evaluations.selectors import speakers_of_training
 
 logger = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bimtek.forms.errors import add_service_errors
-from bimtek.permissions import require_permissions
+from core.forms import add_service_errors
+from core.permissions import require_permissions
 
-from . import selectors, services
-from .exporting import export_results
-from .forms import EvaluationSettingsForm, ResponseForm
-from .models import EvaluationForm
+from evaluations import selectors, services
+from evaluations.exporting import export_results
+from evaluations.forms import EvaluationSettingsForm, ResponseForm
+from evaluations.models import EvaluationForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

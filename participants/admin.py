@@ -14,12 +14,12 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from . import services
-from .admin_import import IMPORT_PERMISSION, StaffImportViews
-from .exporting import export_staff
-from .models import ActivationCode, Employee, StaffListImport, Unit, User
-from .nip import Gender, normalize_nip
-from .resources import EmployeeResource
+from participants import services
+from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
+from participants.exporting import export_staff
+from participants.models import ActivationCode, Employee, StaffListImport, Unit, User
+from participants.nip import Gender, normalize_nip
+from participants.resources import EmployeeResource
 
 GENDER_LABELS = {Gender.MALE: _("Male"), Gender.FEMALE: _("Female")}
 

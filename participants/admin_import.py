@@ -19,15 +19,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Employee, StaffListImport
-from .nip import format_nip
-from .services_import import (
+from participants.models import Employee, StaffListImport
+from participants.nip import format_nip
+from participants.services_import import (
     confirm_staff_import,
     restart_staff_import,
     start_staff_import,
     upload_is_stored,
 )
-from .staff_files import HEADERS, REQUIRED_KEYS
+from core.spreadsheets import HEADERS, REQUIRED_KEYS
 
 IMPORT_PERMISSION = "participants.import_employees"
 ROWS_PER_PAGE = 100

@@ -2,9 +2,9 @@ import functools
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 
-from bimtek.rows import Columns, fetch_one
+from core.rows import Columns, fetch_one
 
-from .models import Employee, User
+from participants.models import Employee, User
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -12,7 +12,7 @@ class AuthenticationBackend(AllauthBackend):
 
     Every page's menu asks whether the user has a directory entry, so fetching it with the user
     saves a query on each request. Every request of a signed-in user runs this query, so its SQL
-    is written once (bimtek.rows) rather than compiled by the ORM each time.
+    is written once (core.rows) rather than compiled by the ORM each time.
     """
 
     def get_user(self, user_id):

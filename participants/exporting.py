@@ -1,8 +1,8 @@
 """Export the staff directory to XLSX or CSV in the form that import_staff reads back unchanged."""
 
-from .nip import format_nip
-from .resources import EmployeeResource
-from .staff_files import HEADERS, write_csv, write_xlsx
+from participants.nip import format_nip
+from participants.resources import EmployeeResource
+from core.spreadsheets import HEADERS, write_csv, write_xlsx
 
 FORMATS = ("xlsx", "csv")
 

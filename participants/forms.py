@@ -3,9 +3,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .golongan import Golongan
-from .models import Employee, Unit
-from .nip import normalize_nik, normalize_nip, parse_nik, parse_nip
+from participants.golongan import Golongan
+from participants.models import Employee, Unit
+from participants.nip import normalize_nik, normalize_nip, parse_nik, parse_nip
 
 MAX_SLIPS_PER_PRINT = 100
 

@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .golongan import PNS_CODES, PPPK_CODES, parse_golongan
-from .models import Employee, Unit
-from .nip import parse_nip
-from .staff_files import (
+from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
+from participants.models import Employee, Unit
+from participants.nip import parse_nip
+from core.spreadsheets import (
     HEADER_ALIASES,
     HEADERS,
     StaffTable,

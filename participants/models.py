@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bimtek import workers
+from core import jobs as workers
 
-from .golongan import Golongan, pangkat_label
-from .names import full_name
-from .nip import NipInfo, format_nip, mask_nik, parse_nik, parse_nip
+from participants.golongan import Golongan, pangkat_label
+from participants.names import full_name
+from participants.nip import NipInfo, format_nip, mask_nik, parse_nik, parse_nip
 
 
 class User(AbstractUser):
@@ -256,7 +256,7 @@ class StaffListImport(models.Model):
     holds the preview, then the result. The uploaded file is kept until the import has run, then
     deleted; rejected_file holds the invalid rows for the admin to fix.
 
-    A step whose worker stopped (no progress for bimtek.workers.STALE_AFTER) can be started
+    A step whose worker stopped (no progress for core.jobs.STALE_AFTER) can be started
     again from the stored file. attempt counts the runs of the step: a worker writes only while
     the row still holds its attempt, so one that wakes up after the restart changes nothing.
     """

@@ -2,7 +2,7 @@
 django-import-export resource for the staff directory.
 
 EmployeeResource describes the columns of the directory file (the same Indonesian headers that
-participants.staff_files reads back) and serves exports: participants.exporting and the admin's
+core.spreadsheets reads back) and serves exports: participants.exporting and the admin's
 export action both use it. Imports go through participants.importing.import_staff, which keeps
 the file's row numbers, rejects a file atomically, finds NIPs repeated in the file and refuses
 NIPs from number cells; the resource's own import path is kept working (bulk, cached instances,
@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from .golongan import parse_golongan
-from .importing import clean_phone, parse_status, parse_yes_no, unit_key
-from .models import Employee, Unit
-from .staff_files import HEADERS, cell_text
+from participants.golongan import parse_golongan
+from participants.importing import clean_phone, parse_status, parse_yes_no, unit_key
+from participants.models import Employee, Unit
+from core.spreadsheets import HEADERS, cell_text
 
 
 class GolonganWidget(widgets.CharWidget):

@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import Employee, Unit
-from .nip import normalize_nip
+from participants.models import Employee, Unit
+from participants.nip import normalize_nip
 
 
 def employees_for_directory(*, filters: dict | None = None) -> QuerySet[Employee]:

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from bimtek.roles import Role
+from core.roles import Role
 
-from .golongan import PNS_CODES, PPPK_CODES
-from .models import ActivationCode, Employee, User
-from .nip import normalize_nik, normalize_nip, parse_nik, parse_nip
+from participants.golongan import PNS_CODES, PPPK_CODES
+from participants.models import ActivationCode, Employee, User
+from participants.nip import normalize_nik, normalize_nip, parse_nik, parse_nip
 
 logger = logging.getLogger(__name__)
 

@@ -28,15 +28,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .importing import (
+from participants.importing import (
     ImportReport,
     import_staff,
     plan_staff_import,
     rejected_rows_workbook,
     write_staff_plan,
 )
-from .models import StaffListImport
-from .staff_files import StaffFileError, StaffTable, read_staff_file
+from participants.models import StaffListImport
+from core.spreadsheets import StaffFileError, StaffTable, read_staff_file
 
 logger = logging.getLogger(__name__)
 
@@ -120,13 +120,13 @@ def _pending_import(user, digest, skip_invalid, create_units) -> StaffListImport
 
 
 def _enqueue_check(import_id: int, attempt: int) -> None:
-    from .tasks import validate_staff_import  # tasks call this module; import at use
+    from participants.tasks import validate_staff_import  # tasks call this module; import at use
 
     validate_staff_import.enqueue(import_id, attempt)
 
 
 def _enqueue_apply(import_id: int, attempt: int) -> None:
-    from .tasks import apply_staff_import
+    from participants.tasks import apply_staff_import
 
     apply_staff_import.enqueue(import_id, attempt)
 

@@ -2,7 +2,7 @@
 
 from django.tasks import task
 
-from . import services_import
+from participants import services_import
 
 
 # attempt defaults to 1: a task queued before attempts were counted runs as the first one.

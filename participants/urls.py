@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from participants import views
 
 app_name = "participants"
 
@@ -9,7 +9,6 @@ urlpatterns = [
     path("tambah/", views.employee_create, name="employee_create"),
     path("unduh/", views.employee_export, name="employee_export"),
     path("profil-saya/", views.my_profile, name="my_profile"),
-    path("profil-saya/unduh-data/", views.my_data, name="my_data"),
     path("kode-aktivasi/", views.activation_slips, name="activation_slips"),
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/ubah/", views.employee_edit, name="employee_edit"),

@@ -1,6 +1,5 @@
 """Staff directory pages, "My profile", activation slips and the public activation page."""
 
-import json
 import logging
 
 from allauth.account.adapter import get_adapter
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -23,14 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bimtek.forms.errors import add_service_errors
-from bimtek.permissions import require_permissions
-from bimtek.qr import qr_svg
+from core.forms import add_service_errors
+from core.permissions import require_permissions
+from core.qr import qr_svg
 
-from . import selectors, services
-from .exporting import export_staff
-from .personal_data import personal_data
-from .forms import (
+from participants import selectors, services
+from participants.exporting import export_staff
+from participants.forms import (
     ActivationForm,
     EmployeeFilterForm,
     EmployeeForm,
@@ -236,21 +233,6 @@ def my_profile(request):
     """Show the signed-in person their own directory entry; nobody else's is reachable here."""
     employee = selectors.employee_for_user(user=request.user)
     return render(request, "participants/my_profile.html", {"employee": employee})
-
-
-@never_cache
-@require_GET
-@login_required
-def my_data(request):
-    """Download everything Bimtek holds about the signed-in person, as one JSON file."""
-    body = json.dumps(
-        personal_data(user=request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-    )
-    logger.info("Account %s downloaded its personal data", request.user.pk)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"data-saya-bimtek-{timezone.localdate().isoformat()}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @never_cache

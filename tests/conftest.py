@@ -15,7 +15,7 @@ def demo_data(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    from bimtek.demo import seed_demo
+    from bimtek.management.commands.seed_demo import seed_demo
 
     with django_db_blocker.unblock(), transaction.atomic():
         yield seed_demo()

@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth.models import Group
 
-from bimtek.roles import Role
+from core.roles import Role
 from participants.models import Employee, Unit, User
 
 
@@ -92,7 +92,7 @@ import secrets as _secrets  # noqa: E402
 
 from django.utils import timezone as _timezone  # noqa: E402
 
-from bimtek.models import Attendance, Enrolment, Session, Speaker, Training  # noqa: E402
+from trainings.models import Attendance, Enrolment, Session, Speaker, Training  # noqa: E402
 
 
 class TrainingFactory(factory.django.DjangoModelFactory):

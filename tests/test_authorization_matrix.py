@@ -17,8 +17,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from bimtek import checkin_tokens
-from bimtek.models import Training
+from trainings import checkin_tokens
+from trainings.models import Training
 from tests.factories import (
     EnrolmentFactory,
     SessionFactory,
@@ -67,58 +67,58 @@ MATRIX = {
     "participants:employee_create": (None, ADMIN_ONLY),
     "participants:employee_export": (None, STAFF_DIRECTORY),
     "participants:my_profile": (None, ANY_LOGGED_IN),
-    "participants:my_data": (None, ANY_LOGGED_IN),
+    "privacy:my_data": (None, ANY_LOGGED_IN),
     "participants:activation_slips": (None, STAFF_DIRECTORY),
     "participants:employee_detail": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
     "participants:employee_edit": (lambda o: {"pk": o["employee"].pk}, ADMIN_ONLY),
     "participants:activation_slip": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
     # Trainings
-    "bimtek:training_list": (None, ORGANISER_ONLY),
-    "bimtek:training_create": (None, ORGANISER_ONLY),
-    "bimtek:training_detail": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:training_edit": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:training_status": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:training_copy": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:training_schedule": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:session_create": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:session_edit": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
-    "bimtek:session_delete": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
-    "bimtek:speaker_edit": (lambda o: {"pk": o["speaker"].pk}, ORGANISER_ONLY),
+    "trainings:training_list": (None, ORGANISER_ONLY),
+    "trainings:training_create": (None, ORGANISER_ONLY),
+    "trainings:training_detail": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:training_edit": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:training_status": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:training_copy": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:training_schedule": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:session_create": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:session_edit": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:session_delete": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:speaker_edit": (lambda o: {"pk": o["speaker"].pk}, ORGANISER_ONLY),
     # Enrolment
-    "bimtek:my_trainings": (None, ANY_LOGGED_IN),
-    "bimtek:enrolment_list": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:enrol_from_directory": (
+    "trainings:my_trainings": (None, ANY_LOGGED_IN),
+    "trainings:enrolment_list": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrol_from_directory": (
         lambda o: {"training_pk": o["training"].pk},
         ORGANISER_ONLY,
     ),
-    "bimtek:enrol_from_file": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:invitation_sheet": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:enrolment_cancel": (
+    "trainings:enrol_from_file": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:invitation_sheet": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrolment_cancel": (
         lambda o: {"training_pk": o["training"].pk, "pk": o["enrolment"].pk},
         ORGANISER_ONLY,
     ),
-    "bimtek:enrolment_resend_invitation": (
+    "trainings:enrolment_resend_invitation": (
         lambda o: {"training_pk": o["training"].pk, "pk": o["enrolment"].pk},
         ORGANISER_ONLY,
     ),
     # Check-in and attendance
-    "bimtek:checkin": (None, ANY_LOGGED_IN),
+    "trainings:checkin": (None, ANY_LOGGED_IN),
     # The QR token names a session, not a person: whoever scans it checks themselves in (or is
     # told they are not enrolled), so every signed-in visitor gets the page.
-    "bimtek:self_checkin": (lambda o: {"token": o["checkin_token"]}, ANY_LOGGED_IN),
-    "bimtek:projector": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:session_projector": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
-    "bimtek:session_projector_live": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
-    "bimtek:badge_scan": (lambda o: {"token": o["enrolment"].badge_token}, ORGANISER_ONLY),
-    "bimtek:attendance_grid": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:attendance_set": (
+    "trainings:self_checkin": (lambda o: {"token": o["checkin_token"]}, ANY_LOGGED_IN),
+    "trainings:projector": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:session_projector": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:session_projector_live": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:badge_scan": (lambda o: {"token": o["enrolment"].badge_token}, ORGANISER_ONLY),
+    "trainings:attendance_grid": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:attendance_set": (
         lambda o: {"session_pk": o["session"].pk, "enrolment_pk": o["enrolment"].pk},
         ORGANISER_ONLY,
     ),
-    "bimtek:attendance_mark_alpa": (lambda o: {"session_pk": o["session"].pk}, ORGANISER_ONLY),
-    "bimtek:attendance_recap": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:attendance_recap_xlsx": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
-    "bimtek:daftar_hadir_pdf": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:attendance_mark_alpa": (lambda o: {"session_pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:attendance_recap": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:attendance_recap_xlsx": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:daftar_hadir_pdf": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
     # Tests: the participant's own
     "assessments:my_tests": (None, ANY_LOGGED_IN),
     "assessments:test_start": (lambda o: {"pk": o["assessment"].pk}, PARTICIPANT_OWN),
@@ -465,5 +465,5 @@ def test_the_staff_administrator_reaches_the_admin_site_but_not_the_accounts_of_
 def test_a_plain_user_without_a_role_gets_nothing_of_the_organiser(client, world):
     client.force_login(UserFactory())
 
-    assert client.get(reverse("bimtek:training_list")).status_code == 403
+    assert client.get(reverse("trainings:training_list")).status_code == 403
     assert client.get(reverse("participants:employee_list")).status_code == 403

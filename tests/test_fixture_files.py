@@ -10,13 +10,15 @@ import pytest
 from django.core.validators import validate_email
 from django.utils import translation
 
-from bimtek.demo import fixtures_dir, read_accounts, read_units, seed_demo
-from bimtek.roles import ROLE_PERMISSIONS
+from bimtek.management.commands.seed_demo import seed_demo
+from core.demo import fixtures_dir
+from participants.demo import read_accounts, read_units
+from core.roles import ROLE_PERMISSIONS
 from participants.golongan import PNS_GRADES, parse_golongan
 from participants.importing import import_staff
 from participants.models import Employee, Unit
 from participants.nip import parse_nip
-from participants.staff_files import HEADERS, read_staff_file
+from core.spreadsheets import HEADERS, read_staff_file
 
 FIXTURES = fixtures_dir()
 HEALTH_POSITIONS = ("Perawat", "Bidan", "Perekam Medis", "Dokter")

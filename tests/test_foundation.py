@@ -10,7 +10,7 @@ from django.db import connections, transaction
 from django.template import Context, Template
 from django.utils import translation
 
-from bimtek.roles import ROLE_PERMISSIONS, Role, sync_roles
+from core.roles import ROLE_PERMISSIONS, Role, sync_roles
 
 
 def test_fifty_concurrent_writers_on_the_default_sqlite_settings_lose_nothing(
@@ -77,7 +77,7 @@ def test_roles_are_groups_holding_exactly_their_permissions():
 
 
 def test_dates_are_written_the_indonesian_way():
-    template = Template("{% load bimtek %}{{ day|hari_tanggal }} · {{ day|tanggal }} · {{ at|jam }}")
+    template = Template("{% load tanggal %}{{ day|hari_tanggal }} · {{ day|tanggal }} · {{ at|jam }}")
     context = Context({"day": datetime.date(2022, 9, 14), "at": datetime.time(8, 0)})
 
     with translation.override("id"):

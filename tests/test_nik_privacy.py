@@ -51,10 +51,10 @@ def _text(response) -> str:
 @pytest.mark.parametrize(
     "name",
     [
-        "bimtek:enrolment_list",
-        "bimtek:attendance_grid",
-        "bimtek:attendance_recap",
-        "bimtek:attendance_recap_xlsx",
+        "trainings:enrolment_list",
+        "trainings:attendance_grid",
+        "trainings:attendance_recap",
+        "trainings:attendance_recap_xlsx",
         "assessments:results",
         "assessments:results_xlsx",
         "certificates:training",
@@ -62,7 +62,7 @@ def _text(response) -> str:
 )
 def test_the_organisers_pages_and_exports_never_show_the_full_nik(client, training, name):
     client.force_login(organiser_user())
-    kwarg = "training_pk" if name == "bimtek:enrolment_list" else "pk"
+    kwarg = "training_pk" if name == "trainings:enrolment_list" else "pk"
 
     response = client.get(reverse(name, kwargs={kwarg: training.pk}))
 

@@ -19,13 +19,13 @@ import math
 import re
 from pathlib import Path
 
-from bimtek import badges, checkin_tokens
-from bimtek.services import attendance
+from trainings import badges, checkin_tokens
+from trainings.services import attendance
 from certificates import models as certificate_models
 from participants import services as account_services
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("bimtek", "participants", "certificates", "assessments", "evaluations")
+APPS = ("bimtek", "core", "participants", "trainings", "certificates", "assessments", "evaluations")
 
 
 def test_the_check_in_token_carries_a_128_bit_tag():
@@ -79,6 +79,6 @@ def test_no_secret_is_compared_with_a_plain_equals():
 
 
 def test_the_comparisons_that_matter_use_compare_digest():
-    for module in ("bimtek/checkin_tokens.py", "bimtek/badges.py",
+    for module in ("trainings/checkin_tokens.py", "trainings/badges.py",
                    "certificates/views_public.py"):  # fmt: skip
         assert "hmac.compare_digest" in (ROOT / module).read_text(), module

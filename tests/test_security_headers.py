@@ -46,7 +46,7 @@ def test_the_login_page_carries_every_protection(client):
 def test_a_participants_page_carries_every_protection(client):
     client.force_login(participant_user())
 
-    _assert_protected(client.get(reverse("bimtek:my_trainings")))
+    _assert_protected(client.get(reverse("trainings:my_trainings")))
 
 
 @pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_download_carries_every_protection(client):
     client.force_login(organiser_user())
     training = TrainingFactory()
 
-    response = client.get(reverse("bimtek:attendance_recap_xlsx", args=[training.pk]))
+    response = client.get(reverse("trainings:attendance_recap_xlsx", args=[training.pk]))
 
     assert response.status_code == 200
     _assert_protected(response)

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.models import Question
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from tests.factories import EmployeeFactory, TrainingFactory, nip_for, organiser_user
-from tests.participants.test_staff_files import csv_bytes
+from tests.core.test_spreadsheets import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def training():
 
 def _enrol_from(client, training, name, data):
     return client.post(
-        reverse("bimtek:enrol_from_file", args=[training.pk]),
+        reverse("trainings:enrol_from_file", args=[training.pk]),
         {"file": SimpleUploadedFile(name, data)},
     )
 

@@ -1,14 +1,14 @@
 """Writes for tests, by area: the question bank, the tests' settings, and attempts."""
 
-from .assessments import configure_assessment, release_results, withdraw_results
-from .attempts import (
+from assessments.services.assessments import configure_assessment, release_results, withdraw_results
+from assessments.services.attempts import (
     close_expired_attempts,
     reset_attempt,
     save_answer,
     start_attempt,
     submit_attempt,
 )
-from .bank import (
+from assessments.services.bank import (
     QuestionImport,
     copy_question_bank,
     create_question,

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bimtek.models import Training
+from trainings.models import Training
 
-from ..models import Assessment
+from assessments.models import Assessment
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 
-from ..models import Answer, Assessment, Attempt
-from ..scoring import score_for
-from ..selectors import questions_for_assessment
+from assessments.models import Answer, Assessment, Attempt
+from assessments.scoring import score_for
+from assessments.selectors import questions_for_assessment
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bimtek.models import Session, Training
-from participants.staff_files import header_key
+from trainings.models import Session, Training
+from core.spreadsheets import header_key
 
-from ..models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS, Attempt, Option, Question
-from ..question_files import LineError, ParsedFile, read_question_file
-from ..scoring import score_for
+from assessments.models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS, Attempt, Option, Question
+from assessments.question_files import LineError, ParsedFile, read_question_file
+from assessments.scoring import score_for
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from django import template
 from django.template.defaultfilters import floatformat
 
-from ..analysis import GainCategory, ItemFlag, gain_category
+from assessments.analysis import GainCategory, ItemFlag, gain_category
 
 register = template.Library()
 

@@ -9,16 +9,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bimtek.forms.errors import add_service_errors
-from bimtek.models import Training
-from bimtek.permissions import require_permissions
+from core.forms import add_service_errors
+from trainings.models import Training
+from core.permissions import require_permissions
 
-from .. import charts, selectors, services
-from ..exporting import export_results
-from ..forms import AssessmentForm, BankCopyForm, QuestionForm, QuestionImportForm, ResetForm
-from ..models import Assessment, Attempt, Question
-from ..question_files import QuestionFileError, QuestionRow, write_aiken, write_question_table
-from ..summary import extra_sections
+from assessments import charts, selectors, services
+from assessments.exporting import export_results
+from assessments.forms import AssessmentForm, BankCopyForm, QuestionForm, QuestionImportForm, ResetForm
+from assessments.models import Assessment, Attempt, Question
+from assessments.question_files import QuestionFileError, QuestionRow, write_aiken, write_question_table
+from core.summary import extra_sections
 
 MANAGE = "assessments.manage_tests"
 RESULTS = "assessments.view_results"
@@ -414,7 +414,7 @@ def _halves(items: list) -> list[list]:
 @require_permissions(RESULTS)
 def results_pdf(request, pk):
     """Download the one-page summary of the tests for the activity report (LPJ)."""
-    from bimtek.reports.pdf import render_pdf  # WeasyPrint loads only when a PDF is made
+    from core.pdf import render_pdf  # WeasyPrint loads only when a PDF is made
 
     training = _training(request, pk)
     data = _results(training)

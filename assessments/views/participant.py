@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import selectors, services
-from ..models import Assessment, Attempt
+from assessments import selectors, services
+from assessments.models import Assessment, Attempt
 
 # Codes that mean the attempt is over: the page should move on to the result.
 OVER_CODES = {"deadline_passed", "submitted", "reset"}

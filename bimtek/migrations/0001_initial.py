@@ -5,7 +5,7 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-import bimtek.models.trainings
+import trainings.models.trainings
 
 
 class Migration(migrations.Migration):
@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                 ('contact_name', models.CharField(blank=True, max_length=150, verbose_name='contact person')),
                 ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
                 ('min_attendance_percent', models.PositiveSmallIntegerField(default=100, help_text='Share of sessions a participant must attend to receive a certificate.', verbose_name='minimum attendance (%)')),
-                ('attended_statuses', models.JSONField(default=bimtek.models.trainings.default_attended_statuses, verbose_name='statuses that count as attended')),
+                ('attended_statuses', models.JSONField(default=trainings.models.trainings.default_attended_statuses, verbose_name='statuses that count as attended')),
                 ('requires_signature', models.BooleanField(default=False, help_text='Participants draw their signature when they check in themselves.', verbose_name='signature at self check-in')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..selectors import evaluations_of_participant
+from evaluations.selectors import evaluations_of_participant
 
 register = template.Library()
 

@@ -6,8 +6,9 @@ from assessments.analysis import ItemFlag
 from assessments.demo import demo_training, seed_demo_tests
 from assessments.models import Answer, Assessment, Attempt, Option, Question
 from assessments.selectors import post_test_status, results_for_training
-from bimtek.demo import ensure_accounts, fixtures_dir, load_staff, load_units
-from bimtek.demo_training import TRAININGS_FILE, load_demo_trainings
+from core.demo import fixtures_dir
+from participants.demo import ensure_accounts, load_staff, load_units
+from trainings.demo import TRAININGS_FILE, load_demo_trainings
 
 pytestmark = pytest.mark.django_db
 

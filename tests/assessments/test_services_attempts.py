@@ -17,7 +17,7 @@ from assessments.services import (
     start_attempt,
     submit_attempt,
 )
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from tests.factories import EnrolmentFactory, organiser_user
 
 from .factories import at, make_question

@@ -383,7 +383,7 @@ def test_the_xlsx_holds_participants_summary_units_and_questions(
 
 
 def test_the_pdf_summary_says_what_happened(client, organiser, training, pre, post, monkeypatch):
-    from assessments import summary
+    from core import summary
 
     monkeypatch.setattr(summary, "_providers", [])  # the test results alone
     for right_pre, right_post in [(1, 4), (2, 5), (3, 3)]:
@@ -412,7 +412,7 @@ def _pdf_text(content: bytes) -> dict:
 
 
 def test_extra_sections_join_the_pdf(client, organiser, training, pre):
-    from assessments import summary
+    from core import summary
 
     def section(*, training):
         return summary.SummarySection(

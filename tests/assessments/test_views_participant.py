@@ -398,7 +398,7 @@ def test_my_tests_shows_only_the_persons_own_scores(client, participant, pre, en
 def test_pelatihan_saya_links_to_my_tests(client, participant, pre):
     client.force_login(participant)
 
-    content = client.get(reverse("bimtek:my_trainings")).content.decode()
+    content = client.get(reverse("trainings:my_trainings")).content.decode()
 
     assert f'href="{reverse("assessments:my_tests")}">Tes saya</a>' in content
 
@@ -418,7 +418,7 @@ def test_a_reset_sends_the_person_back_to_the_start(client, participant, attempt
 def test_without_a_post_test_the_key_shows_once_the_training_is_finished(
     client, participant, pre, enrolment, training
 ):
-    from bimtek.models import Training
+    from trainings.models import Training
 
     attempt = take_test(pre, enrolment, right=3)
     release_results(assessment=pre)

@@ -4,7 +4,7 @@ import datetime
 
 import factory
 
-from bimtek.models import Attendance, Training
+from trainings.models import Attendance, Training
 from certificates.models import CertificateSettings
 from tests.factories import (
     AttendanceFactory,

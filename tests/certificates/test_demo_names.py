@@ -3,7 +3,7 @@
 import pypdfium2 as pdfium
 import pytest
 
-from bimtek.models import Enrolment, Training
+from trainings.models import Enrolment, Training
 from certificates import selectors, services
 from certificates.demo import DEMO_TRAINING
 from certificates.pdf import print_name

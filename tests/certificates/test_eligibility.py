@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from bimtek.models import Attendance, Enrolment
+from trainings.models import Attendance, Enrolment
 from certificates import services
 from certificates.eligibility import eligibility_for_training, eligible_enrolment_ids
 from tests.factories import EnrolmentFactory, SessionFactory, TrainingFactory, organiser_user

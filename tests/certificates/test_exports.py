@@ -14,7 +14,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from certificates import exports, services, services_export
 from certificates.models import Certificate, CertificateExport
 from tests.factories import organiser_user, participant_user

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from certificates import services
 from certificates.models import Certificate, CertificateEmail, IssueRun
 

@@ -4,7 +4,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from certificates import services
 from certificates.models import Certificate, Counter
 from certificates.pdf import name_size_class, terbilang

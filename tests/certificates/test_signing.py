@@ -21,7 +21,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from certificates import services
 from certificates.signing import SIGNATURE_FIELD, PKCS12Backend, signing_backend
 

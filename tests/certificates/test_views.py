@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from certificates import services, services_export
 from certificates.models import Certificate
 from tests.factories import organiser_user, participant_user
@@ -337,7 +337,7 @@ def test_pelatihan_saya_links_each_finished_training_to_the_own_certificate(clie
     client.force_login(user)
     link = reverse("certificates:mine_for_enrolment", args=[enrolment.pk])
 
-    page = client.get(reverse("bimtek:my_trainings"))
+    page = client.get(reverse("trainings:my_trainings"))
     download = client.get(link)
 
     assert link in page.text

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bimtek import checkin_tokens
-from bimtek.models import Attendance
+from trainings import checkin_tokens
+from trainings.models import Attendance
 from tests.factories import EnrolmentFactory, SessionFactory, TrainingFactory, participant_user
 
 from .browser import PHONE, t
@@ -54,7 +54,7 @@ def test_a_tap_without_signal_says_so_and_the_second_tap_records_once(page, sess
     token = checkin_tokens.make_token(
         session_id=session_open_now.pk, slot=checkin_tokens.slot_at()
     )
-    page.goto(reverse("bimtek:self_checkin", kwargs={"token": token}))
+    page.goto(reverse("trainings:self_checkin", kwargs={"token": token}))
     present = page.get_by_role("button", name=t("Present"))
 
     page.context.set_offline(True)

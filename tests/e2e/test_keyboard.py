@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Attempt
-from bimtek import checkin_tokens
+from trainings import checkin_tokens
 from tests.assessments.conftest import open_test
 from tests.assessments.factories import make_question
 from tests.factories import EnrolmentFactory, SessionFactory, TrainingFactory, participant_user

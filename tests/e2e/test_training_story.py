@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Assessment
 from assessments.services import configure_assessment
-from bimtek.models import Training
+from trainings.models import Training
 from certificates.models import CertificateSettings
 from participants.models import Unit
 from tests.assessments.factories import make_question

@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from bimtek.models import Enrolment
-from bimtek.roles import Role
+from trainings.models import Enrolment
+from core.roles import Role
 from evaluations import services
 from evaluations.models import EvaluationForm, Question
 from evaluations.selectors import questions_by_section, speakers_of_training

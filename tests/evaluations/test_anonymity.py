@@ -24,8 +24,8 @@ ANSWER_TABLES = [Response, Answer]
 PERSON_MODELS = {
     "participants.user",
     "participants.employee",
-    "bimtek.enrolment",
-    "bimtek.attendance",
+    "trainings.enrolment",
+    "trainings.attendance",
     "evaluations.receipt",
 }
 
@@ -44,7 +44,7 @@ def test_answer_tables_have_no_column_that_points_to_a_person_or_a_moment(model)
         "evaluations.evaluationform",
         "evaluations.response",
         "evaluations.question",
-        "bimtek.speaker",
+        "trainings.speaker",
     }
     assert not [
         f.name
@@ -88,7 +88,7 @@ def test_the_database_table_agrees(model):
         "evaluations_evaluationform",
         "evaluations_response",
         "evaluations_question",
-        "bimtek_speaker",
+        "trainings_speaker",
     }
 
 

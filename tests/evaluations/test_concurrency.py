@@ -80,7 +80,7 @@ def test_simultaneous_submits_of_one_person_record_one_response(tmp_path, anonym
     connect = _thread_connector(tmp_path)
 
     def submit():
-        from bimtek.models import Enrolment
+        from trainings.models import Enrolment
         from evaluations.models import EvaluationForm
 
         services.submit_response(

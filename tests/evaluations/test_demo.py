@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from bimtek.demo import seed_demo
+from bimtek.management.commands.seed_demo import seed_demo
 from evaluations.demo import demo_training, seed_demo_evaluation
 from evaluations.models import Answer, EvaluationForm, Receipt, Response
 from evaluations.selectors import evaluation_results

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from evaluations import selectors, services
 from evaluations.selectors import (
     evaluation_required,
@@ -296,7 +296,7 @@ def test_the_summary_takes_the_same_queries_for_1_and_3_respondents():
 
 
 def test_the_tests_summary_gets_the_evaluation_as_a_section(worked_example):
-    summary_module = pytest.importorskip("assessments.summary")
+    summary_module = pytest.importorskip("core.summary")
     from evaluations.apps import summary_section
 
     form, _enrolments = worked_example

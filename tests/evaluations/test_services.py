@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from evaluations import defaults, services
 from evaluations.models import Answer, EvaluationForm, Question, Receipt, Response
 from evaluations.selectors import questions_by_section

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bimtek.models import Enrolment
+from trainings.models import Enrolment
 from evaluations.models import Answer, Receipt, Response
 from tests.evaluations.factories import (
     evaluation_form,

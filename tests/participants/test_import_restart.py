@@ -21,12 +21,12 @@ from django.tasks.signals import task_enqueued
 from django.urls import reverse
 from django.utils import timezone
 
-from bimtek import workers
+from core import jobs as workers
 from participants import importing, services_import
 from participants.models import Employee, StaffListImport, Unit
 from participants.services_import import _Run, restart_staff_import
 from participants.tasks import apply_staff_import, validate_staff_import
-from tests.bimtek.test_enrolment_concurrency import run_at_once, thread_database
+from tests.trainings.test_enrolment_concurrency import run_at_once, thread_database
 from tests.factories import EmployeeFactory, UnitFactory, nip_for
 from tests.participants.test_admin_import import (
     counts_shown,

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from bimtek.roles import Role
+from core.roles import Role
 from participants import services
 from participants.models import ActivationCode, User
 from tests.factories import EmployeeFactory, NonAsnEmployeeFactory, UserFactory, organiser_user

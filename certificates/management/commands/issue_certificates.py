@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bimtek.models import Training
+from trainings.models import Training
 from certificates import selectors, services
 from certificates.exports import pdf_filename
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from participants.importing import import_staff
-from participants.staff_files import StaffFileError, read_staff_file
+from core.spreadsheets import StaffFileError, read_staff_file
 
 
 class Command(BaseCommand):

@@ -1,0 +1,27 @@
+"""The pages of the whole site rather than of one app: the start page and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from bimtek.health import database_ok, task_backlog
+from core.roles import ROLE_LABELS, user_roles
+
+
+@login_required
+def home(request):
+    """Show each role its starting points."""
+    held = user_roles(request.user)
+    labels = [str(label) for role, label in ROLE_LABELS.items() if role in held]
+    return render(request, "home.html", {"role_labels": labels})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Tell a load balancer whether this process can serve: 200, or 503 without a database."""
+    if not database_ok():
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": task_backlog()})

@@ -1,0 +1,109 @@
+"""The training models in the Django admin, for superusers who repair data.
+
+Organisers work on the training pages, which go through the services; the admin is the way
+around them, so enrolment and attendance records are not created here (their tokens and rules
+live in the services) and corrections of attendance are read-only history.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from trainings.models import Attendance, AttendanceChange, Enrolment, Session, Speaker, Training
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["date", "start_time", "end_time", "topic", "jp", "room", "speakers"]
+    autocomplete_fields = ["speakers"]
+    show_change_link = True
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "batch", "start_date", "end_date", "status", "organiser_unit"]
+    list_filter = ["status", "start_date"]
+    list_select_related = ["organiser_unit"]
+    search_fields = ["code", "title", "venue"]
+    autocomplete_fields = ["organiser_unit", "created_by"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [SessionInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "gelar_depan", "gelar_belakang", "position", "institution"]
+    search_fields = ["name", "position", "institution"]
+    autocomplete_fields = ["employee"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["topic", "training", "date", "start_time", "end_time", "jp", "room"]
+    list_filter = ["date"]
+    list_select_related = ["training"]
+    search_fields = ["topic", "room", "training__code", "training__title"]
+    autocomplete_fields = ["training", "speakers"]
+    date_hierarchy = "date"
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["employee", "training", "status", "enrolled_at", "cancelled_at"]
+    list_filter = ["status"]
+    list_select_related = ["employee", "training"]
+    search_fields = ["employee__name", "employee__nip", "training__code", "training__title"]
+    autocomplete_fields = ["training", "employee", "created_by"]
+    readonly_fields = ["badge_token", "created_at"]
+
+    def has_add_permission(self, request):
+        return False  # enrolment goes through trainings.services.enrolment (quota, badge token)
+
+
+class AttendanceChangeInline(admin.TabularInline):
+    model = AttendanceChange
+    extra = 0
+    fields = ["changed_at", "previous_status", "new_status", "changed_by", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["participant", "session", "status", "method", "recorded_at"]
+    list_filter = ["status", "method"]
+    list_select_related = ["enrolment__employee", "session__training"]
+    search_fields = [
+        "enrolment__employee__name", "enrolment__employee__nip", "session__topic",
+        "session__training__code",
+    ]
+    autocomplete_fields = ["session", "enrolment", "recorded_by"]
+    readonly_fields = ["updated_at"]
+    inlines = [AttendanceChangeInline]
+
+    def has_add_permission(self, request):
+        return False  # attendance goes through the check-in services
+
+    @admin.display(description=_("participant"), ordering="enrolment__employee__name")
+    def participant(self, obj):
+        return obj.enrolment.employee.full_name
+
+
+@admin.register(AttendanceChange)
+class AttendanceChangeAdmin(admin.ModelAdmin):
+    list_display = ["attendance", "previous_status", "new_status", "changed_by", "changed_at"]
+    list_filter = ["new_status"]
+    list_select_related = ["attendance", "changed_by"]
+    search_fields = ["attendance__enrolment__employee__name", "note"]
+    autocomplete_fields = ["attendance", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+

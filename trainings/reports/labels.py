@@ -1,0 +1,68 @@
+"""The words, codes and colours the reports use for attendance statuses.
+
+Documents print the short official words (Hadir, Terlambat, Izin, Sakit, Dinas Luar, Alpa)
+rather than the longer labels of the forms, hence their own message context.
+"""
+
+from django.conf import settings
+from django.utils.translation import pgettext_lazy
+
+from trainings.models import Attendance
+
+Status = Attendance.Status
+
+# The order of the statuses in every table, chart and total.
+STATUS_ORDER = [
+    Status.HADIR,
+    Status.TERLAMBAT,
+    Status.IZIN,
+    Status.SAKIT,
+    Status.DINAS_LUAR,
+    Status.ALPA,
+]
+NOT_RECORDED = "not_recorded"
+
+STATUS_WORDS = {
+    Status.HADIR: pgettext_lazy("attendance status on documents", "Present"),
+    Status.TERLAMBAT: pgettext_lazy("attendance status on documents", "Late"),
+    Status.IZIN: pgettext_lazy("attendance status on documents", "Excused"),
+    Status.SAKIT: pgettext_lazy("attendance status on documents", "Sick"),
+    Status.DINAS_LUAR: pgettext_lazy("attendance status on documents", "Official duty"),
+    Status.ALPA: pgettext_lazy("attendance status on documents", "Absent"),
+    NOT_RECORDED: pgettext_lazy("attendance status on documents", "Not recorded"),
+}
+
+# One or two letters for the cells of the participant × session grid.
+STATUS_CODES = {
+    Status.HADIR: pgettext_lazy("attendance status code", "P"),
+    Status.TERLAMBAT: pgettext_lazy("attendance status code", "L"),
+    Status.IZIN: pgettext_lazy("attendance status code", "E"),
+    Status.SAKIT: pgettext_lazy("attendance status code", "S"),
+    Status.DINAS_LUAR: pgettext_lazy("attendance status code", "OD"),
+    Status.ALPA: pgettext_lazy("attendance status code", "A"),
+    NOT_RECORDED: "–",
+}
+
+# Chart fills, with the text colour that reads on each (contrast 4.5:1 or better).
+STATUS_COLOURS = {
+    Status.HADIR: ("#1b5e20", "#ffffff"),
+    Status.TERLAMBAT: ("#7cb342", "#000000"),
+    Status.IZIN: ("#ffca28", "#000000"),
+    Status.SAKIT: ("#ef6c00", "#000000"),
+    Status.DINAS_LUAR: ("#1565c0", "#ffffff"),
+    Status.ALPA: ("#b71c1c", "#ffffff"),
+    NOT_RECORDED: ("#cfd8dc", "#000000"),
+}
+
+# Time zones of Indonesia and the abbreviation printed after a time.
+ZONE_ABBREVIATIONS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_abbreviation() -> str:
+    """Return WIB, WITA or WIT for the configured time zone (empty if it is none of them)."""
+    return ZONE_ABBREVIATIONS.get(settings.TIME_ZONE, "")

@@ -1,0 +1,266 @@
+"""The organiser's enrolment pages: participants of a training, enrolling, cancelling, name tags."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.permissions import require_permissions
+from participants.forms import EmployeeFilterForm
+
+from trainings import badges
+from trainings.forms.enrolment import EnrolSelectionForm, NipFileForm
+from trainings.models import Enrolment, Training
+from trainings.selectors import enrolment as selectors
+from trainings.services import enrolment as services
+
+PAGE_SIZE = 50
+
+
+def _training(request, training_pk: int) -> Training:
+    try:
+        return selectors.training_for_enrolment(user=request.user, pk=training_pk)
+    except Training.DoesNotExist:
+        raise Http404("No such training") from None
+
+
+def _enrolment(training: Training, pk: int) -> Enrolment:
+    try:
+        return selectors.enrolment_of_training(training=training, pk=pk)
+    except Enrolment.DoesNotExist:
+        raise Http404("No such enrolment") from None
+
+
+def _list_url(training: Training) -> str:
+    return reverse("trainings:enrolment_list", kwargs={"training_pk": training.pk})
+
+
+def _report(request, result: services.EnrolmentResult) -> None:
+    """Tell the organiser what an enrolment did, in one message per outcome."""
+    if result.enrolled:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person was enrolled.",
+                "%(count)d people were enrolled.",
+                len(result.enrolled),
+            )
+            % {"count": len(result.enrolled)},
+        )
+    if result.waitlisted:
+        messages.warning(
+            request,
+            ngettext(
+                "The quota is full: %(count)d person was put on the waiting list.",
+                "The quota is full: %(count)d people were put on the waiting list.",
+                len(result.waitlisted),
+            )
+            % {"count": len(result.waitlisted)},
+        )
+    if result.already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d person was already enrolled or waiting: %(names)s.",
+                "%(count)d people were already enrolled or waiting: %(names)s.",
+                len(result.already),
+            )
+            % {
+                "count": len(result.already),
+                "names": ", ".join(e.employee.full_name for e in result.already),
+            },
+        )
+    for employee, problem in result.account_errors:
+        messages.error(
+            request,
+            _("%(name)s was enrolled, but has no account: %(problem)s")
+            % {"name": employee.full_name, "problem": problem},
+        )
+
+
+@require_GET
+@require_permissions("trainings.view_enrolment")
+def enrolment_list(request, training_pk):
+    """List a training's participants: enrolled, the waiting list in order, cancelled."""
+    training = _training(request, training_pk)
+    groups = selectors.enrolments_for_training(training=training)
+    return render(
+        request,
+        "trainings/enrolment/enrolment_list.html",
+        {
+            "training": training,
+            "groups": groups,
+            "free_places": max(0, training.quota - len(groups.enrolled)),
+            "can_manage": request.user.has_perm("trainings.manage_enrolment"),
+            "can_print_slips": request.user.has_perm("participants.add_activationcode"),
+            "is_open": training.status in services.ENROLLABLE_STATUSES,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permissions("trainings.manage_enrolment")
+def enrol_from_directory(request, training_pk):
+    """Enrol people from the staff directory: those ticked, or everyone the filter finds."""
+    training = _training(request, training_pk)
+    filter_form = EmployeeFilterForm(request.GET)
+    filters = filter_form.filters()
+    employees = selectors.employees_for_enrolment(training=training, filters=filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    here = request.path + (f"?{query.urlencode()}" if query else "")
+
+    if request.method == "POST":
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            here = back
+        form = EnrolSelectionForm(request.POST)
+        if not form.is_valid():
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect(here)
+        if form.cleaned_data["action"] == EnrolSelectionForm.ALL_MATCHING:
+            if not any(value not in (None, "") for value in filters.values()):
+                messages.error(
+                    request,
+                    _("Choose a filter first: enrolling everyone in the directory is not allowed."),
+                )
+                return redirect(here)
+            chosen = list(employees[: services.MAX_ENROL_AT_ONCE + 1])
+            if len(chosen) > services.MAX_ENROL_AT_ONCE:
+                messages.error(
+                    request,
+                    _(
+                        "More than %(max)d people match this filter. Narrow it down, for example "
+                        "by unit, and enrol each group."
+                    )
+                    % {"max": services.MAX_ENROL_AT_ONCE},
+                )
+                return redirect(here)
+        else:
+            chosen = list(form.cleaned_data["employees"])
+        try:
+            result = services.enrol(training=training, employees=chosen, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            _report(request, result)
+        return redirect(here)
+
+    page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trainings/enrolment/enrol_from_directory.html",
+        {
+            "training": training,
+            "filter_form": filter_form,
+            "page": page,
+            "query": query.urlencode(),
+            "max_at_once": services.MAX_ENROL_AT_ONCE,
+            "is_open": training.status in services.ENROLLABLE_STATUSES,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permissions("trainings.manage_enrolment")
+def enrol_from_file(request, training_pk):
+    """Enrol the people an uploaded list of NIPs names; show every bad row and enrol nobody."""
+    training = _training(request, training_pk)
+    row_errors = []
+    if request.method == "POST":
+        form = NipFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result, row_errors = services.enrol_from_nip_file(
+                    training=training, file_obj=upload, filename=upload.name, by=request.user
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                if result is not None:
+                    _report(request, result)
+                    return redirect(_list_url(training))
+    else:
+        form = NipFileForm()
+    return render(
+        request,
+        "trainings/enrolment/enrol_from_file.html",
+        {"training": training, "form": form, "row_errors": row_errors},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permissions("trainings.manage_enrolment")
+def enrolment_cancel(request, training_pk, pk):
+    """Ask, then cancel an enrolment; the first person waiting moves up."""
+    training = _training(request, training_pk)
+    enrolment = _enrolment(training, pk)
+    if request.method == "POST":
+        try:
+            cancellation = services.cancel_enrolment(enrolment=enrolment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The enrolment of %(name)s was cancelled.")
+                % {"name": enrolment.employee.full_name},
+            )
+            for promoted in cancellation.promoted:
+                messages.info(
+                    request,
+                    _("%(name)s moved up from the waiting list and is now enrolled.")
+                    % {"name": promoted.employee.full_name},
+                )
+        return redirect(_list_url(training))
+    return render(
+        request,
+        "trainings/enrolment/enrolment_cancel.html",
+        {"training": training, "enrolment": enrolment},
+    )
+
+
+@require_POST
+@require_permissions("trainings.manage_enrolment")
+def resend_invitation(request, training_pk, pk):
+    """Send a participant's invitation email again."""
+    training = _training(request, training_pk)
+    enrolment = _enrolment(training, pk)
+    try:
+        services.resend_invitation(enrolment=enrolment, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(name)s is on its way to %(email)s.")
+            % {"name": enrolment.employee.full_name, "email": enrolment.employee.email},
+        )
+    return redirect(_list_url(training))
+
+
+@require_GET
+@require_permissions("trainings.view_enrolment")
+def invitation_sheet(request, training_pk):
+    """Print invitation slips / name tags for the enrolled, each with its personal QR badge."""
+    training = _training(request, training_pk)
+    enrolments = selectors.enrolled_for_invitations(training=training)
+    tags = [
+        # segno's own markup, with no user input in it
+        {"enrolment": enrolment, "qr": mark_safe(badges.badge_qr_svg(enrolment))}
+        for enrolment in enrolments
+    ]
+    return render(
+        request,
+        "trainings/enrolment/invitation_sheet.html",
+        {"training": training, "tags": tags},
+    )
