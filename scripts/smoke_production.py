@@ -224,8 +224,8 @@ def run(env, settings, port, processes, logs, work):
         database_url,
         """SELECT c.id, c.code, c.enrolment_id, e.training_id
            FROM certificates_certificate c
-           JOIN bimtek_enrolment e ON e.id = c.enrolment_id
-           JOIN bimtek_training t ON t.id = e.training_id
+           JOIN trainings_enrolment e ON e.id = c.enrolment_id
+           JOIN trainings_training t ON t.id = e.training_id
            WHERE t.code = %s AND c.status = 'valid' ORDER BY c.sequence LIMIT 1""",
         (DEMO_TRAINING,),
     )[0]
