@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
-    StaffFileError,
-    _decode,
+    SpreadsheetError,
+    decode_text,
     _unescape,
     cell_text,
     header_key,
@@ -41,7 +41,7 @@ from core.spreadsheets import (
 from assessments.models import MAX_OPTIONS, MIN_OPTIONS, OPTION_LETTERS
 
 MAX_QUESTIONS = 500
-QuestionFileError = StaffFileError  # same shape: a message for the user and a code
+QuestionFileError = SpreadsheetError  # same shape: a message for the user and a code
 
 # Canonical key -> the header exports write.
 HEADERS = {
@@ -103,12 +103,12 @@ def read_question_file(file_obj, *, filename: str) -> ParsedFile:
     it cannot be read at all."""
     data = read_upload(file_obj)
     if is_aiken(filename):
-        return parse_aiken(_decode(data))
+        return parse_aiken(decode_text(data))
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
         grid = xlsx_grid(data)
     elif extension == "csv":
-        grid = _csv_grid(_decode(data))
+        grid = _csv_grid(decode_text(data))
     else:
         raise QuestionFileError(
             _("The file %(name)s is not an .xlsx, .csv or Aiken .txt file.") % {"name": filename},

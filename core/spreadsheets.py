@@ -1,11 +1,12 @@
 """
-Read and write staff-list files (XLSX and CSV) as plain tables, safely.
+Read and write spreadsheet files (XLSX and CSV) as plain grids of cells, safely.
 
-Reading knows nothing about the database: it checks the upload (size, real file type, zip bomb,
-column count), decodes CSV as offices write it (``;`` or ``,``, UTF-8 with or without BOM, or
-Windows-1252), finds the header row, maps the headers to canonical keys and keeps each cell as
-the file typed it, so that the importer can tell a NIP typed as text from one Excel turned into
-a number. Writing puts every cell as inert text, so no exported value runs as a formula.
+Reading knows nothing about what the table holds: it checks the upload (size, real file type,
+zip bomb), decodes CSV as offices write it (``;`` or ``,``, UTF-8 with or without BOM, or
+Windows-1252) and keeps each cell as the file typed it, so that a caller can tell a NIP typed
+as text from one Excel turned into a number. The staff list (participants.staff_files), the NIP
+lists of enrolment and the question files build their tables on it. Writing puts every cell as
+inert text, so no exported value runs as a formula.
 """
 
 import codecs
@@ -28,67 +29,13 @@ HEADER_SEARCH_ROWS = 10
 CSV_DELIMITERS = (";", ",", "\t")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-# Canonical key -> the header that exports write (Indonesian, the same in every UI language).
-HEADERS = {
-    "nip": "NIP",
-    "gelar_depan": "Gelar Depan",
-    "name": "Nama",
-    "gelar_belakang": "Gelar Belakang",
-    "golongan": "Pangkat/Gol",
-    "jabatan": "Jabatan",
-    "unit": "Unit Kerja",
-    "email": "Email",
-    "phone": "No HP",
-    "status": "Status Kepegawaian",
-    "is_frontline": "Pelayanan Langsung",
-}
-
-# Every spelling met in real files, compared after _header_key().
-_ALIASES = {
-    "nip": ["nip", "nip baru", "nip ni pppk", "ni pppk", "nomor induk pegawai", "no nip"],
-    "name": ["nama", "nama lengkap", "nama pegawai", "nama tanpa gelar"],
-    "gelar_depan": ["gelar depan"],
-    "gelar_belakang": ["gelar belakang"],
-    "golongan": [
-        "pangkat gol", "golongan", "pangkat", "gol", "pangkat golongan", "gol ruang",
-        "golongan ruang", "pangkat gol ruang", "pangkat golongan ruang",
-    ],
-    "jabatan": ["jabatan", "nama jabatan"],
-    "unit": ["unit kerja", "opd", "instansi", "unit", "perangkat daerah", "skpd"],
-    "email": ["email", "e mail", "alamat email"],
-    "phone": [
-        "no hp", "telepon", "hp", "no telepon", "nomor hp", "no telp", "telp", "nomor telepon",
-        "no hp wa", "no wa", "whatsapp",
-    ],
-    "status": ["status kepegawaian", "status", "status pegawai", "jenis pegawai"],
-    "is_frontline": ["frontline", "pelayanan langsung"],
-}  # fmt: skip
-HEADER_ALIASES = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
-REQUIRED_KEYS = ("nip", "name")
-
-
-class StaffFileError(Exception):
-    """A file that cannot be read as a staff list; ``message`` is shown to the user."""
+class SpreadsheetError(Exception):
+    """An upload that cannot be read as a table; ``message`` is shown to the user."""
 
     def __init__(self, message: str, *, code: str):
         super().__init__(message)
         self.message = message
         self.code = code
-
-
-@dataclass
-class StaffRow:
-    number: int  # spreadsheet row number, header row = 1
-    values: dict[str, object]  # canonical key -> raw cell value
-    original: dict[str, str]  # original header -> cell text as in the file
-
-
-@dataclass
-class StaffTable:
-    columns: list[str]
-    original_headers: list[str]
-    rows: list[StaffRow] = field(default_factory=list)
-    ignored_headers: list[str] = field(default_factory=list)
 
 
 def header_key(text) -> str:
@@ -115,28 +62,8 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_staff_file(file_obj, *, filename: str) -> StaffTable:
-    """Read an uploaded XLSX or CSV staff list; raise StaffFileError if it cannot be used."""
-    data = read_upload(file_obj)
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "xlsx":
-        grid = xlsx_grid(data)
-    elif extension in {"csv", "txt"}:
-        grid = csv_grid(data)
-    elif extension == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise StaffFileError(
-            _("Old Excel files (.xls) cannot be read. Save the file as .xlsx and try again."),
-            code="old_excel",
-        )
-    else:
-        raise StaffFileError(
-            _("The file %(name)s is not an .xlsx or .csv file.") % {"name": filename},
-            code="file_type",
-        )
-    return _build_table(grid)
-
-
 def read_upload(file_obj) -> bytes:
+    """Read an upload whole, refusing one over BIMTEK_MAX_UPLOAD_BYTES or empty."""
     limit = settings.BIMTEK_MAX_UPLOAD_BYTES
     size = getattr(file_obj, "size", None)
     if size is not None and size > limit:
@@ -149,26 +76,27 @@ def read_upload(file_obj) -> bytes:
     if len(data) > limit:
         raise _too_large(limit)
     if not data.strip():
-        raise StaffFileError(_("The file is empty."), code="empty")
+        raise SpreadsheetError(_("The file is empty."), code="empty")
     return data
 
 
-def _too_large(limit: int) -> StaffFileError:
-    return StaffFileError(
+def _too_large(limit: int) -> SpreadsheetError:
+    return SpreadsheetError(
         _("The file is larger than %(size)s MB. Split it into smaller files.")
         % {"size": f"{limit / 1024 / 1024:g}"},
         code="too_large",
     )
 
 
-def _not_xlsx() -> StaffFileError:
-    return StaffFileError(
+def _not_xlsx() -> SpreadsheetError:
+    return SpreadsheetError(
         _("The file is not a valid Excel workbook (.xlsx). Open it in Excel and save it again."),
         code="not_xlsx",
     )
 
 
 def xlsx_grid(data: bytes) -> Iterable[list]:
+    """Yield the rows of an XLSX upload's first sheet, refusing what is not a sane workbook."""
     if not data.startswith(b"PK\x03\x04"):
         raise _not_xlsx()
     try:
@@ -185,7 +113,7 @@ def xlsx_grid(data: bytes) -> Iterable[list]:
         len(entries) > MAX_ZIP_ENTRIES
         or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES
     ):
-        raise StaffFileError(
+        raise SpreadsheetError(
             _("The workbook unpacks to far more data than a staff list holds; it was refused."),
             code="zip_bomb",
         )
@@ -206,7 +134,7 @@ def _iter_xlsx(data: bytes) -> Iterable[list]:
             sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield list(values)
-    except StaffFileError:
+    except SpreadsheetError:
         raise
     except Exception:
         raise _not_xlsx() from None
@@ -214,7 +142,8 @@ def _iter_xlsx(data: bytes) -> Iterable[list]:
         workbook.close()
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Decode a CSV or text upload as offices save them: UTF-8 (BOM or not), UTF-16, Windows-1252."""
     if data.startswith(codecs.BOM_UTF8):
         try:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8")
@@ -243,16 +172,17 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
-def _not_text() -> StaffFileError:
-    return StaffFileError(
+def _not_text() -> SpreadsheetError:
+    return SpreadsheetError(
         _("The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."),
         code="not_csv",
     )
 
 
-def csv_grid(data: bytes) -> list[list]:
-    text = _decode(data)
-    delimiter = _guess_delimiter(text)
+def csv_grid(data: bytes, *, known_headers=frozenset()) -> list[list]:
+    """Split a CSV upload into rows; the separator is the one under which known_headers show."""
+    text = decode_text(data)
+    delimiter = _guess_delimiter(text, known_headers)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
@@ -260,8 +190,8 @@ def csv_grid(data: bytes) -> list[list]:
     return [[_unescape(cell) for cell in row] for row in rows]
 
 
-def _guess_delimiter(text: str) -> str:
-    """Pick the separator that makes a recognisable header, else the commonest one."""
+def _guess_delimiter(text: str, known_headers) -> str:
+    """Pick the separator that makes a recognisable header, else the one giving most columns."""
     head = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
     best, best_score = ",", (-1, -1)
     for delimiter in CSV_DELIMITERS:
@@ -270,7 +200,7 @@ def _guess_delimiter(text: str) -> str:
         except csv.Error:
             continue
         recognised = max(
-            (sum(header_key(cell) in HEADER_ALIASES for cell in row) for row in rows), default=0
+            (sum(header_key(cell) in known_headers for cell in row) for row in rows), default=0
         )
         score = (recognised, max((len(row) for row in rows), default=0))
         if score > best_score:
@@ -283,75 +213,6 @@ def _unescape(cell: str) -> str:
     if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_PREFIXES:
         return cell[1:]
     return cell
-
-
-def _build_table(grid: Iterable[list]) -> StaffTable:
-    rows = iter(grid)
-    header, header_number, first_seen = None, 0, None
-    for number, cells in enumerate(rows, start=1):
-        if number > HEADER_SEARCH_ROWS:
-            break
-        if not any(cell_text(cell).strip() for cell in cells):
-            continue
-        keys = {HEADER_ALIASES.get(header_key(cell)) for cell in cells}
-        if first_seen is None:
-            first_seen = cells
-        if all(key in keys for key in REQUIRED_KEYS):
-            header, header_number = cells, number
-            break
-    if header is None:
-        raise _missing_columns(first_seen or [])
-
-    headers = [cell_text(cell).strip() for cell in header]
-    while headers and not headers[-1]:
-        headers.pop()
-    if len(headers) > MAX_COLUMNS:
-        raise StaffFileError(
-            _("The file has %(count)d columns; a staff list may have at most %(max)d.")
-            % {"count": len(headers), "max": MAX_COLUMNS},
-            code="too_many_columns",
-        )
-
-    positions: list[tuple[int, str]] = []  # (column index, canonical key)
-    columns, ignored = [], []
-    for index, text in enumerate(headers):
-        key = HEADER_ALIASES.get(header_key(text))
-        if key is None or key in columns:
-            if text:
-                ignored.append(text)
-            continue
-        columns.append(key)
-        positions.append((index, key))
-
-    table = StaffTable(columns=columns, original_headers=headers, ignored_headers=ignored)
-    width = len(headers)
-    for number, cells in enumerate(rows, start=header_number + 1):
-        if not any(cell_text(cell).strip() for cell in cells[:width]):
-            continue  # empty rows are skipped silently
-        cells = list(cells[:width]) + [None] * (width - len(cells))
-        table.rows.append(
-            StaffRow(
-                number=number,
-                values={key: cells[index] for index, key in positions},
-                original={
-                    text: cell_text(cells[index]) for index, text in enumerate(headers) if text
-                },
-            )
-        )
-    return table
-
-
-def _missing_columns(cells: list) -> StaffFileError:
-    keys = {HEADER_ALIASES.get(header_key(cell)) for cell in cells}
-    missing = [HEADERS[key] for key in REQUIRED_KEYS if key not in keys]
-    return StaffFileError(
-        _(
-            "The file has no %(columns)s column. The first row must hold the column names, "
-            "such as NIP and Nama."
-        )
-        % {"columns": ", ".join(missing)},
-        code="missing_columns",
-    )
 
 
 def write_xlsx(

@@ -27,7 +27,7 @@ from participants.services_import import (
     start_staff_import,
     upload_is_stored,
 )
-from core.spreadsheets import HEADERS, REQUIRED_KEYS
+from participants.staff_files import HEADERS, REQUIRED_KEYS
 
 IMPORT_PERMISSION = "participants.import_employees"
 ROWS_PER_PAGE = 100

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.demo import DemoDataError
-from core.spreadsheets import read_staff_file
+from participants.staff_files import read_staff_file
 from participants.importing import ImportReport, import_staff
 from participants.models import Employee, Unit, User
 from participants.services import create_account, create_employee, update_employee

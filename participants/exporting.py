@@ -2,7 +2,8 @@
 
 from participants.nip import format_nip
 from participants.resources import EmployeeResource
-from core.spreadsheets import HEADERS, write_csv, write_xlsx
+from core.spreadsheets import write_csv, write_xlsx
+from participants.staff_files import HEADERS
 
 FORMATS = ("xlsx", "csv")
 

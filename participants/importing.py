@@ -26,14 +26,8 @@ from django.utils.translation import gettext as _
 from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
 from participants.models import Employee, Unit
 from participants.nip import parse_nip
-from core.spreadsheets import (
-    HEADER_ALIASES,
-    HEADERS,
-    StaffTable,
-    cell_text,
-    header_key,
-    write_xlsx,
-)
+from core.spreadsheets import cell_text, header_key, write_xlsx
+from participants.staff_files import HEADER_ALIASES, HEADERS, StaffTable
 
 PROGRESS_EVERY = 500
 CREATE_BATCH = 1000

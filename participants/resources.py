@@ -16,7 +16,8 @@ from import_export.instance_loaders import CachedInstanceLoader
 from participants.golongan import parse_golongan
 from participants.importing import clean_phone, parse_status, parse_yes_no, unit_key
 from participants.models import Employee, Unit
-from core.spreadsheets import HEADERS, cell_text
+from core.spreadsheets import cell_text
+from participants.staff_files import HEADERS
 
 
 class GolonganWidget(widgets.CharWidget):

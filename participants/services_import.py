@@ -36,7 +36,8 @@ from participants.importing import (
     write_staff_plan,
 )
 from participants.models import StaffListImport
-from core.spreadsheets import StaffFileError, StaffTable, read_staff_file
+from core.spreadsheets import SpreadsheetError
+from participants.staff_files import StaffTable, read_staff_file
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +304,7 @@ def check_staff_import(*, import_id: int, attempt: int = 1) -> None:
             _store_result(run, report, table, rejected, status=Status.VALIDATED)
         except Superseded:
             logger.info("Check of staff list import %s (attempt %s) superseded", import_id, attempt)
-        except StaffFileError as error:
+        except SpreadsheetError as error:
             run.fail(staff_import, error.message)
         except Exception:
             logger.exception("Checking staff list import %s failed", import_id)
@@ -353,7 +354,7 @@ def apply_staff_import(*, import_id: int, attempt: int = 1) -> None:
             _store_result(run, plan.report, table, rejected, **outcome)
         except Superseded:
             logger.info("Staff list import %s (attempt %s) superseded", import_id, attempt)
-        except StaffFileError as error:
+        except SpreadsheetError as error:
             run.fail(staff_import, error.message)
         except Exception:
             logger.exception("Staff list import %s failed", import_id)
@@ -416,14 +417,14 @@ def _file_gone_message() -> str:
 
 def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
     if not staff_import.file:
-        raise StaffFileError(_file_gone_message(), code="file_gone")
+        raise SpreadsheetError(_file_gone_message(), code="file_gone")
     try:
         with staff_import.file.open("rb") as file_obj:
             table = read_staff_file(file_obj, filename=staff_import.original_filename)
     except FileNotFoundError:
-        raise StaffFileError(_file_gone_message(), code="file_gone") from None
+        raise SpreadsheetError(_file_gone_message(), code="file_gone") from None
     if not table.rows:
-        raise StaffFileError(
+        raise SpreadsheetError(
             gettext("The file has no rows below the column names."), code="no_rows"
         )
     run.progress(0, len(table.rows))

@@ -18,7 +18,7 @@ from participants.golongan import PNS_GRADES, parse_golongan
 from participants.importing import import_staff
 from participants.models import Employee, Unit
 from participants.nip import parse_nip
-from core.spreadsheets import HEADERS, read_staff_file
+from participants.staff_files import HEADERS, read_staff_file
 
 FIXTURES = fixtures_dir()
 HEALTH_POSITIONS = ("Perawat", "Bidan", "Perekam Medis", "Dokter")

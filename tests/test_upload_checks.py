@@ -16,7 +16,7 @@ from django.urls import reverse
 from assessments.models import Question
 from trainings.models import Enrolment
 from tests.factories import EmployeeFactory, TrainingFactory, nip_for, organiser_user
-from tests.core.test_spreadsheets import csv_bytes
+from tests.participants.test_staff_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 

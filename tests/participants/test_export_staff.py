@@ -9,7 +9,7 @@ from django.core.management import call_command
 from participants.exporting import export_staff
 from participants.importing import import_staff
 from participants.models import Employee
-from core.spreadsheets import read_staff_file
+from participants.staff_files import read_staff_file
 from tests.factories import EmployeeFactory, UnitFactory, nip_for
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from participants.models import Employee, Unit
 from tests.factories import UnitFactory, nip_for
-from tests.core.test_spreadsheets import csv_bytes, xlsx_bytes
+from tests.participants.test_staff_files import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

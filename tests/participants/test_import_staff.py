@@ -8,7 +8,7 @@ from participants.importing import import_staff, rejected_rows_workbook
 from participants.models import Employee, Unit
 from participants.nip import parse_nip
 from tests.factories import EmployeeFactory, UnitFactory, nip_for
-from tests.core.test_spreadsheets import csv_bytes, read, xlsx_bytes
+from tests.participants.test_staff_files import csv_bytes, read, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

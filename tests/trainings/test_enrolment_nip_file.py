@@ -9,7 +9,7 @@ from django.utils import translation
 from trainings.models import Enrolment, Training
 from trainings.services.enrolment import enrol_from_nip_file, read_nip_list
 from tests.factories import EmployeeFactory, TrainingFactory, nip_for, organiser_user
-from tests.core.test_spreadsheets import csv_bytes, xlsx_bytes
+from tests.participants.test_staff_files import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from tests.factories import (
     organiser_user,
     participant_user,
 )
-from tests.core.test_spreadsheets import csv_bytes
+from tests.participants.test_staff_files import csv_bytes
 from tests.participants.test_views_activation import _decode_qr
 
 pytestmark = pytest.mark.django_db

@@ -31,20 +31,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
+from core.spreadsheets import HEADER_SEARCH_ROWS, SpreadsheetError, cell_text, header_key
 from participants.importing import numeric_nip_message
 from participants.models import Employee
 from participants.nip import normalize_nip, parse_nip
 from participants.services import create_account, issue_activation_code
-from core.spreadsheets import (
-    HEADER_ALIASES,
-    HEADER_SEARCH_ROWS,
-    StaffFileError,
-    StaffRow,
-    StaffTable,
-    cell_text,
-    header_key,
-    read_staff_file,
-)
+from participants.staff_files import HEADER_ALIASES, StaffRow, StaffTable, read_staff_file
 
 from trainings.badges import new_badge_token
 from trainings.models import Enrolment, Training
@@ -293,12 +285,12 @@ def enrol_from_nip_file(
 
     Every row is checked first: a NIP that is invalid, not in the staff directory, or repeated
     is reported with its spreadsheet row, and then nobody is enrolled. Raise ValidationError
-    when the file cannot be read (its StaffFileError code) or enrolment is closed.
+    when the file cannot be read (its SpreadsheetError code) or enrolment is closed.
     """
     _check_enrolment_open(training)
     try:
         table = read_nip_list(file_obj, filename=filename)
-    except StaffFileError as error:
+    except SpreadsheetError as error:
         raise ValidationError(error.message, code=error.code) from None
     if not table.rows:
         raise ValidationError(_("The file lists no NIPs."), code="no_rows")
@@ -309,9 +301,9 @@ def enrol_from_nip_file(
 
 
 def read_nip_list(file_obj, *, filename: str) -> StaffTable:
-    """Read the NIP column of an uploaded XLSX or CSV file; raise StaffFileError if unusable.
+    """Read the NIP column of an uploaded XLSX or CSV file; raise SpreadsheetError if unusable.
 
-    core.spreadsheets.read_staff_file insists on a name column, which a list of NIPs
+    participants.staff_files.read_staff_file insists on a name column, which a list of NIPs
     does not need, so this reads the same way (the same size, type and zip-bomb checks, the same
     CSV decoding) but looks only for the NIP. A file without any header, just NIPs down the
     first column, is read as well.
@@ -321,10 +313,10 @@ def read_nip_list(file_obj, *, filename: str) -> StaffTable:
     if extension == "xlsx":
         grid = spreadsheets.xlsx_grid(data)
     elif extension in {"csv", "txt"}:
-        grid = spreadsheets.csv_grid(data)
+        grid = spreadsheets.csv_grid(data, known_headers=HEADER_ALIASES)
     else:
         read_staff_file(io.BytesIO(data), filename=filename)  # raises its own message
-        raise StaffFileError(
+        raise SpreadsheetError(
             gettext("The file %(name)s is not an .xlsx or .csv file.") % {"name": filename},
             code="file_type",
         )
@@ -350,7 +342,7 @@ def read_nip_list(file_obj, *, filename: str) -> StaffTable:
             table.rows.append(_nip_row(number, cells, column, header_text))
             break
     if table is None:
-        raise StaffFileError(
+        raise SpreadsheetError(
             gettext(
                 "The file has no NIP column. The first row must hold the column name NIP, with "
                 "one NIP in each row below it."

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from participants.importing import import_staff
-from core.spreadsheets import StaffFileError, read_staff_file
+from core.spreadsheets import SpreadsheetError
+from participants.staff_files import read_staff_file
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The file %(name)s cannot be opened.") % {"name": path}, returncode=2
             ) from None
-        except StaffFileError as error:
+        except SpreadsheetError as error:
             raise CommandError(error.message, returncode=2) from None
 
         report = import_staff(
