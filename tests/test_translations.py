@@ -1,11 +1,21 @@
-"""The one Indonesian catalogue: updates keep it whole."""
+"""The one Indonesian catalogue: it compiles, every app speaks from it, and updates keep it whole."""
 
+import io
 import runpy
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from django.apps import apps
+from django.core.management import call_command
+from django.utils import translation
+
+from assessments.analysis import GainCategory
+from certificates.models import Certificate
+from evaluations.models import Question
+from participants.models import Employee
+from trainings.models import Training
 
 ROOT = Path(__file__).resolve().parent.parent
 update_translations = runpy.run_path(str(ROOT / "scripts" / "update_translations.py"))
@@ -13,6 +23,38 @@ update_translations = runpy.run_path(str(ROOT / "scripts" / "update_translations
 needs_gettext = pytest.mark.skipif(
     shutil.which("msgmerge") is None, reason="makemessages needs GNU gettext"
 )
+
+
+@pytest.fixture
+def freshly_compiled(settings, tmp_path):
+    """Compile the committed catalogue anew, so a stale .mo cannot hide a broken one."""
+    (tmp_path / "id" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(ROOT / update_translations["CATALOGUE"], tmp_path / "id" / "LC_MESSAGES")
+    settings.LOCALE_PATHS = [tmp_path]
+    call_command("compile_translations", stdout=io.StringIO())
+
+
+def test_every_app_speaks_indonesian_from_the_compiled_catalogue(freshly_compiled):
+    with translation.override("id"):
+        assert str(apps.get_app_config("core").verbose_name) == "Komponen bersama"
+        assert str(Employee._meta.verbose_name) == "pegawai"
+        assert Training.Status.OPEN.label == "Pendaftaran dibuka"
+        assert GainCategory.HIGH.label == "Tinggi"
+        assert Question.Section.SPEAKER.label == "Narasumber"
+        assert Certificate.Status.REVOKED.label == "Dicabut"
+        assert str(apps.get_app_config("privacy").verbose_name) == "Data pribadi"
+        assert translation.pgettext("training list column", "Training") == "Pelatihan"
+        enrolled = translation.ngettext(
+            "%(counter)s participant enrolled", "%(counter)s participants enrolled", 3
+        )
+        assert enrolled % {"counter": 3} == "3 peserta terdaftar"
+
+
+@pytest.mark.django_db
+def test_the_login_page_greets_in_indonesian(freshly_compiled, client):
+    response = client.get("/akun/login/")
+
+    assert "Masuk dengan NIP (18 digit) atau email, dan kata sandi Anda." in response.text
 
 
 def _project(root, code, catalogue):
