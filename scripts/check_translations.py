@@ -1,7 +1,8 @@
 """Fail if any translatable string of the project lacks an Indonesian translation.
 
-Runs makemessages (GNU gettext) against a copy of the catalogue, lists every msgid that is new,
-empty or fuzzy, and leaves the committed catalogue untouched.
+Runs the update of scripts/update_translations.py on a scratch copy of the project, so the
+committed catalogue stays untouched, and lists every msgid that has no translation there or only
+a fuzzy one, and every msgid that django.po holds more than once.
 """
 
 import shutil
@@ -11,42 +12,40 @@ import tempfile
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from update_translations import CATALOGUE, ROOT, untranslated, update
 
-ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE = ROOT / "locale" / "id" / "LC_MESSAGES" / "django.po"
+
+def _copy_project(target):
+    """Copy the project's files, as git sees them (committed or not, ignored ones left out)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
 
 
 def main() -> int:
     if not shutil.which("xgettext"):
         print("xgettext (GNU gettext) is needed: apt-get install gettext", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory() as backup_dir:
-        backup = Path(backup_dir) / "django.po"
-        shutil.copy2(CATALOGUE, backup)
-        try:
-            subprocess.run(
-                [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-obsolete",
-                 "--ignore", "var/*", "--ignore", "benchmarks/*", "--ignore", "tests/*"],
-                cwd=ROOT, check=True, capture_output=True,
-            )
-            with CATALOGUE.open("rb") as po_file:
-                catalog = read_po(po_file)
-        finally:
-            shutil.copy2(backup, CATALOGUE)
-    missing = [
-        message
-        for message in catalog
-        if message.id
-        and (
-            message.fuzzy
-            or not (all(message.string) if isinstance(message.string, tuple) else message.string)
-        )
-    ]
+    with tempfile.TemporaryDirectory() as scratch:
+        _copy_project(Path(scratch))
+        duplicates = update(Path(scratch))
+        with (Path(scratch) / CATALOGUE).open("rb") as po_file:
+            catalog = read_po(po_file)
+    for duplicate in duplicates:
+        print(f"duplicate: {duplicate}")
+    if duplicates:
+        print("run scripts/update_translations.py to keep one entry per msgid")
+    missing = untranslated(catalog)
     for message in missing:
         where = ", ".join(f"{path}:{line}" for path, line in message.locations[:2])
         print(f"untranslated: {message.id!r} ({where})")
-    print(f"{len(catalog)} messages, {len(missing)} untranslated")
-    return 1 if missing else 0
+    print(f"{len(catalog)} messages, {len(missing)} untranslated, {len(duplicates)} duplicated")
+    return 1 if missing or duplicates else 0
 
 
 if __name__ == "__main__":
