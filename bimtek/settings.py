@@ -68,6 +68,16 @@ CERTIFICATES_SIGNING_BACKEND = (
     if CERTIFICATES_SIGNING_PKCS12
     else "certificates.signing.UnsignedBackend"
 )
+# Certificate checks one address may make a minute on the public page (codes cannot be guessed).
+CERTIFICATES_VERIFY_PER_MINUTE = int(env("CERTIFICATES_VERIFY_PER_MINUTE", 30))
+
+# Wrong activation codes one address may try before the page refuses it for the window (seconds).
+BIMTEK_ACTIVATION_MAX_FAILURES = 10
+BIMTEK_ACTIVATION_FAILURE_WINDOW = 15 * 60
+# Wrong 6-digit check-in codes one account may type before the form refuses it for the window
+# (seconds); tests/test_secrets.py pins the chance of guessing a code this allows.
+BIMTEK_CHECKIN_MAX_FAILURES = 10
+BIMTEK_CHECKIN_FAILURE_WINDOW = 10 * 60
 
 INSTALLED_APPS = [
     "django.contrib.admin",
