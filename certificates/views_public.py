@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.ratelimit import RateLimit
 
-from certificates.forms import CodeForm, PdfCheckForm, max_check_bytes
+from certificates.forms import CodeForm, PdfCheckForm
 from certificates.models import Certificate
 from certificates.selectors import certificate_by_code, normalize_code
 
@@ -92,7 +92,8 @@ def certificate(request, code):
         return render(request, "certificates/verify/not_found.html", status=404)
     form = PdfCheckForm()
     check = None
-    if request.method == "POST" and _content_length(request) > max_check_bytes() + 64 * 1024:
+    too_large = settings.CERTIFICATES_MAX_CHECK_BYTES + 64 * 1024
+    if request.method == "POST" and _content_length(request) > too_large:
         # Refuse before reading the body: a large upload cannot be one of our certificates.
         form = PdfCheckForm({}, {})
         form.is_valid()
@@ -115,7 +116,7 @@ def certificate(request, code):
             else None,
             "form": form,
             "check": check,
-            "max_mb": f"{max_check_bytes() / 1024 / 1024:g}",
+            "max_mb": f"{settings.CERTIFICATES_MAX_CHECK_BYTES / 1024 / 1024:g}",
             "title": _("Certificate check"),
         },
     )

@@ -263,10 +263,6 @@ def format_activation_code(code: str) -> str:
     return "-".join(part for part in parts if part)
 
 
-def activation_days() -> int:
-    return int(getattr(settings, "BIMTEK_ACTIVATION_DAYS", 14))
-
-
 def _holds_more_than_participant(user: User) -> bool:
     """Return whether an account holds any power beyond taking part in trainings."""
     if user.is_superuser or user.is_staff:
@@ -306,7 +302,7 @@ def issue_activation_code(*, user: User, created_by: User | None) -> tuple[Activ
         user=user,
         code_hash=_hash_code(raw),
         created_by=created_by,
-        expires_at=now + datetime.timedelta(days=activation_days()),
+        expires_at=now + datetime.timedelta(days=settings.BIMTEK_ACTIVATION_DAYS),
     )
     logger.info(
         "Activation code %s issued for account %s by %s",
