@@ -7,12 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from certificates.models import CertificateSettings
 from certificates.selectors import normalize_code
 
-DEFAULT_MAX_CHECK_BYTES = 5 * 1024 * 1024
-
-
-def max_check_bytes() -> int:
-    return int(getattr(settings, "CERTIFICATES_MAX_CHECK_BYTES", DEFAULT_MAX_CHECK_BYTES))
-
 
 class CodeForm(forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=20)
@@ -33,12 +27,12 @@ class PdfCheckForm(forms.Form):
     @staticmethod
     def too_large_message() -> str:
         return _("The file is larger than %(size)s MB: it is not one of our certificates.") % {
-            "size": f"{max_check_bytes() / 1024 / 1024:g}"
+            "size": f"{settings.CERTIFICATES_MAX_CHECK_BYTES / 1024 / 1024:g}"
         }
 
     def clean_pdf(self):
         pdf = self.cleaned_data["pdf"]
-        if pdf.size > max_check_bytes():
+        if pdf.size > settings.CERTIFICATES_MAX_CHECK_BYTES:
             raise forms.ValidationError(self.too_large_message(), code="too_large")
         return pdf
 

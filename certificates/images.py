@@ -15,22 +15,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-DEFAULT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # an A4 page at 600 dpi is about 35 million
 RASTER_FORMATS = {"png": {"PNG"}, "jpg": {"JPEG"}, "jpeg": {"JPEG"}}
 SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video"}
 SAFE_HREF = re.compile(r"^(#|data:image/(png|jpeg);base64,)", re.IGNORECASE)
 
 
-def max_image_bytes() -> int:
-    return int(getattr(settings, "CERTIFICATES_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES))
-
-
 def validate_certificate_image(value) -> None:
     """Refuse a new upload that is too large, not the image its name says, or an unsafe SVG."""
     if getattr(value, "_committed", False):
         return  # a file stored earlier was checked when it was uploaded
-    limit = max_image_bytes()
+    limit = settings.CERTIFICATES_MAX_IMAGE_BYTES
     name = str(getattr(value, "name", "") or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     value.seek(0)

@@ -366,7 +366,7 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
 
 
 def _workers() -> int:
-    return max(1, int(getattr(settings, "CERTIFICATES_ISSUE_WORKERS", 2)))
+    return max(1, settings.CERTIFICATES_ISSUE_WORKERS)
 
 
 def _enqueue_run(run_id: int, workers: int) -> None:

@@ -64,7 +64,7 @@ def export_filename(export: CertificateExport) -> str:
 
 
 def _keep_days() -> int:
-    return max(1, int(getattr(settings, "CERTIFICATES_EXPORT_KEEP_DAYS", 7)))
+    return max(1, settings.CERTIFICATES_EXPORT_KEEP_DAYS)
 
 
 # In the request ---------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-DEFAULT_BACKEND = "certificates.signing.UnsignedBackend"
 SIGNATURE_FIELD = "TandaTanganSertifikat"
 # Bytes allowed, besides the certificates, for the signature value (512 with a 4096-bit RSA key)
 # and for the signed attributes and CMS structure (a whole signature with a 2048-bit RSA key and
@@ -122,8 +121,8 @@ class PKCS12Backend:
     is_bsre = False
 
     def __init__(self):
-        self.path = getattr(settings, "CERTIFICATES_SIGNING_PKCS12", "")
-        self.password = getattr(settings, "CERTIFICATES_SIGNING_PASSWORD", "")
+        self.path = settings.CERTIFICATES_SIGNING_PKCS12
+        self.password = settings.CERTIFICATES_SIGNING_PASSWORD
         if not self.path:
             raise ImproperlyConfigured("PKCS12Backend needs CERTIFICATES_SIGNING_PKCS12.")
 
@@ -162,4 +161,4 @@ class PKCS12Backend:
 
 def signing_backend():
     """Return the configured signing backend."""
-    return import_string(getattr(settings, "CERTIFICATES_SIGNING_BACKEND", DEFAULT_BACKEND))()
+    return import_string(settings.CERTIFICATES_SIGNING_BACKEND)()

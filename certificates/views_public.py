@@ -13,35 +13,33 @@ import re
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from certificates.forms import CodeForm, PdfCheckForm, max_check_bytes
+from core.ratelimit import RateLimit
+
+from certificates.forms import CodeForm, PdfCheckForm
 from certificates.models import Certificate
 from certificates.selectors import certificate_by_code, normalize_code
 
-RATE_WINDOW_SECONDS = 60
+
+def _verify_limit() -> RateLimit:
+    """Return the limit on certificate checks per visitor's address: so many a minute."""
+    return RateLimit(
+        "certificates.verify", limit=settings.CERTIFICATES_VERIFY_PER_MINUTE, window=60
+    )
 
 
 def _rate_limited(request) -> bool:
     """Count this request against the visitor's address; True once over the limit."""
-    limit = int(getattr(settings, "CERTIFICATES_VERIFY_PER_MINUTE", 30))
-    key = "certificates:verify:" + get_adapter(request).get_client_ip(request)
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
-        return False
+    return _verify_limit().hit(get_adapter(request).get_client_ip(request))
 
 
 def _too_many(request):
     response = render(request, "certificates/verify/too_many.html", status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(_verify_limit().window)
     return response
 
 
@@ -94,7 +92,8 @@ def certificate(request, code):
         return render(request, "certificates/verify/not_found.html", status=404)
     form = PdfCheckForm()
     check = None
-    if request.method == "POST" and _content_length(request) > max_check_bytes() + 64 * 1024:
+    too_large = settings.CERTIFICATES_MAX_CHECK_BYTES + 64 * 1024
+    if request.method == "POST" and _content_length(request) > too_large:
         # Refuse before reading the body: a large upload cannot be one of our certificates.
         form = PdfCheckForm({}, {})
         form.is_valid()
@@ -117,7 +116,7 @@ def certificate(request, code):
             else None,
             "form": form,
             "check": check,
-            "max_mb": f"{max_check_bytes() / 1024 / 1024:g}",
+            "max_mb": f"{settings.CERTIFICATES_MAX_CHECK_BYTES / 1024 / 1024:g}",
             "title": _("Certificate check"),
         },
     )

@@ -14,13 +14,13 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from core.ratelimit import RateLimit
 from core.roles import Role
 
 from participants.golongan import PNS_CODES, PPPK_CODES
@@ -263,10 +263,6 @@ def format_activation_code(code: str) -> str:
     return "-".join(part for part in parts if part)
 
 
-def activation_days() -> int:
-    return int(getattr(settings, "BIMTEK_ACTIVATION_DAYS", 14))
-
-
 def _holds_more_than_participant(user: User) -> bool:
     """Return whether an account holds any power beyond taking part in trainings."""
     if user.is_superuser or user.is_staff:
@@ -306,7 +302,7 @@ def issue_activation_code(*, user: User, created_by: User | None) -> tuple[Activ
         user=user,
         code_hash=_hash_code(raw),
         created_by=created_by,
-        expires_at=now + datetime.timedelta(days=activation_days()),
+        expires_at=now + datetime.timedelta(days=settings.BIMTEK_ACTIVATION_DAYS),
     )
     logger.info(
         "Activation code %s issued for account %s by %s",
@@ -317,30 +313,18 @@ def issue_activation_code(*, user: User, created_by: User | None) -> tuple[Activ
     return activation, format_activation_code(raw)
 
 
-def _failure_key(ip_address: str) -> str:
-    return f"participants:activation-failures:{ip_address}"
-
-
-def _failure_limit() -> tuple[int, int]:
-    attempts = int(getattr(settings, "BIMTEK_ACTIVATION_MAX_FAILURES", 10))
-    window = int(getattr(settings, "BIMTEK_ACTIVATION_FAILURE_WINDOW", 15 * 60))
-    return attempts, window
-
-
-def _count_failure(ip_address: str | None) -> None:
-    if not ip_address:
-        return
-    _attempts, window = _failure_limit()
-    key = _failure_key(ip_address)
-    if not cache.add(key, 1, timeout=window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window)
+def activation_failure_limit() -> RateLimit:
+    """Return the limit on wrong activation codes per caller's IP address."""
+    return RateLimit(
+        "participants.activation-failures",
+        limit=settings.BIMTEK_ACTIVATION_MAX_FAILURES,
+        window=settings.BIMTEK_ACTIVATION_FAILURE_WINDOW,
+    )
 
 
 def _reject(message, code: str, ip_address: str | None):
-    _count_failure(ip_address)
+    if ip_address:
+        activation_failure_limit().hit(ip_address)
     return ValidationError(message, code=code)
 
 
@@ -352,11 +336,12 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
     count against the caller's IP address: after BIMTEK_ACTIVATION_MAX_FAILURES (10) within
     BIMTEK_ACTIVATION_FAILURE_WINDOW seconds (15 minutes) every attempt is refused.
     """
-    attempts, _window = _failure_limit()
-    if ip_address and cache.get(_failure_key(ip_address), 0) >= attempts:
+    limit = activation_failure_limit()
+    if ip_address and limit.is_limited(ip_address):
         raise ValidationError(
-            _("Too many wrong codes were tried. Please wait 15 minutes and try again."),
+            _("Too many wrong codes were tried. Please wait %(wait)s and try again."),
             code="activation_throttled",
+            params={"wait": limit.wait()},
         )
     normalized = normalize_activation_code(code)
     if len(normalized) != ACTIVATION_CODE_LENGTH:

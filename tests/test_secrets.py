@@ -36,7 +36,7 @@ def test_the_check_in_token_carries_a_128_bit_tag():
 def test_the_six_digit_code_is_guessed_with_at_most_one_chance_in_fifty_thousand():
     codes = 10**checkin_tokens.CODE_DIGITS
     valid_at_once = checkin_tokens.TOLERANCE_SLOTS + 1
-    chance = attendance.CODE_ATTEMPTS * valid_at_once / codes
+    chance = attendance.code_failure_limit().limit * valid_at_once / codes
     assert math.log2(codes) > 19.9
     assert chance <= 1 / 50_000
 
@@ -50,7 +50,7 @@ def test_activation_codes_carry_50_bits_and_are_tried_at_most_ten_times():
         len(set(account_services.ACTIVATION_ALPHABET))
     )
     assert bits >= 50
-    assert account_services._failure_limit()[0] <= 10
+    assert account_services.activation_failure_limit().limit <= 10
 
 
 def test_certificate_codes_carry_more_than_58_bits():

@@ -270,6 +270,23 @@ def test_checks_are_limited_per_address(client, training, settings):
     assert statuses == [200, 200, 200, 429, 429]
 
 
+def test_a_limited_address_is_told_to_retry_in_a_minute_and_others_still_check(
+    client, training, settings
+):
+    settings.CERTIFICATES_VERIFY_PER_MINUTE = 2
+    _issue_all(training)
+    url = _verify_url(Certificate.objects.first())
+    for _check in range(2):
+        client.get(url, REMOTE_ADDR="10.9.8.7")
+
+    refused = client.get(url, REMOTE_ADDR="10.9.8.7")
+    other = client.get(url, REMOTE_ADDR="10.9.8.6")
+
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "60"
+    assert other.status_code == 200
+
+
 def test_an_uploaded_copy_of_the_issued_pdf_matches(client, training):
     _issue_all(training)
     certificate = Certificate.objects.first()

@@ -3,6 +3,7 @@
 import datetime
 import re
 import threading
+import time
 
 import pytest
 from django.core.cache import cache
@@ -259,6 +260,67 @@ def test_nine_wrong_codes_do_not_lock_out(account_with_code):
     for _attempt in range(9):
         with pytest.raises(ValidationError):
             services.activate_account(code="ABCD-EFGH-JK", password="x", ip_address="10.0.0.5")
+
+    assert services.activate_account(
+        code=code, password="Melati-Putih-77", ip_address="10.0.0.5"
+    ) == user
+
+
+def test_every_kind_of_wrong_code_from_one_address_counts_towards_one_lock(account_with_code):
+    user, _activation, code = account_with_code
+    used_user = services.create_account(employee=EmployeeFactory())
+    _used, used_code = services.issue_activation_code(user=used_user, created_by=None)
+    services.activate_account(code=used_code, password="Mawar-Merah-88")
+    for _attempt in range(5):
+        with pytest.raises(ValidationError):
+            services.activate_account(code="ABCD-EFGH-JK", password="x", ip_address="10.0.0.5")
+        with pytest.raises(ValidationError):
+            services.activate_account(code=used_code, password="x", ip_address="10.0.0.5")
+
+    with pytest.raises(ValidationError) as raised:
+        services.activate_account(code=code, password="Melati-Putih-77", ip_address="10.0.0.5")
+
+    assert _codes_raised(raised.value) == {"activation_throttled"}
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_the_lock_message_says_the_configured_window(account_with_code, settings):
+    settings.BIMTEK_ACTIVATION_FAILURE_WINDOW = 5 * 60
+    _user, _activation, code = account_with_code
+    for _attempt in range(10):
+        with pytest.raises(ValidationError):
+            services.activate_account(code="ABCD-EFGH-JK", password="x", ip_address="10.0.0.5")
+
+    with pytest.raises(ValidationError) as raised:
+        services.activate_account(code=code, password="Melati-Putih-77", ip_address="10.0.0.5")
+
+    assert raised.value.messages == [
+        "Terlalu banyak kode salah yang dicoba. Silakan tunggu 5 menit, lalu coba lagi."
+    ]
+
+
+def test_the_lock_follows_the_configured_number_of_wrong_codes(account_with_code, settings):
+    settings.BIMTEK_ACTIVATION_MAX_FAILURES = 3
+    _user, _activation, code = account_with_code
+    for _attempt in range(3):
+        with pytest.raises(ValidationError):
+            services.activate_account(code="ABCD-EFGH-JK", password="x", ip_address="10.0.0.5")
+
+    with pytest.raises(ValidationError) as raised:
+        services.activate_account(code=code, password="Melati-Putih-77", ip_address="10.0.0.5")
+
+    assert _codes_raised(raised.value) == {"activation_throttled"}
+
+
+def test_the_address_may_try_again_once_the_window_has_passed(account_with_code, settings):
+    settings.BIMTEK_ACTIVATION_FAILURE_WINDOW = 1
+    user, _activation, code = account_with_code
+    for _attempt in range(10):
+        with pytest.raises(ValidationError):
+            services.activate_account(code="ABCD-EFGH-JK", password="x", ip_address="10.0.0.5")
+
+    time.sleep(1.1)
 
     assert services.activate_account(
         code=code, password="Melati-Putih-77", ip_address="10.0.0.5"

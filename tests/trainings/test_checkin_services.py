@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import time
 import zoneinfo
 
 import pytest
@@ -418,7 +419,7 @@ def test_ten_wrong_codes_lock_the_form_for_a_while(session, enrolment, participa
     now = at(7, 55)
     right = code_at(session, now)
     wrong = f"{(int(right) + 1) % 10**6:06d}"
-    for _attempt in range(services.CODE_ATTEMPTS):
+    for _attempt in range(services.code_failure_limit().limit):
         with pytest.raises(ValidationError):
             services.check_in_with_code(code=wrong, user=participant, now=now)
 
@@ -427,6 +428,75 @@ def test_ten_wrong_codes_lock_the_form_for_a_while(session, enrolment, participa
 
     assert caught.value.code == "too_many_attempts"
     assert not Attendance.objects.exists()
+
+
+def test_wrong_codes_count_against_the_account_whatever_address_they_come_from(
+    session, enrolment, participant
+):
+    now = at(7, 55)
+    right = code_at(session, now)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for attempt in range(10):
+        with pytest.raises(ValidationError):
+            services.check_in_with_code(
+                code=wrong, user=participant, now=now, ip_address=f"10.0.0.{attempt}"
+            )
+
+    with pytest.raises(ValidationError) as caught:
+        services.check_in_with_code(code=right, user=participant, now=now, ip_address="10.0.1.1")
+
+    assert caught.value.code == "too_many_attempts"
+
+
+def test_one_locked_account_leaves_the_others_free(session, enrolment, participant):
+    now = at(7, 55)
+    right = code_at(session, now)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for _attempt in range(10):
+        with pytest.raises(ValidationError):
+            services.check_in_with_code(code=wrong, user=participant, now=now)
+    neighbour = participant_user()
+    EnrolmentFactory(training=session.training, employee=neighbour.employee)
+
+    attendance, created = services.check_in_with_code(code=right, user=neighbour, now=now)
+
+    assert created is True
+    assert attendance.enrolment.employee == neighbour.employee
+
+
+def test_the_lock_message_says_the_configured_window(session, enrolment, participant, settings):
+    settings.BIMTEK_CHECKIN_FAILURE_WINDOW = 5 * 60
+    settings.BIMTEK_CHECKIN_MAX_FAILURES = 3
+    now = at(7, 55)
+    right = code_at(session, now)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for _attempt in range(3):
+        with pytest.raises(ValidationError):
+            services.check_in_with_code(code=wrong, user=participant, now=now)
+
+    with pytest.raises(ValidationError) as caught:
+        services.check_in_with_code(code=right, user=participant, now=now)
+
+    assert caught.value.messages == [
+        "Terlalu banyak kode yang salah. Tunggu 5 menit, atau pindai kode QR di layar."
+    ]
+
+
+def test_the_form_opens_again_once_the_window_has_passed(
+    session, enrolment, participant, settings
+):
+    settings.BIMTEK_CHECKIN_FAILURE_WINDOW = 1
+    now = at(7, 55)
+    right = code_at(session, now)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for _attempt in range(10):
+        with pytest.raises(ValidationError):
+            services.check_in_with_code(code=wrong, user=participant, now=now)
+
+    time.sleep(1.1)
+
+    _attendance, created = services.check_in_with_code(code=right, user=participant, now=now)
+    assert created is True
 
 
 # Signatures ----------------------------------------------------------------------------------

@@ -33,8 +33,6 @@ TEMPLATE = "trainings/reports/daftar_hadir.html"
 STATUSES_IN_WORDS = {Status.IZIN, Status.SAKIT, Status.DINAS_LUAR, Status.ALPA}
 # Statuses whose captured signature is drawn in.
 STATUSES_SIGNED = {Status.HADIR, Status.TERLAMBAT}
-# Where the organiser signs, until the installation configures it (BIMTEK_DOCUMENT_PLACE).
-DEFAULT_PLACE = "Magelang"
 
 
 @dataclass(frozen=True)
@@ -173,7 +171,7 @@ def _totals(rows: list[SheetRow]) -> tuple[list[TotalLine], list[TotalLine]]:
 
 def _signer(session: Session) -> Signer:
     training = session.training
-    place = getattr(settings, "BIMTEK_DOCUMENT_PLACE", DEFAULT_PLACE)
+    place = settings.BIMTEK_DOCUMENT_PLACE
     date = formats.date_format(session.date, "j F Y")
     employee = contact_employee(training=training)
     return Signer(

@@ -12,7 +12,7 @@ import io
 import secrets
 from contextlib import nullcontext
 
-from django.core.cache import cache
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core import rows
+from core.ratelimit import RateLimit
 from trainings import checkin_tokens
 from trainings.models import Attendance, AttendanceChange, Enrolment, Session, Training
 from trainings.selectors.attendance import (
@@ -34,8 +35,6 @@ from trainings.selectors.attendance import (
 # How long after first opening a fresh QR code a participant may still confirm it: enough to
 # log in or to draw a signature, far too short to pass the link on to tomorrow's absentee.
 SCAN_GRACE = datetime.timedelta(minutes=5)
-CODE_ATTEMPTS = 10
-CODE_ATTEMPTS_WINDOW = 10 * 60  # seconds
 MAX_SIGNATURE_BYTES = 200 * 1024
 MAX_SIGNATURE_PIXELS = 2000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -62,7 +61,7 @@ MESSAGES = {
         "session starts."
     ),
     "too_many_attempts": _(
-        "Too many wrong codes. Wait 10 minutes, or scan the QR code on the screen instead."
+        "Too many wrong codes. Wait %(wait)s, or scan the QR code on the screen instead."
     ),
     "signature_required": _(
         "This training asks for your signature: draw it in the box, then tap Present."
@@ -321,6 +320,15 @@ def _person(user) -> str:
     return employee.full_name if employee else user.get_username()
 
 
+def code_failure_limit() -> RateLimit:
+    """Return the limit on wrong check-in codes per account, wherever they are typed from."""
+    return RateLimit(
+        "trainings.checkin.code-failures",
+        limit=settings.BIMTEK_CHECKIN_MAX_FAILURES,
+        window=settings.BIMTEK_CHECKIN_FAILURE_WINDOW,
+    )
+
+
 def check_in_with_code(
     *,
     code: str,
@@ -331,13 +339,14 @@ def check_in_with_code(
 ) -> tuple[Attendance, bool]:
     """Check the user in with the 6-digit code of one of their sessions, found by the code.
 
-    Ten wrong codes in ten minutes lock the form for the rest of those ten minutes, so nobody
-    can try their way through a million codes.
+    Ten wrong codes in ten minutes (BIMTEK_CHECKIN_MAX_FAILURES, BIMTEK_CHECKIN_FAILURE_WINDOW)
+    lock the form for the rest of those ten minutes, so nobody can try their way through a
+    million codes.
     """
     now = now or timezone.now()
-    failures_key = f"bimtek.checkin.code-failures:{user.pk}"
-    if (cache.get(failures_key) or 0) >= CODE_ATTEMPTS:
-        raise _error("too_many_attempts")
+    failures = code_failure_limit()
+    if failures.is_limited(user.pk):
+        raise _error("too_many_attempts", wait=failures.wait())
     candidates = checkins_for(user=user, now=now)
     now_slot = checkin_tokens.slot_for(now)
     matched = [
@@ -346,11 +355,7 @@ def check_in_with_code(
         if checkin_tokens.code_matches(code, session_id=candidate.session.pk, now_slot=now_slot)
     ]
     if not matched:
-        if cache.add(failures_key, 1, timeout=CODE_ATTEMPTS_WINDOW) is False:
-            try:
-                cache.incr(failures_key)
-            except ValueError:
-                cache.add(failures_key, 1, timeout=CODE_ATTEMPTS_WINDOW)
+        failures.hit(user.pk)
         if not any(candidate.window.is_open(now) for candidate in candidates):
             raise _error("no_open_session")
         raise _error("wrong_code")
