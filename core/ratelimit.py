@@ -2,8 +2,9 @@
 
 The public certificate check (per address), wrong activation codes (per address) and wrong
 check-in codes (per account) are limited this way. The count lives in the cache every process
-shares, so it holds across workers; the window starts at the first attempt counted, and the
-count ends with it. Each caller builds its RateLimit from settings when it needs one, so a
+shares, so it holds across workers; the count ends when a whole window passes without an
+attempt. Every attempt sets the count's expiry anew: the database cache's incr() would
+otherwise put its own 300-second default on the key, shortening a 15-minute window to five. Each caller builds its RateLimit from settings when it needs one, so a
 changed setting (or a test's settings fixture) takes effect at once.
 """
 
@@ -36,6 +37,8 @@ class RateLimit:
             except ValueError:  # the window ended between add and incr
                 cache.add(cache_key, 1, timeout=self.window)
                 count = 1
+            else:
+                cache.touch(cache_key, timeout=self.window)
         return count > self.limit
 
     def is_limited(self, key) -> bool:

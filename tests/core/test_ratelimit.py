@@ -76,3 +76,38 @@ def test_the_wait_is_said_in_english_too():
     with translation.override("en"):
         assert RateLimit("test.logins", limit=1, window=60).wait() == "1 minute"
         assert RateLimit("test.logins", limit=1, window=600).wait() == "10 minutes"
+
+
+
+@pytest.mark.django_db
+def test_on_the_database_cache_a_window_longer_than_its_default_timeout_holds(
+    settings, monkeypatch
+):
+    # The database cache's incr() writes the key back with the cache's default 300-second
+    # timeout; the limit sets the window again, so 15 minutes stay 15 minutes.
+    import datetime
+
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_ratelimit_cache",
+            "TIMEOUT": 300,
+        }
+    }
+    call_command("createcachetable", verbosity=0)
+    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    start = timezone.now()
+    clock = {"now": start}
+    monkeypatch.setattr("django.core.cache.backends.db.tz_now", lambda: clock["now"])
+    limit = RateLimit("test.logins", limit=2, window=15 * 60)
+    limit.hit("10.0.0.1")
+    limit.hit("10.0.0.1")
+
+    clock["now"] = start + datetime.timedelta(minutes=10)
+    assert limit.is_limited("10.0.0.1")
+    clock["now"] = start + datetime.timedelta(minutes=15, seconds=1)
+    assert not limit.is_limited("10.0.0.1")
