@@ -425,11 +425,6 @@ def _own_state(assessment: Assessment, attempt: Attempt | None, now) -> str:
     return "missed"
 
 
-def open_tests_for(*, user, now=None) -> list[OwnTest]:
-    """Return the person's tests they can start or must finish now (for the home page)."""
-    return [test for test in own_tests(user=user, now=now) if test.state in {"open", "running"}]
-
-
 def own_test(*, user, pk: int, now=None) -> OwnTest:
     """Return one of the person's tests; raise Assessment.DoesNotExist for anybody else's."""
     enrolments = own_enrolments(user)

@@ -318,10 +318,6 @@ class EvaluationResults:
         return _mean([sum(column) for column in zip(*(a.counts for a in self.organisation))])
 
     @property
-    def response_rate_percent(self) -> int | None:
-        return _percent(self.respondents, self.enrolled)
-
-    @property
     def response_rate_text(self) -> str:
         return response_rate_text(self.respondents, self.enrolled)
 
@@ -454,10 +450,6 @@ class EvaluationSummary:
     organisation: list[AspectMean]
     speakers: list[SpeakerMean]
     top_open_answers: list[TopOpenAnswers]
-
-    @property
-    def response_rate_percent(self) -> int | None:
-        return _percent(self.respondents, self.enrolled)
 
     @property
     def response_rate_text(self) -> str:

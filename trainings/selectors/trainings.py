@@ -211,11 +211,6 @@ def schedule_by_day(sessions: list[Session]) -> list[ScheduleDay]:
     return days
 
 
-def active_enrolment_count(*, training: Training) -> int:
-    """Return how many enrolments of a training are not cancelled."""
-    return training.enrolments.filter(status__in=ACTIVE_ENROLMENT_STATUSES).count()
-
-
 @dataclass
 class SessionAttendance:
     """A session of today and how many attendance records it has in each status."""
