@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from trainings.models import Enrolment, Training
+from trainings.selectors.trainings import trainings_visible_to
 
 from assessments import analysis
 from assessments.models import Answer, Assessment, Attempt, Option, Question
@@ -96,11 +97,9 @@ def questions_for_assessment(assessment: Assessment) -> QuerySet[Question]:
 
 def trainings_for_tests(user) -> QuerySet[Training]:
     """Return the trainings whose tests a user may manage or see the results of."""
-    if not user.is_authenticated or not (
-        user.has_perm("assessments.manage_tests") or user.has_perm("assessments.view_results")
-    ):
-        return Training.objects.none()
-    return Training.objects.select_related("organiser_unit")
+    return trainings_visible_to(
+        user, permissions=("assessments.manage_tests", "assessments.view_results")
+    )
 
 
 def trainings_with_test_counts(user) -> QuerySet[Training]:
@@ -424,11 +423,6 @@ def _own_state(assessment: Assessment, attempt: Attempt | None, now) -> str:
     if now < assessment.closes_at:
         return "open"
     return "missed"
-
-
-def open_tests_for(*, user, now=None) -> list[OwnTest]:
-    """Return the person's tests they can start or must finish now (for the home page)."""
-    return [test for test in own_tests(user=user, now=now) if test.state in {"open", "running"}]
 
 
 def own_test(*, user, pk: int, now=None) -> OwnTest:

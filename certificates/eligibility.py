@@ -170,8 +170,3 @@ def _post_test_check(post_tests, required: bool, enrolment_id: int) -> Check:
         ok=True,
         detail=str(_("Post-test taken (score %(score)s).") % {"score": status.score}),
     )
-
-
-def eligible_enrolment_ids(*, training: Training) -> list[int]:
-    """Return the ids of the participants who will receive a certificate, in name order."""
-    return [row.enrolment.pk for row in eligibility_for_training(training=training) if row.eligible]

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from trainings.models import Session, Training
+from trainings.selectors.trainings import trainings_visible_to
 
 from certificates.models import (
     CODE_ALPHABET,
@@ -38,9 +39,7 @@ def sessions_for_certificate(*, training: Training) -> list[Session]:
 
 def trainings_for_certificates(user) -> QuerySet[Training]:
     """Return the trainings whose certificates a user may manage."""
-    if not user.is_authenticated or not user.has_perm("certificates.view_certificate"):
-        return Training.objects.none()
-    return Training.objects.select_related("organiser_unit")
+    return trainings_visible_to(user, permissions=("certificates.view_certificate",))
 
 
 def trainings_with_certificate_counts(user) -> QuerySet[Training]:

@@ -92,9 +92,6 @@ class EvaluationForm(models.Model):
     def scale_values(self) -> list[int]:
         return list(range(1, self.scale_max + 1))
 
-    def is_open_at(self, moment) -> bool:
-        return self.opens_at <= moment < self.closes_at
-
 
 class Question(models.Model):
     """An aspect to rate (about the organisation or about each speaker) or an open question."""
@@ -127,10 +124,6 @@ class Question(models.Model):
 
     def __str__(self):
         return self.text
-
-    @property
-    def is_rating(self) -> bool:
-        return self.section != self.Section.OPEN
 
 
 class Response(models.Model):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trainings.models import Enrolment, Session, Speaker, Training
+from trainings.selectors.trainings import trainings_visible_to
 from participants.names import full_name
 
 from evaluations.models import Answer, EvaluationForm, Question, Receipt
@@ -49,10 +50,10 @@ def evaluation_form_of(*, training: Training) -> EvaluationForm | None:
 
 def trainings_for_evaluation(*, user) -> QuerySet[Training]:
     """Return the trainings whose evaluation the user may set up, forms joined, latest first."""
-    if not user.is_authenticated or not user.has_perm("evaluations.view_evaluationform"):
-        return Training.objects.none()
-    return Training.objects.select_related("organiser_unit", "evaluation_form").order_by(
-        "-start_date", "code"
+    return (
+        trainings_visible_to(user, permissions=("evaluations.view_evaluationform",))
+        .select_related("evaluation_form")
+        .order_by("-start_date", "code")
     )
 
 
@@ -317,10 +318,6 @@ class EvaluationResults:
         return _mean([sum(column) for column in zip(*(a.counts for a in self.organisation))])
 
     @property
-    def response_rate_percent(self) -> int | None:
-        return _percent(self.respondents, self.enrolled)
-
-    @property
     def response_rate_text(self) -> str:
         return response_rate_text(self.respondents, self.enrolled)
 
@@ -453,10 +450,6 @@ class EvaluationSummary:
     organisation: list[AspectMean]
     speakers: list[SpeakerMean]
     top_open_answers: list[TopOpenAnswers]
-
-    @property
-    def response_rate_percent(self) -> int | None:
-        return _percent(self.respondents, self.enrolled)
 
     @property
     def response_rate_text(self) -> str:

@@ -156,10 +156,6 @@ class Employee(models.Model):
         return full_name(self.gelar_depan, self.name, self.gelar_belakang)
 
     @property
-    def certificate_name(self) -> str:
-        return full_name("", self.name.upper(), self.gelar_belakang)
-
-    @property
     def nip_display(self) -> str:
         return format_nip(self.nip) if self.nip else ""
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from participants.models import Employee, Unit
+from participants.models import Employee
 from participants.nip import normalize_nip
 
 
@@ -57,8 +57,3 @@ def employee_for_user(*, user) -> Employee | None:
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("unit").filter(user=user).first()
-
-
-def units_for_filter() -> QuerySet[Unit]:
-    """Return the units a directory filter offers, by name."""
-    return Unit.objects.only("pk", "name").order_by("name")

@@ -12,6 +12,7 @@ a view that answers GET with 405 is asked again with an empty POST.
 """
 
 import datetime
+import sys
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from trainings import checkin_tokens
 from trainings.models import Training
+from trainings.selectors import trainings as training_selectors
 from tests.factories import (
     EnrolmentFactory,
     SessionFactory,
@@ -401,6 +403,78 @@ def test_each_visitor_gets_what_the_matrix_says(client, world, name, actor, sett
         f"{name} for {actor}: {path} gave {response.status_code} "
         f"{response.headers.get('Location', '')}"
     )
+
+
+# Which trainings an organiser sees: one rule, trainings_visible_to --------------------------------
+
+# The organiser pages that list trainings; every other organiser page with arguments acts on one
+# training (or its session, enrolment, question, attempt, certificate…), except these.
+TRAINING_LISTS = (
+    "trainings:training_list",
+    "assessments:training_index",
+    "evaluations:evaluation_list",
+    "certificates:training_list",
+)
+NOT_OF_A_TRAINING = ("trainings:training_create", "trainings:speaker_edit")
+APPS = ("core", "participants", "trainings", "assessments", "evaluations", "certificates",
+        "privacy", "bimtek")
+
+
+def _organiser_pages(with_arguments: bool) -> list[str]:
+    return sorted(
+        name
+        for name, (kwargs_for, row) in MATRIX.items()
+        if row == ORGANISER_ONLY
+        and (kwargs_for is not None) == with_arguments
+        and name not in NOT_OF_A_TRAINING
+    )
+
+
+@pytest.fixture
+def no_training_visible(monkeypatch):
+    """Make the visibility rule hide every training, in every module that imported it."""
+    rule = training_selectors.trainings_visible_to
+
+    def nothing(user, **kwargs):
+        return rule(user, **kwargs).none()
+
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in APPS and getattr(module, "trainings_visible_to", None) is rule:
+            monkeypatch.setattr(module, "trainings_visible_to", nothing)
+
+
+def test_every_organiser_list_without_arguments_is_a_list_of_trainings():
+    assert _organiser_pages(with_arguments=False) == sorted(TRAINING_LISTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", TRAINING_LISTS)
+def test_every_list_of_trainings_shows_only_what_the_rule_lets_the_organiser_see(
+    client, world, name, request
+):
+    client.force_login(world["organiser"])
+    code = world["a"]["training"].code
+    assert code in client.get(reverse(name)).content.decode()
+
+    request.getfixturevalue("no_training_visible")
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert code not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", _organiser_pages(with_arguments=True))
+def test_every_page_of_a_training_is_missing_when_the_rule_hides_it(
+    client, world, name, no_training_visible, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kwargs_for, _row = MATRIX[name]
+    client.force_login(world["organiser"])
+
+    response = _ask(client, reverse(name, kwargs=kwargs_for(world["a"])))
+
+    assert _outcome(response) == MISSING, f"{name} gave {response.status_code}"
 
 
 # Third-party URLs, by prefix ---------------------------------------------------------------------

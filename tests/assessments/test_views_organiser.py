@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,6 +23,8 @@ from tests.factories import (
 
 from .conftest import open_test
 from .factories import make_question, take_test
+
+TESTS_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 pytestmark = pytest.mark.django_db
 
@@ -411,13 +414,17 @@ def _pdf_text(content: bytes) -> dict:
     return {"pages": len(document), "text": text}
 
 
-def test_extra_sections_join_the_pdf(client, organiser, training, pre):
+def test_extra_sections_join_the_pdf(client, organiser, training, pre, settings):
     from core import summary
+
+    # Another app's section, with its template: one kept among the tests' own.
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], TESTS_TEMPLATES]}]
 
     def section(*, training):
         return summary.SummarySection(
             title="Evaluasi penyelenggaraan",
-            template_name="assessments/_summary_section_text.html",
+            template_name="summary_section_text.html",
             context={"lines": ["Indeks kepuasan 3,6 dari 4."]},
         )
 

@@ -7,7 +7,7 @@ import pytest
 
 from trainings.models import Attendance, Enrolment
 from certificates import services
-from certificates.eligibility import eligibility_for_training, eligible_enrolment_ids
+from certificates.eligibility import eligibility_for_training
 from tests.factories import EnrolmentFactory, SessionFactory, TrainingFactory, organiser_user
 
 from .factories import attend, finished_training
@@ -116,7 +116,7 @@ def test_withdrawing_an_override_makes_the_rules_apply_again():
 
     services.remove_override(enrolment=enrolment, by=None)
 
-    assert eligible_enrolment_ids(training=training) == []
+    assert [row for row in eligibility_for_training(training=training) if row.eligible] == []
 
 
 # Post-test and evaluation (from the assessments and evaluations apps) ---------------------------

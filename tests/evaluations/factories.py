@@ -2,7 +2,6 @@
 
 import datetime
 
-import factory
 from django.utils import timezone
 
 from trainings.models import Enrolment
@@ -121,17 +120,3 @@ def respond(form, enrolment, value=4, *, overrides=None, open_answers=None):
         open_answers=open_answers or {},
     )
 
-
-class EvaluationFormFactory(factory.Factory):
-    """An evaluation form made by the service, with the default questions, open now."""
-
-    class Meta:
-        model = EvaluationForm
-
-    training = factory.SubFactory(TrainingFactory)
-    is_anonymous = True
-    scale_max = 5
-
-    @classmethod
-    def _create(cls, model_class, **kwargs):
-        return evaluation_form(**kwargs)

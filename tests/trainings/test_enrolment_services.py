@@ -14,7 +14,6 @@ from trainings.services.enrolment import (
     MAX_ENROL_AT_ONCE,
     cancel_enrolment,
     enrol,
-    promote_waitlisted,
     resend_invitation,
     send_invitation_email,
 )
@@ -283,18 +282,6 @@ def test_cancelling_after_the_training_finished_is_refused(organiser):
     assert caught.value.code == "training_closed"
     enrolment.refresh_from_db()
     assert enrolment.status == Status.ENROLLED
-
-
-def test_promote_waitlisted_fills_places_a_raised_quota_freed(organiser):
-    training = TrainingFactory(quota=1)
-    anna, budi, citra = EmployeeFactory.create_batch(3)
-    enrol(training=training, employees=[anna, budi, citra], by=organiser)
-    Training.objects.filter(pk=training.pk).update(quota=2)
-
-    promoted = promote_waitlisted(training=training, by=organiser)
-
-    assert [e.employee for e in promoted] == [budi]
-    assert promote_waitlisted(training=training, by=organiser) == []
 
 
 # Invitations ------------------------------------------------------------------------------------

@@ -1,13 +1,6 @@
-import io
-import shutil
-
 import pytest
-from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from bimtek.management.commands.seed_demo import seed_demo
-from core.demo import DemoDataError, fixtures_dir
-from participants.demo import read_units
 from core.roles import Role, user_roles
 from participants.models import Employee, Unit, User
 

@@ -20,6 +20,7 @@ from trainings.selectors.trainings import (
     total_jp,
     training_group,
     trainings_for_list,
+    trainings_visible_to,
     with_totals,
 )
 from core.templatetags.tanggal import format_date_range
@@ -28,6 +29,7 @@ from tests.factories import (
     EnrolmentFactory,
     SessionFactory,
     TrainingFactory,
+    UserFactory,
     organiser_user,
     participant_user,
 )
@@ -217,6 +219,22 @@ def test_trainings_for_list_shows_nothing_to_a_participant():
     groups = trainings_for_list(user=participant_user(), today=TODAY)
 
     assert len(groups) == 0
+
+
+@pytest.mark.django_db
+def test_a_page_opens_the_trainings_to_anyone_holding_one_of_its_permissions():
+    from django.contrib.auth.models import Permission
+
+    training = TrainingFactory()
+    results_reader = UserFactory()
+    results_reader.user_permissions.add(
+        Permission.objects.get(content_type__app_label="assessments", codename="view_results")
+    )
+    tests_pages = ("assessments.manage_tests", "assessments.view_results")
+
+    assert list(trainings_visible_to(results_reader, permissions=tests_pages)) == [training]
+    assert list(trainings_visible_to(results_reader)) == []
+    assert list(trainings_visible_to(participant_user(), permissions=tests_pages)) == []
 
 
 # Schedule and today's attendance ----------------------------------------------------------------

@@ -27,6 +27,7 @@ from trainings.selectors.reports import (
     enrolled_participants,
     sessions_of_training,
 )
+from trainings.selectors.trainings import session_ends_at
 from trainings.reports.labels import NOT_RECORDED, STATUS_CODES, STATUS_ORDER, STATUS_WORDS
 
 ALL_STATUSES = [*STATUS_ORDER, NOT_RECORDED]
@@ -35,10 +36,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 def session_has_ended(session: Session, *, now: datetime.datetime) -> bool:
     """Return whether a session's end (wall-clock time where it takes place) has passed."""
-    ends = datetime.datetime.combine(
-        session.date, session.end_time, tzinfo=timezone.get_default_timezone()
-    )
-    return ends <= now
+    return session_ends_at(session) <= now
 
 
 @dataclass

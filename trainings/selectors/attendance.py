@@ -10,10 +10,30 @@ from django.utils import timezone
 
 from trainings.models import Attendance, Enrolment, Session, Training
 from core.rows import Columns, fetch_one
-from trainings.selectors.trainings import session_late_at, session_starts_at, session_window
+from trainings.selectors.trainings import (
+    session_late_at,
+    session_starts_at,
+    session_window,
+    trainings_visible_to,
+)
 
 PRESENT_STATUSES = (Attendance.Status.HADIR, Attendance.Status.TERLAMBAT)
 LATEST_NAMES = 8
+
+
+# What the organiser may run ---------------------------------------------------------------------
+
+
+def trainings_for_attendance(user) -> QuerySet[Training]:
+    """Return the trainings whose check-in and attendance a user may run."""
+    return trainings_visible_to(user, permissions=("trainings.run_attendance",))
+
+
+def sessions_for_attendance(user) -> QuerySet[Session]:
+    """Return the sessions, training joined, whose check-in and attendance a user may run."""
+    return Session.objects.select_related("training").filter(
+        training__in=trainings_for_attendance(user)
+    )
 
 
 # The check-in window -------------------------------------------------------------------------

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404
 from participants.models import Employee
 
 from trainings.models import Attendance, Enrolment, Session, Training
+from trainings.selectors.trainings import trainings_visible_to
 
 
 def trainings_for_reports(user) -> QuerySet[Training]:
     """Return the trainings whose reports a user may see, organising unit joined."""
-    if not user.is_authenticated or not user.has_perm("trainings.view_attendance"):
-        return Training.objects.none()
-    return Training.objects.select_related("organiser_unit")
+    return trainings_visible_to(user, permissions=("trainings.view_attendance",))
 
 
 def training_for_reports(*, user, pk: int) -> Training:

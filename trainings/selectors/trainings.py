@@ -120,9 +120,16 @@ def total_jp(training: Training) -> int:
     return training.sessions.aggregate(total=Sum("jp"))["total"] or 0
 
 
-def trainings_visible_to(user) -> QuerySet[Training]:
-    """Return the trainings a user may see on the organiser pages, organising unit joined."""
-    if not user.is_authenticated or not user.has_perm("trainings.view_training"):
+def trainings_visible_to(
+    user, *, permissions: tuple[str, ...] = ("trainings.view_training",)
+) -> QuerySet[Training]:
+    """Return the trainings a user may see on organiser pages that any of permissions opens.
+
+    The one place that decides which trainings an organiser sees: every app's organiser pages
+    (lists, a training's pages, its sessions, tests, evaluation and certificates) start here and
+    add only their own joins, counts and order. Organising unit joined.
+    """
+    if not user.is_authenticated or not any(user.has_perm(name) for name in permissions):
         return Training.objects.none()
     return Training.objects.select_related("organiser_unit")
 
@@ -202,11 +209,6 @@ def schedule_by_day(sessions: list[Session]) -> list[ScheduleDay]:
             days.append(ScheduleDay(date=session.date, sessions=[]))
         days[-1].sessions.append(session)
     return days
-
-
-def active_enrolment_count(*, training: Training) -> int:
-    """Return how many enrolments of a training are not cancelled."""
-    return training.enrolments.filter(status__in=ACTIVE_ENROLMENT_STATUSES).count()
 
 
 @dataclass

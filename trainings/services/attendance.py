@@ -226,31 +226,6 @@ def _validate_signature(data: bytes) -> None:
         raise _error("signature_required")
 
 
-def check_in_with_token(
-    *,
-    token: str,
-    user,
-    now: datetime.datetime | None = None,
-    seen_at: datetime.datetime | None = None,
-    ip_address: str | None = None,
-    signature: bytes | None = None,
-) -> tuple[Attendance, bool]:
-    """Check the user in with the token of a projector's QR code (see self_check_in)."""
-    session, slot, enrolment = read_checkin_token(token, user=user)
-    if enrolment is None:
-        raise _error("not_enrolled", name=_person(user), training=session.training.title)
-    return self_check_in(
-        session=session,
-        slot=slot,
-        enrolment=enrolment,
-        user=user,
-        now=now,
-        seen_at=seen_at,
-        ip_address=ip_address,
-        signature=signature,
-    )
-
-
 def self_check_in(
     *,
     session: Session,
@@ -313,11 +288,6 @@ def token_is_fresh(
         and seen_at <= now <= seen_at + SCAN_GRACE
         and checkin_tokens.slot_is_current(slot, now_slot=checkin_tokens.slot_for(seen_at))
     )
-
-
-def _person(user) -> str:
-    employee = getattr(user, "employee", None)
-    return employee.full_name if employee else user.get_username()
 
 
 def code_failure_limit() -> RateLimit:

@@ -234,17 +234,6 @@ def _give_accounts(enrolments: list[Enrolment], result: EnrolmentResult) -> None
 
 
 @transaction.atomic
-def promote_waitlisted(*, training: Training, by=None, now=None) -> list[Enrolment]:
-    """Move the first people waiting into any free places (after a quota was raised, say)."""
-    now = now or timezone.now()
-    training = _lock_training(training)
-    _check_enrolment_open(training)
-    promoted = _fill_free_places(training, now=now)
-    _invite_on_commit(promoted)
-    return promoted
-
-
-@transaction.atomic
 def cancel_enrolment(*, enrolment: Enrolment, by, now=None) -> Cancellation:
     """Cancel an enrolment; if that frees a place, promote the first person waiting.
 

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trainings.forms.attendance import AttendanceCellForm, MarkAlpaForm
-from trainings.models import Attendance, Enrolment, Session, Training
+from trainings.models import Attendance, Enrolment, Session
 from trainings.selectors import attendance as selectors
 from trainings.services import attendance as services
 from trainings.views.checkin import organiser_required
@@ -38,7 +38,7 @@ STATUS_CHOICES = Attendance.Status.choices
 @organiser_required
 def attendance_grid(request, pk):
     """Show every enrolled participant against every session of a training."""
-    training = get_object_or_404(Training, pk=pk)
+    training = get_object_or_404(selectors.trainings_for_attendance(request.user), pk=pk)
     return render(
         request,
         "trainings/attendance/grid.html",
@@ -55,7 +55,7 @@ def attendance_grid(request, pk):
 @organiser_required
 def attendance_set(request, session_pk, enrolment_pk):
     """Set one participant's status and note for one session (one cell of the grid)."""
-    session = get_object_or_404(Session.objects.select_related("training"), pk=session_pk)
+    session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=session_pk)
     enrolment = get_object_or_404(
         Enrolment.objects.select_related("employee__unit"),
         pk=enrolment_pk,
@@ -118,7 +118,7 @@ def attendance_set(request, session_pk, enrolment_pk):
 @organiser_required
 def attendance_mark_alpa(request, session_pk):
     """Ask, then mark everyone not yet recorded for a session as Alpa."""
-    session = get_object_or_404(Session.objects.select_related("training"), pk=session_pk)
+    session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=session_pk)
     now = timezone.now()
     window = selectors.checkin_window(session)
     state = window.state(now)

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trainings import badges, checkin_tokens
 from trainings.forms.attendance import BadgeScanForm, CheckinCodeForm, SelfCheckinForm
-from trainings.models import Attendance, Enrolment, Session, Training
+from trainings.models import Attendance, Enrolment, Session
 from core.qr import qr_svg
 from trainings.selectors import attendance as selectors
 from trainings.services import attendance as services
@@ -293,7 +293,7 @@ def _projector_context(session: Session) -> dict:
 @organiser_required
 def projector(request, pk):
     """Open the projector of a training's session running now, or ask which session."""
-    training = get_object_or_404(Training, pk=pk)
+    training = get_object_or_404(selectors.trainings_for_attendance(request.user), pk=pk)
     now = timezone.now()
     sessions = list(training.sessions.order_by("date", "start_time", "pk"))
     open_now = [s for s in sessions if selectors.checkin_window(s).is_open(now)]
@@ -317,7 +317,7 @@ def projector(request, pk):
 @organiser_required
 def session_projector(request, pk):
     """Show a session's rotating QR code and 6-digit code, with the live count, for a projector."""
-    session = get_object_or_404(Session.objects.select_related("training"), pk=pk)
+    session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=pk)
     return render(request, "trainings/checkin/projector.html", _projector_context(session))
 
 
@@ -326,7 +326,7 @@ def session_projector(request, pk):
 @organiser_required
 def session_projector_live(request, pk):
     """Return the projector's changing part (code, QR, count, names) for projector.js."""
-    session = get_object_or_404(Session.objects.select_related("training"), pk=pk)
+    session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=pk)
     return render(request, "trainings/checkin/projector.html#live", _projector_context(session))
 
 
@@ -339,7 +339,12 @@ def session_projector_live(request, pk):
 def badge_scan(request, token):
     """Show whose badge was scanned and record them, with one tap, for the session open now."""
     enrolment = badges.enrolment_for_badge_token(token)
-    if enrolment is None:
+    if (
+        enrolment is None
+        or not selectors.trainings_for_attendance(request.user)
+        .filter(pk=enrolment.training_id)
+        .exists()
+    ):
         return render(request, "trainings/checkin/badge_unknown.html", status=404)
     now = timezone.now()
     training = enrolment.training
