@@ -498,7 +498,7 @@ def test_the_status_page_shows_progress_and_refreshes_itself(client_for, admin):
 
     page = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
-    assert '<progress value="12000" max="20000">60%</progress>' in page
+    assert '<progress class="job-progress" value="12000" max="20000">60%</progress>' in page
     assert "Memeriksa baris… 60% 12.000 / 20.000 baris" in text_of(response)
 
 
