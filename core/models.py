@@ -1,6 +1,7 @@
 """
 The shapes models share, as abstract models: core has no tables of its own.
 
+TimeStamped and Audited hold the audit fields of the records people create and edit.
 BackgroundJob is the row a background worker reports on: its status, its progress (done of
 total) and a heartbeat, from which a page tells that the worker stopped (core.jobs).
 """
@@ -12,6 +13,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import jobs
+
+
+class TimeStamped(models.Model):
+    """A record that keeps when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Audited(TimeStamped):
+    """A record that keeps, besides its times, who created it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class BackgroundJob(models.Model):

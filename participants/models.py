@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import jobs as workers
-from core.models import BackgroundJob
+from core.models import BackgroundJob, TimeStamped
 
 from participants.golongan import Golongan, pangkat_label
 from participants.names import full_name
@@ -76,7 +76,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Employee(models.Model):
+class Employee(TimeStamped):
     """A person in the staff directory: a civil servant (by NIP) or non-ASN staff (by NIK)."""
 
     class Status(models.TextChoices):
@@ -117,8 +117,6 @@ class Employee(models.Model):
         blank=True,
         related_name="employee",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("employee")
