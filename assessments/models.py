@@ -15,12 +15,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Audited
+
 OPTION_LETTERS = string.ascii_uppercase[:6]  # A–F
 MIN_OPTIONS = 2
 MAX_OPTIONS = len(OPTION_LETTERS)
 
 
-class Question(models.Model):
+class Question(Audited):
     """A multiple-choice question in a training's bank: one correct option of two to six."""
 
     training = models.ForeignKey(
@@ -45,16 +47,6 @@ class Question(models.Model):
         help_text=_("Shown to participants with the answer key once the results are released."),
     )
     position = models.PositiveIntegerField(_("number"), default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("question")
@@ -98,7 +90,7 @@ class Option(models.Model):
         return OPTION_LETTERS[self.position]
 
 
-class Assessment(models.Model):
+class Assessment(Audited):
     """A training's pre-test or post-test: which questions, when it is open, how long it takes."""
 
     class Kind(models.TextChoices):
@@ -142,16 +134,6 @@ class Assessment(models.Model):
         ),
     )
     results_released_at = models.DateTimeField(_("results released"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("test")

@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.models import BackgroundJob
+
 from certificates.images import validate_certificate_image
 
 # No 0/O, 1/l/I: a code read aloud or typed from paper cannot be misread.
@@ -186,24 +188,19 @@ class Counter(models.Model):
         return f"{self.scope}: {self.last_number}"
 
 
-class IssueRun(models.Model):
+class IssueRun(BackgroundJob):
     """One background job over a training's certificates: issuing them, or emailing them.
 
     queued -> running -> done (or failed). One run of each kind per training is active at a time,
     so a double click joins the running job. Workers (one task or several, and any re-delivery of
     a task) claim items one at a time with a conditional UPDATE of next_item, as the staff import
-    claims its steps, so no item is handled twice.
+    claims its steps, so no item is handled twice. done counts the items that succeeded, errors
+    those that failed.
     """
 
     class Kind(models.TextChoices):
         ISSUE = "issue", _("Issue certificates")
         EMAIL = "email", _("Email download links")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
 
     training = models.ForeignKey(
         "trainings.Training",
@@ -212,38 +209,21 @@ class IssueRun(models.Model):
         related_name="certificate_runs",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.ISSUE)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     item_ids = models.JSONField(_("items"), default=list, blank=True)
     workers = models.PositiveSmallIntegerField(_("workers"), default=1)
     next_item = models.PositiveIntegerField(_("next item"), default=0)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("done"), default=0)
     errors = models.PositiveIntegerField(_("errors"), default=0)
     error_log = models.JSONField(_("error log"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("certificate run")
         verbose_name_plural = _("certificate runs")
-        ordering = ["-created_at", "-pk"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.UniqueConstraint(
                 fields=["training", "kind"],
                 condition=models.Q(status__in=["queued", "running"]),
                 name="issuerun_one_active_per_training",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(done__lte=models.F("total")), name="issuerun_done_within_total"
             ),
         ]
 
@@ -251,14 +231,14 @@ class IssueRun(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+    def handled(self) -> int:
+        return self.done + self.errors  # a failed item is behind the workers too
 
     @property
     def progress_percent(self) -> int:
-        if not self.total:
-            return 100 if not self.is_active else 0
-        return min(100, (self.done + self.errors) * 100 // self.total)
+        if not self.total and not self.is_active:
+            return 100  # nothing to do: the run was done as it started
+        return super().progress_percent
 
 
 class Certificate(models.Model):
@@ -398,7 +378,7 @@ class CertificateEmail(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
-class CertificateExport(models.Model):
+class CertificateExport(BackgroundJob):
     """All of a training's valid certificates in one file (a ZIP or one merged PDF), made in the
     background and kept in media storage for the organisers.
 
@@ -437,37 +417,20 @@ class CertificateExport(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     set_key = models.CharField(_("key of the certificates"), max_length=64)
     certificate_ids = models.JSONField(_("certificates"), default=list, blank=True)
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("done"), default=0)
     file = models.FileField(_("file"), upload_to=_export_upload_to, blank=True, max_length=200)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     error = models.CharField(_("error"), max_length=12, choices=Error, blank=True)
     error_detail = models.CharField(_("error detail"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("certificate export")
         verbose_name_plural = _("certificate exports")
-        ordering = ["-created_at", "-pk"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.UniqueConstraint(
                 fields=["training", "kind"],
                 condition=models.Q(status__in=["queued", "running"]),
                 name="certificateexport_one_active_per_training",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(done__lte=models.F("total")),
-                name="certificateexport_done_within_total",
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="done") | ~models.Q(file=""),
@@ -479,18 +442,8 @@ class CertificateExport(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
-    def is_active(self) -> bool:
-        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
-
-    @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total:
-            return 0
-        return min(100, self.done * 100 // self.total)
 
     @property
     def error_message(self) -> str:

@@ -34,7 +34,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trainings.models import Enrolment, Training
-from core.jobs import has_stopped
 
 from certificates import numbering, selectors
 from certificates.eligibility import eligibility_for_training
@@ -378,12 +377,11 @@ def _enqueue_run(run_id: int, workers: int) -> None:
 
 def _active_run(training: Training, kind: str) -> IssueRun | None:
     run = IssueRun.objects.filter(
-        training=training, kind=kind, status__in=[IssueRun.Status.QUEUED, IssueRun.Status.RUNNING]
+        training=training, kind=kind, status__in=IssueRun.ACTIVE_STATUSES
     ).first()
     if run is None:
         return None
-    last = run.heartbeat_at or run.created_at
-    if run.status == IssueRun.Status.RUNNING and has_stopped(last):
+    if run.has_stopped:
         # A worker died part-way: close the run so a new one can pick up what is left.
         IssueRun.objects.filter(pk=run.pk, status=IssueRun.Status.RUNNING).update(
             status=IssueRun.Status.FAILED, finished_at=timezone.now()
@@ -510,7 +508,7 @@ def _log_error(run_id: int, item: int, error: Exception) -> None:
 def _finish_if_complete(run_id: int) -> None:
     IssueRun.objects.filter(
         pk=run_id,
-        status__in=[IssueRun.Status.QUEUED, IssueRun.Status.RUNNING],
+        status__in=IssueRun.ACTIVE_STATUSES,
         total__lte=F("done") + F("errors"),
     ).update(status=IssueRun.Status.DONE, finished_at=timezone.now())
 

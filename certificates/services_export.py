@@ -27,7 +27,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from trainings.models import Training
-from core.jobs import has_stopped
 
 from certificates import exports, selectors
 from certificates.models import Certificate, CertificateExport
@@ -43,7 +42,7 @@ WRITERS = {
     CertificateExport.Kind.MERGED: exports.write_merged_pdf,
 }
 
-ACTIVE = [CertificateExport.Status.QUEUED, CertificateExport.Status.RUNNING]
+ACTIVE = CertificateExport.ACTIVE_STATUSES
 
 
 class ExportFailed(Exception):
@@ -76,8 +75,7 @@ def _active_export(training: Training, kind: str) -> CertificateExport | None:
     ).first()
     if export is None:
         return None
-    last = export.heartbeat_at or export.created_at
-    if export.status == CertificateExport.Status.RUNNING and has_stopped(last):
+    if export.has_stopped:
         # The worker died part-way: close the export so a new one can be made.
         CertificateExport.objects.filter(
             pk=export.pk, status=CertificateExport.Status.RUNNING

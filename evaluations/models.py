@@ -17,16 +17,17 @@ anonymous:
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import Audited
+
 SCALE_SIZES = (4, 5)
 
 
-class EvaluationForm(models.Model):
+class EvaluationForm(Audited):
     """A training's evaluation form: its scale, window, anonymity and certificate rule."""
 
     training = models.OneToOneField(
@@ -56,16 +57,6 @@ class EvaluationForm(models.Model):
         default=False,
         help_text=_("Participants receive their certificate only after responding."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("evaluation form")

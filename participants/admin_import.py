@@ -171,7 +171,7 @@ class StaffImportViews:
         staff_import = get_object_or_404(StaffListImport.objects.defer("report"), pk=import_id)
         if staff_import.status == StaffListImport.Status.DONE:
             return redirect(_url("result", staff_import))
-        report_context = {} if staff_import.is_running else self._report_context(
+        report_context = {} if staff_import.is_active else self._report_context(
             request, staff_import
         )
         stopped = staff_import.has_stopped

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 from pathlib import PurePath
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import jobs as workers
+from core.models import BackgroundJob, TimeStamped
 
 from participants.golongan import Golongan, pangkat_label
 from participants.names import full_name
@@ -74,7 +76,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Employee(models.Model):
+class Employee(TimeStamped):
     """A person in the staff directory: a civil servant (by NIP) or non-ASN staff (by NIK)."""
 
     class Status(models.TextChoices):
@@ -115,8 +117,6 @@ class Employee(models.Model):
         blank=True,
         related_name="employee",
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("employee")
@@ -242,15 +242,15 @@ def staff_import_upload_to(instance, filename: str) -> str:
     return timezone.now().strftime("imports/%Y/%m/") + secrets.token_urlsafe(18) + suffix
 
 
-class StaffListImport(models.Model):
+class StaffListImport(BackgroundJob):
     """One staff list uploaded in the admin, from its preview to the import.
 
     uploaded -> validating -> validated (the preview is ready) -> importing -> done. Reading or
     checking the file can end in failed, and so can the import itself, which then wrote nothing:
-    the rows and the done status are saved in one transaction. processed_rows and total_rows
-    show the progress of the running step, heartbeat_at when the worker last reported it; report
-    holds the preview, then the result. The uploaded file is kept until the import has run, then
-    deleted; rejected_file holds the invalid rows for the admin to fix.
+    the rows and the done status are saved in one transaction. done and total count the rows of
+    the running step, heartbeat_at when the worker last reported it; report holds the preview,
+    then the result. The uploaded file is kept until the import has run, then deleted;
+    rejected_file holds the invalid rows for the admin to fix.
 
     A step whose worker stopped (no progress for core.jobs.STALE_AFTER) can be started
     again from the stored file. attempt counts the runs of the step: a worker writes only while
@@ -265,6 +265,8 @@ class StaffListImport(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    ACTIVE_STATUSES = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
+
     file = models.FileField(_("file"), upload_to=staff_import_upload_to, blank=True)
     original_filename = models.CharField(_("file name"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
@@ -274,8 +276,6 @@ class StaffListImport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.UPLOADED
     )
-    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
     rejected_file = models.FileField(
         _("rejected rows"), upload_to=staff_import_upload_to, blank=True
@@ -301,24 +301,18 @@ class StaffListImport(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     started_at = models.DateTimeField(_("import started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     attempt = models.PositiveIntegerField(pgettext_lazy("staff list import", "attempt"), default=1)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("staff list import")
         verbose_name_plural = _("staff list imports")
-        ordering = ["-created_at", "-pk"]
         constraints = [
+            *BackgroundJob.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(status__in=[
                     "uploaded", "validating", "validated", "importing", "done", "failed"
                 ]),
                 name="stafflistimport_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(processed_rows__lte=models.F("total_rows")),
-                name="stafflistimport_processed_within_total",
             ),
             models.CheckConstraint(
                 condition=models.Q(attempt__gte=1), name="stafflistimport_attempt_positive"
@@ -341,21 +335,12 @@ class StaffListImport(models.Model):
         return self.original_filename
 
     @property
-    def is_running(self) -> bool:
-        return self.status in {
-            self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING
-        }
-
-    @property
-    def has_stopped(self) -> bool:
-        """Whether a worker took up the running step, then showed no progress for too long."""
+    def taken_up_at(self) -> datetime.datetime | None:
         if self.status == self.Status.VALIDATING:
-            last = self.heartbeat_at or self.created_at
-        elif self.status == self.Status.IMPORTING and self.started_at:
-            last = self.heartbeat_at or self.started_at
-        else:
-            return False  # done, failed, or waiting for the worker to take it up
-        return workers.has_stopped(last)
+            return self.created_at
+        if self.status == self.Status.IMPORTING:
+            return self.started_at  # None until a worker takes the confirmed import up
+        return None
 
     @property
     def status_label(self) -> str:
@@ -375,12 +360,6 @@ class StaffListImport(models.Model):
             "more than %(minutes)d minutes. Nothing was saved to the staff directory, because "
             "the rows are saved all together at the end."
         ) % minutes
-
-    @property
-    def progress_percent(self) -> int:
-        if not self.total_rows:
-            return 0
-        return min(100, self.processed_rows * 100 // self.total_rows)
 
     @property
     def counts(self) -> dict:

@@ -164,7 +164,7 @@ def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
             status=Status.IMPORTING,
             confirmed_by=user,
             confirmed_at=timezone.now(),
-            processed_rows=0,
+            done=0,
         )
         if confirmed:
             transaction.on_commit(lambda: _enqueue_apply(import_id, attempt))
@@ -193,9 +193,9 @@ def restart_staff_import(*, import_id: int, user) -> StaffListImport:
         else:
             file_gone = False
             attempt = staff_import.attempt + 1
-            fields = {"attempt": attempt, "heartbeat_at": timezone.now(), "processed_rows": 0}
+            fields = {"attempt": attempt, "heartbeat_at": timezone.now(), "done": 0}
             if staff_import.status == Status.VALIDATING:
-                fields |= {"status": Status.UPLOADED, "total_rows": 0}
+                fields |= {"status": Status.UPLOADED, "total": 0}
                 transaction.on_commit(lambda: _enqueue_check(import_id, attempt))
             else:
                 fields |= {"started_at": None}
@@ -259,7 +259,7 @@ class _Run:
     def progress(self, done: int, total: int) -> None:
         """Record progress and a heartbeat; raise Superseded if the import moved on without us."""
         if not self._rows().update(
-            processed_rows=min(done, total), total_rows=total, heartbeat_at=timezone.now()
+            done=min(done, total), total=total, heartbeat_at=timezone.now()
         ):
             raise Superseded
 
@@ -284,7 +284,7 @@ def check_staff_import(*, import_id: int, attempt: int = 1) -> None:
     claimed = StaffListImport.objects.filter(
         pk=import_id, status=Status.UPLOADED, attempt=attempt
     ).update(
-        status=Status.VALIDATING, processed_rows=0, total_rows=0, heartbeat_at=timezone.now()
+        status=Status.VALIDATING, done=0, total=0, heartbeat_at=timezone.now()
     )
     if not claimed:
         return  # checked already, being checked by another delivery, or started again since
@@ -323,7 +323,7 @@ def apply_staff_import(*, import_id: int, attempt: int = 1) -> None:
     """
     claimed = StaffListImport.objects.filter(
         pk=import_id, status=Status.IMPORTING, started_at__isnull=True, attempt=attempt
-    ).update(started_at=timezone.now(), heartbeat_at=timezone.now(), processed_rows=0)
+    ).update(started_at=timezone.now(), heartbeat_at=timezone.now(), done=0)
     if not claimed:
         return  # not confirmed, already started by another delivery, or started again since
     run = _Run(import_id, attempt, Status.IMPORTING)
@@ -393,7 +393,7 @@ def _store_result(
             staff_import.status = status
             staff_import.error = error
             staff_import.report = report_as_json(report)
-            staff_import.processed_rows = staff_import.total_rows = len(table.rows)
+            staff_import.done = staff_import.total = len(table.rows)
             staff_import.rejected_file = rejected_name
             staff_import.heartbeat_at = now
             if status == Status.VALIDATED:

@@ -375,10 +375,10 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     page.get_by_role(
         "button", name=tn("Issue %(counter)s certificate", "Issue %(counter)s certificates", 1)
     ).click()
-    expect(page.locator("progress.run-progress")).to_be_visible()
+    expect(page.locator("progress.job-progress")).to_be_visible()
     # The test server runs tasks at once, so the run is over when its page first shows.
     expect(page.locator(".run-status")).to_have_text(t("Done"))
-    expect(page.locator(".big-number")).to_have_text("1 / 1")
+    expect(page.locator(".job-progress-count")).to_have_text("1 / 1")
     organiser.look("certificate-run")
     # ...and asks for all of them in one PDF for printing, made in the background too.
     page.get_by_role("link", name=t("Back to the certificates")).click()

@@ -160,7 +160,7 @@ def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
     assert response.status_code == 302
     assert response["Location"] == status_url(staff_import)
     assert staff_import.status == StaffListImport.Status.VALIDATED
-    assert (staff_import.processed_rows, staff_import.total_rows) == (2, 2)
+    assert (staff_import.done, staff_import.total) == (2, 2)
     assert Employee.objects.count() == 1  # the preview saved nothing
 
     preview = client_for.get(status_url(staff_import))
@@ -489,8 +489,8 @@ def test_the_status_page_shows_progress_and_refreshes_itself(client_for, admin):
     staff_import = StaffListImport.objects.create(
         original_filename="pegawai-besar.xlsx",
         status=StaffListImport.Status.VALIDATING,
-        processed_rows=12000,
-        total_rows=20000,
+        done=12000,
+        total=20000,
         created_by=admin,
     )
 
@@ -498,7 +498,7 @@ def test_the_status_page_shows_progress_and_refreshes_itself(client_for, admin):
 
     page = response.content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
-    assert '<progress value="12000" max="20000">60%</progress>' in page
+    assert '<progress class="job-progress" value="12000" max="20000">60%</progress>' in page
     assert "Memeriksa baris… 60% 12.000 / 20.000 baris" in text_of(response)
 
 
@@ -521,7 +521,7 @@ def test_progress_is_written_to_the_import_row_with_the_time_of_the_last_sign_of
     _Run(staff_import.pk, 1, StaffListImport.Status.VALIDATING).progress(500, 1200)
 
     staff_import.refresh_from_db()
-    assert (staff_import.processed_rows, staff_import.total_rows) == (500, 1200)
+    assert (staff_import.done, staff_import.total) == (500, 1200)
     assert timezone.now() - staff_import.heartbeat_at < datetime.timedelta(seconds=5)
 
 
@@ -536,7 +536,7 @@ def test_a_large_file_is_checked_with_progress_and_a_bounded_report(unit, upload
 
     staff_import = StaffListImport.objects.get()
     assert staff_import.status == StaffListImport.Status.VALIDATED
-    assert (staff_import.processed_rows, staff_import.total_rows) == (1200, 1200)
+    assert (staff_import.done, staff_import.total) == (1200, 1200)
     assert staff_import.report["counts"] == {"new": 1199, "updated": 0, "unchanged": 0, "invalid": 1}
     assert len(staff_import.report["rows"]) == 1 + OTHER_ROWS_KEPT
     assert staff_import.report["rows"][0]["number"] == 6

@@ -189,7 +189,7 @@ def test_a_check_whose_worker_died_shows_its_progress_until_ten_minutes_pass_the
 
     staff_import = upload(csv_upload(staff_rows(6)))
 
-    assert (staff_import.status, staff_import.processed_rows, staff_import.total_rows) == (
+    assert (staff_import.status, staff_import.done, staff_import.total) == (
         Status.VALIDATING, 4, 6
     )
     minutes_pass(staff_import, 9)
@@ -306,8 +306,8 @@ def test_a_long_check_that_still_reports_progress_is_never_called_stopped(
     staff_import = StaffListImport.objects.create(
         original_filename="pegawai-besar.xlsx",
         status=Status.VALIDATING,
-        processed_rows=60000,
-        total_rows=150000,
+        done=60000,
+        total=150000,
         created_by=admin,
     )
     minutes_pass(staff_import, 40)  # uploaded forty minutes ago, last progress three ago
@@ -413,7 +413,7 @@ def test_a_frozen_check_worker_that_wakes_after_the_restart_writes_nothing(
 
     staff_import.refresh_from_db()
     assert (staff_import.status, staff_import.attempt) == (Status.UPLOADED, 2)
-    assert (staff_import.processed_rows, staff_import.report) == (0, {})
+    assert (staff_import.done, staff_import.report) == (0, {})
     monkeypatch.setattr(importing, "_validate_row", real)
     validate_staff_import.enqueue(staff_import.pk, 1)  # the first task delivered again: ignored
     assert StaffListImport.objects.get(pk=staff_import.pk).status == Status.UPLOADED

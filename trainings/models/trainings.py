@@ -1,11 +1,11 @@
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Audited
 from participants.names import full_name
 
 MINUTES_PER_JP = 45
@@ -15,7 +15,7 @@ def default_attended_statuses():
     return ["hadir", "terlambat", "dinas_luar"]
 
 
-class Training(models.Model):
+class Training(Audited):
     """A Bimtek: one batch of a training, with its schedule of sessions and its enrolment.
 
     Status lifecycle: draft → open (enrolment open) → running → finished → archived; an open
@@ -63,16 +63,6 @@ class Training(models.Model):
         default=False,
         help_text=_("Participants draw their signature when they check in themselves."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("training")
