@@ -18,8 +18,15 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["training"]
     search_fields = ["text", "training__code", "training__title"]
     autocomplete_fields = ["training"]
-    raw_id_fields = ["topic", "created_by"]
+    raw_id_fields = ["topic"]
+    # The audit fields are the record's, not the editor's: shown last, set on creation.
+    readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [OptionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Assessment)
@@ -36,8 +43,13 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["training__code", "training__title"]
     autocomplete_fields = ["training"]
-    raw_id_fields = ["created_by"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
     filter_horizontal = ["questions"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class AnswerInline(admin.TabularInline):

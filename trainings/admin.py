@@ -25,10 +25,16 @@ class TrainingAdmin(admin.ModelAdmin):
     list_filter = ["status", "start_date"]
     list_select_related = ["organiser_unit"]
     search_fields = ["code", "title", "venue"]
-    autocomplete_fields = ["organiser_unit", "created_by"]
+    autocomplete_fields = ["organiser_unit"]
     date_hierarchy = "start_date"
-    readonly_fields = ["created_at", "updated_at"]
+    # The audit fields are the record's, not the editor's: shown last, set on creation.
+    readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [SessionInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Speaker)

@@ -57,3 +57,16 @@ def test_the_speaker_autocomplete_answers(client, superuser):
     )
 
     assert [item["text"] for item in response.json()["results"]] == ["Budi Santoso, S.Sos., M.Si."]
+
+
+def test_the_audit_fields_come_last_and_cannot_be_edited(client, superuser):
+    response = client.get(reverse("admin:trainings_training_add"))
+
+    form_fields = list(response.context["adminform"].form.fields)
+    assert "created_by" not in form_fields
+    assert form_fields[0] == "code"
+    assert list(response.context["adminform"].readonly_fields) == [
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
