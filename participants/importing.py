@@ -248,24 +248,13 @@ def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, objec
     """Return (nip, NipInfo, error) per row; nip is "" when the NIP is unusable."""
     result = []
     for row in table.rows:
-        raw = row.values.get("nip")
-        if raw is not None and not isinstance(raw, str):
-            result.append(("", None, numeric_nip_message(raw)))
-            continue
         try:
-            info = parse_nip(raw or "", today=today)
+            info = parse_nip(row.values.get("nip"), today=today)
         except ValidationError as error:
             result.append(("", None, error.messages[0]))
         else:
             result.append((info.nip, info, ""))
     return result
-
-
-def numeric_nip_message(raw) -> str:
-    return _(
-        "The NIP cell (%(value)s) is a number cell, so Excel may have changed its last digits. "
-        "Format the NIP column as Text and type the NIP again."
-    ) % {"value": cell_text(raw)}
 
 
 def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
