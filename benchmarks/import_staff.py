@@ -9,8 +9,8 @@ themselves (the "baseline" row). Steps run against a temporary SQLite file (with
 SQLITE_OPTIONS) and/or a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
 postgresql://postgres@127.0.0.1:5432), dropped afterwards.
 
-Floor: plain csv parsing; the same validation (parse_nip, parse_golongan, email validator, unit
-dict); bulk_create of the validated rows. The engine steps run `manage.py import_staff` through
+Floor: plain csv parsing; the same validation (check_identity, email validator, unit dict);
+bulk_create of the validated rows. The engine steps run `manage.py import_staff` through
 call_command: first import into an empty directory, re-import of the unchanged file, and a
 re-import where every row changed. The django-import-export rows run EmployeeResource.import_data
 (use_bulk, CachedInstanceLoader, a unit dict) on the same CSV for comparison.
@@ -123,22 +123,20 @@ def _validate(rows, units):
 
     from django.core.validators import validate_email
 
-    from participants.golongan import parse_golongan
+    from participants.identity import check_identity
     from participants.models import Employee
-    from participants.nip import parse_nip
 
     today = datetime.date.today()
     employees = []
     for row in rows:
-        info = parse_nip(row[0], today=today)
-        golongan = parse_golongan(row[4])
+        identity = check_identity(status=row[9], nip=row[0], golongan=row[4], today=today)
         validate_email(row[7].lower())
         employees.append(
             Employee(
-                nip=info.nip, gelar_depan=row[1].strip(), name=" ".join(row[2].split()),
-                gelar_belakang=row[3].strip(), golongan=golongan, jabatan=row[5].strip(),
+                **identity.values(), gelar_depan=row[1].strip(), name=" ".join(row[2].split()),
+                gelar_belakang=row[3].strip(), jabatan=row[5].strip(),
                 unit_id=units[" ".join(row[6].split()).casefold()], email=row[7].lower(),
-                phone=row[8], status=row[9].lower(), is_frontline=row[10] == "Ya",
+                phone=row[8], is_frontline=row[10] == "Ya",
             )
         )  # fmt: skip
     return employees

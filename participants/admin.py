@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -14,9 +14,9 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from participants import services
 from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
 from participants.exporting import export_staff
+from participants.forms import IdentityChecks, IdentityNumberField
 from participants.models import ActivationCode, Employee, StaffListImport, Unit, User
 from participants.nip import Gender, normalize_nip
 from participants.resources import EmployeeResource
@@ -40,19 +40,16 @@ class UnitAdmin(admin.ModelAdmin):
         return unit.employee_count
 
 
-class EmployeeAdminForm(forms.ModelForm):
+class EmployeeAdminForm(IdentityChecks, forms.ModelForm):
     """The admin's form, checking the NIP, NIK and golongan as the directory's forms do."""
+
+    # Wider than the stored digits: a NIP may be typed in groups or with its "NIP." prefix.
+    nip = IdentityNumberField(label="NIP", required=False)
+    nik = IdentityNumberField(label="NIK", required=False)
 
     class Meta:
         model = Employee
         fields = "__all__"
-
-    def _post_clean(self):
-        super()._post_clean()
-        try:
-            services._clean_identity(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 @admin.register(Employee)

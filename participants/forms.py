@@ -1,11 +1,14 @@
 from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from participants.golongan import Golongan
+from participants.identity import FIELDS as IDENTITY_FIELDS
+from participants.identity import check_identity
 from participants.models import Employee, Unit
-from participants.nip import normalize_nik, normalize_nip, parse_nik, parse_nip
+from participants.nip import normalize_nip
 
 MAX_SLIPS_PER_PRINT = 100
 
@@ -32,49 +35,47 @@ class NipOrEmailLoginForm(LoginForm):
         return login
 
 
-class NipField(forms.CharField):
-    """A NIP as typed ("NIP. 19860926 201505 1 001"), cleaned to its 18 digits."""
+class IdentityNumberField(forms.CharField):
+    """A NIP or NIK as typed, with spaces, dots or a prefix; check_identity reads it."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("label", "NIP")
+        kwargs.setdefault("empty_value", None)  # stored as NULL: the numbers are unique
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "numeric")
         self.widget.attrs.setdefault("autocomplete", "off")
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return ""
-        return parse_nip(value).nip
+
+class IdentityChecks:
+    """Check a form's status, NIP, NIK and golongan together, as every other path does.
+
+    A form that has these four fields gets them back cleaned, or each problem on its field.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if not set(IDENTITY_FIELDS) <= cleaned.keys():
+            return cleaned  # a field is already wrong and says so itself
+        try:
+            identity = check_identity(**{field: cleaned[field] for field in IDENTITY_FIELDS})
+        except ValidationError as error:
+            self.add_error(None, error)
+        else:
+            cleaned.update(identity.values())
+        return cleaned
 
 
-class NikField(forms.CharField):
-    """A NIK as typed, cleaned to its 16 digits."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
-        kwargs.setdefault("label", "NIK")
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "numeric")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return ""
-        return parse_nik(normalize_nik(value)).nik
-
-
-class EmployeeForm(forms.Form):
+class EmployeeForm(IdentityChecks, forms.Form):
     """A directory entry as an admin types it; services.create_employee checks the rest."""
 
     status = forms.ChoiceField(label=_("Employment status"), choices=Employee.Status.choices)
-    nip = NipField(
+    nip = IdentityNumberField(
+        label="NIP",
         required=False,
         help_text=_("18 digits; spaces and dots are removed. Empty for non-ASN staff."),
     )
-    nik = NikField(
+    nik = IdentityNumberField(
+        label="NIK",
         required=False,
         help_text=_("16 digits. Required for non-ASN staff."),
     )
@@ -104,16 +105,6 @@ class EmployeeForm(forms.Form):
     @classmethod
     def initial_for(cls, employee: Employee) -> dict:
         return {name: getattr(employee, name) for name in cls.base_fields}
-
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status")
-        if status == Employee.Status.NON_ASN:
-            if "nik" in cleaned and not cleaned["nik"]:
-                self.add_error("nik", _("Non-ASN staff need a NIK."))
-        elif status and "nip" in cleaned and not cleaned["nip"]:
-            self.add_error("nip", _("A civil servant (ASN) needs a NIP."))
-        return cleaned
 
 
 class EmployeeFilterForm(forms.Form):

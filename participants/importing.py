@@ -23,10 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
+from participants.identity import check_identity, parse_status
 from participants.models import Employee, Unit
-from participants.nip import parse_nip
 from core.spreadsheets import cell_text, header_key, write_xlsx
+from participants.nip import NipInfo, parse_nip
 from participants.staff_files import HEADER_ALIASES, HEADERS, StaffTable
 
 PROGRESS_EVERY = 500
@@ -50,17 +50,6 @@ MAX_LENGTHS = {
     key: Employee._meta.get_field(name).max_length
     for key, name in FIELDS.items()
     if key in {"name", "gelar_depan", "gelar_belakang", "jabatan", "email", "phone"}
-}
-STATUS_ALIASES = {
-    "pns": Employee.Status.PNS,
-    "cpns": Employee.Status.CPNS,
-    "pppk": Employee.Status.PPPK,
-    "p3k": Employee.Status.PPPK,
-    "non asn": Employee.Status.NON_ASN,
-    "nonasn": Employee.Status.NON_ASN,
-    "honorer": Employee.Status.NON_ASN,
-    "tenaga honorer": Employee.Status.NON_ASN,
-    "thl": Employee.Status.NON_ASN,
 }
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
@@ -156,21 +145,21 @@ def plan_staff_import(
     total = len(table.rows)
     columns = set(table.columns)
     nips = _read_nips(table, today)
-    existing = _existing_employees([nip for nip, _info, _error in nips if nip])
+    existing = _existing_employees([nip for nip, _info in nips if nip])
     units = _unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
 
     report = ImportReport(rows=[])
     to_create, to_update = [], []
-    for index, (row, (nip, info, nip_error)) in enumerate(zip(table.rows, nips, strict=True)):
+    for index, (row, (nip, info)) in enumerate(zip(table.rows, nips, strict=True)):
         errors, warnings = [], []
         clean = _validate_row(
             row.values,
             columns=columns,
             nip=nip,
             info=info,
-            nip_error=nip_error,
+            today=today,
             duplicate_rows=duplicates.get(row.number),
             employee=existing.get(nip),
             units=units,
@@ -238,34 +227,23 @@ def write_staff_plan(plan: StaffImportPlan) -> ImportReport:
     return plan.report
 
 
-def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, object, str]]:
-    """Return (nip, NipInfo, error) per row; nip is "" when the NIP is unusable."""
+def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, NipInfo | None]]:
+    """Return (nip, NipInfo) per row, to find the people; ("", None) for an unusable NIP."""
     result = []
     for row in table.rows:
-        raw = row.values.get("nip")
-        if raw is not None and not isinstance(raw, str):
-            result.append(("", None, numeric_nip_message(raw)))
-            continue
         try:
-            info = parse_nip(raw or "", today=today)
-        except ValidationError as error:
-            result.append(("", None, error.messages[0]))
+            info = parse_nip(row.values.get("nip"), today=today)
+        except ValidationError:
+            result.append(("", None))  # check_identity says why, with the rest of the row
         else:
-            result.append((info.nip, info, ""))
+            result.append((info.nip, info))
     return result
-
-
-def numeric_nip_message(raw) -> str:
-    return _(
-        "The NIP cell (%(value)s) is a number cell, so Excel may have changed its last digits. "
-        "Format the NIP column as Text and type the NIP again."
-    ) % {"value": cell_text(raw)}
 
 
 def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
     """Map each row whose NIP appears more than once to all the rows that hold that NIP."""
     rows_by_nip = defaultdict(list)
-    for row, (nip, _info, _error) in zip(table.rows, nips, strict=True):
+    for row, (nip, _info) in zip(table.rows, nips, strict=True):
         if nip:
             rows_by_nip[nip].append(row.number)
     return {
@@ -304,23 +282,21 @@ def _unit_lookup() -> dict[str, int]:
 
 
 def _validate_row(
-    values, *, columns, nip, info, nip_error, duplicate_rows, employee, units, new_units,
+    values, *, columns, nip, info, today, duplicate_rows, employee, units, new_units,
     create_units, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
 
     Absent columns are left out (the stored value is kept). An empty optional cell clears the
-    value; an empty status or unit keeps the stored one (a new row infers the status from the
-    NIP and must name its unit).
+    value; an empty status or unit keeps the stored one (a new row's status is read from its
+    NIP, and it must name its unit). The status, NIP and golongan are checked together by
+    check_identity, as on every other path.
     """
     clean = {}
-    status = parse_status(values.get("status")) if "status" in columns else ""
-    if status is None:
-        errors.append(
-            _("Unknown employment status %(value)s; use PNS, CPNS or PPPK.")
-            % {"value": _quoted(values.get("status"))}
-        )
-    elif status == Employee.Status.NON_ASN:
+    stored = employee or {}
+    status_cell = values.get("status") if "status" in columns else ""
+    status = parse_status(status_cell)
+    if status == Employee.Status.NON_ASN:
         errors.append(
             _(
                 "Non-ASN staff are identified by NIK, not NIP, and cannot be imported from a "
@@ -328,16 +304,6 @@ def _validate_row(
             )
         )
         return clean
-
-    if nip_error:
-        errors.append(nip_error)
-    elif duplicate_rows:
-        errors.append(
-            _("The NIP %(nip)s appears more than once in the file (rows %(rows)s).")
-            % {"nip": nip, "rows": ", ".join(str(number) for number in duplicate_rows)}
-        )
-    if info is not None:
-        warnings.extend(str(warning) for warning in info.warnings)
 
     name = " ".join(cell_text(values.get("name")).split())
     if not name:
@@ -347,15 +313,29 @@ def _validate_row(
         if key in columns:
             clean[key] = " ".join(cell_text(values.get(key)).split())
 
-    if "golongan" in columns:
-        golongan = parse_golongan(cell_text(values.get("golongan")))
-        if golongan is None:
-            errors.append(
-                _("Unknown rank %(value)s; write it as III/a (PNS) or IX (PPPK).")
-                % {"value": _quoted(values.get("golongan"))}
-            )
-        else:
-            clean["golongan"] = golongan
+    golongan = values.get("golongan") if "golongan" in columns else stored.get("golongan", "")
+    try:
+        identity = check_identity(
+            # An empty status keeps the stored one; a new row's is read from its NIP.
+            status=status_cell if status != "" else stored.get("status", ""),
+            nip=values.get("nip"),
+            golongan=golongan,
+            today=today,
+        )
+    except ValidationError as error:
+        errors.extend(error.messages)
+    else:
+        if status or employee is None:
+            clean["status"] = identity.status
+        if "golongan" in columns:
+            clean["golongan"] = identity.golongan
+    if duplicate_rows:
+        errors.append(
+            _("The NIP %(nip)s appears more than once in the file (rows %(rows)s).")
+            % {"nip": nip, "rows": ", ".join(str(number) for number in duplicate_rows)}
+        )
+    if info is not None:
+        warnings.extend(str(warning) for warning in info.warnings)
 
     if "email" in columns:
         email = cell_text(values.get("email")).strip().lower()
@@ -399,38 +379,11 @@ def _validate_row(
                 _("%(column)s is longer than %(max)d characters.")
                 % {"column": HEADERS[key], "max": max_length}
             )
-
-    if status is not None and info is not None:
-        if status:
-            clean["status"] = status
-        elif employee is None:
-            clean["status"] = Employee.Status.PPPK if info.kind == "pppk" else Employee.Status.PNS
-        effective = clean.get("status") or employee["status"]
-        is_pppk = effective == Employee.Status.PPPK
-        if is_pppk != (info.kind == "pppk"):
-            errors.append(
-                _("The status %(status)s does not match the NIP, which is a %(kind)s number.")
-                % {"status": Employee.Status(effective).label, "kind": info.kind.upper()}
-            )
-        golongan = clean.get("golongan", employee["golongan"] if employee else "")
-        if golongan and golongan not in (PPPK_CODES if is_pppk else PNS_CODES):
-            errors.append(
-                _("The rank %(golongan)s does not fit the status %(status)s.")
-                % {"golongan": golongan, "status": Employee.Status(effective).label}
-            )
     return clean
 
 
 def _quoted(value) -> str:
     return f"\u201c{cell_text(value).strip()}\u201d"
-
-
-def parse_status(value) -> str | None:
-    """Return the Status for a spelling such as "P3K" or "Non-ASN"; "" if empty, None if unknown."""
-    text = " ".join(re.sub(r"[-_/.]", " ", cell_text(value)).split()).lower()
-    if not text:
-        return ""
-    return STATUS_ALIASES.get(text)
 
 
 def clean_phone(value) -> str:

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import cell_text
+
 NIP_LENGTH = 18
 NIK_LENGTH = 16
 _SEPARATORS = re.compile(r"[\s.\-_/]+")
@@ -76,8 +78,21 @@ def _date_or_none(year: int, month: int, day: int):
 
 
 def parse_nip(raw, *, today: datetime.date | None = None) -> NipInfo:
-    """Validate a NIP (PNS or PPPK) and return what it encodes; raise ValidationError if bad."""
+    """Validate a NIP (PNS or PPPK) and return what it encodes; raise ValidationError if bad.
+
+    raw is text as typed or a spreadsheet cell; a number cell is refused, whatever it shows.
+    """
     today = today or timezone.localdate()
+    if raw is not None and not isinstance(raw, str):
+        # Excel keeps 15 significant digits of a number, and a NIP has 18.
+        raise ValidationError(
+            _(
+                "The NIP cell (%(value)s) is a number cell, so Excel may have changed its last "
+                "digits. Format the NIP column as Text and type the NIP again."
+            ),
+            code="nip_number_cell",
+            params={"value": cell_text(raw)},
+        )
     if looks_like_excel_number(raw):
         raise ValidationError(
             _(

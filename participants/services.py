@@ -1,10 +1,11 @@
 """
 Writes for the staff directory and its accounts.
 
-Directory entries: create_employee and update_employee validate the NIP or NIK, the golongan and
-the employment status together, then save. Accounts: create_account links a login to a directory
-entry; issue_activation_code and activate_account let a person without email set their first
-password with a one-time code printed on a slip. Only a keyed hash of the code is stored.
+Directory entries: create_employee and update_employee check the NIP or NIK, the golongan and
+the employment status together with participants.identity, as every other path does, then
+save. Accounts: create_account links a login to a directory entry; issue_activation_code and
+activate_account let a person without email set their first password with a one-time code
+printed on a slip. Only a keyed hash of the code is stored.
 """
 
 import datetime
@@ -23,9 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from core.ratelimit import RateLimit
 from core.roles import Role
 
-from participants.golongan import PNS_CODES, PPPK_CODES
+from participants.identity import check_identity
 from participants.models import ActivationCode, Employee, User
-from participants.nip import normalize_nik, normalize_nip, parse_nik, parse_nip
 
 logger = logging.getLogger(__name__)
 
@@ -66,89 +66,15 @@ EMPLOYEE_FIELDS = (
 # Directory entries ------------------------------------------------------------------------------
 
 
-def _clean_identity(employee: Employee) -> None:
-    """Normalise the NIP and NIK and check them against the status and golongan."""
-    errors: dict[str, list] = {}
-    employee.nip = normalize_nip(employee.nip) or None
-    employee.nik = normalize_nik(employee.nik) or None
-    employee.golongan = (employee.golongan or "").strip()
-    Status = Employee.Status
-
-    if employee.nip:
-        try:
-            info = parse_nip(employee.nip)
-        except ValidationError as error:
-            errors.setdefault("nip", []).append(error)
-        else:
-            if employee.status == Status.NON_ASN:
-                errors.setdefault("nip", []).append(
-                    ValidationError(
-                        _("Non-ASN staff have no NIP. Leave the NIP empty and fill in the NIK."),
-                        code="nip_for_non_asn",
-                    )
-                )
-            elif employee.status == Status.PPPK and info.kind != "pppk":
-                errors.setdefault("nip", []).append(
-                    ValidationError(
-                        _("This is a PNS NIP, but the status is PPPK."),
-                        code="nip_kind_mismatch",
-                    )
-                )
-            elif employee.status in (Status.PNS, Status.CPNS) and info.kind != "pns":
-                errors.setdefault("nip", []).append(
-                    ValidationError(
-                        _("This is a PPPK number, but the status is %(status)s."),
-                        code="nip_kind_mismatch",
-                        params={"status": employee.get_status_display()},
-                    )
-                )
-    elif employee.status != Status.NON_ASN:
-        errors.setdefault("nip", []).append(
-            ValidationError(_("A civil servant (ASN) needs a NIP."), code="nip_required")
-        )
-
-    if employee.nik:
-        try:
-            parse_nik(employee.nik)
-        except ValidationError as error:
-            errors.setdefault("nik", []).append(error)
-    elif employee.status == Status.NON_ASN:
-        errors.setdefault("nik", []).append(
-            ValidationError(_("Non-ASN staff need a NIK."), code="nik_required")
-        )
-
-    golongan = employee.golongan
-    if employee.status in (Status.PNS, Status.CPNS):
-        if golongan and golongan not in PNS_CODES:
-            errors.setdefault("golongan", []).append(
-                ValidationError(
-                    _("A PNS or CPNS has a golongan ruang from I/a to IV/e, not %(value)s."),
-                    code="golongan_status",
-                    params={"value": golongan},
-                )
-            )
-    elif employee.status == Status.PPPK:
-        if golongan and golongan not in PPPK_CODES:
-            errors.setdefault("golongan", []).append(
-                ValidationError(
-                    _("A PPPK has a golongan from I to XVII, not %(value)s."),
-                    code="golongan_status",
-                    params={"value": golongan},
-                )
-            )
-    elif golongan:
-        errors.setdefault("golongan", []).append(
-            ValidationError(
-                _("Non-ASN staff have no golongan. Leave it empty."),
-                code="golongan_status",
-            )
-        )
-    if errors:
-        raise ValidationError(errors)
-
-
 def _validate_and_save(employee: Employee) -> Employee:
-    _clean_identity(employee)
+    identity = check_identity(
+        status=employee.status,
+        nip=employee.nip,
+        nik=employee.nik,
+        golongan=employee.golongan,
+    )
+    for field, value in identity.values().items():
+        setattr(employee, field, value)
     employee.full_clean()
     employee.save()
     return employee

@@ -119,7 +119,6 @@ def test_xlsx_with_text_nip_cells_imports(unit):
         ("19860926 201505 3 001", "nip_gender"),
         ("198609262015051000", "nip_sequence"),  # Excel rounded the last digits
         ("1,98609E+17", "nip_excel_number"),
-        ("", "nip_empty"),
     ],
 )
 def test_bad_nips_are_reported_with_parse_nip_reason(unit, nip, code):
@@ -148,15 +147,15 @@ def test_an_excel_rounded_nip_hints_at_excel(unit):
          "tambahkan unit tersebut terlebih dahulu."),
         (HEADER, [nip_for(1), "Budi", "III/a", ""], "Unit Kerja kosong."),
         ([*HEADER, "Status"], [nip_for(1), "Budi", "III/a", "Kelurahan Cacaban", "Tetap"],
-         "Status kepegawaian “Tetap” tidak dikenal; gunakan PNS, CPNS, atau PPPK."),
+         "Status kepegawaian “Tetap” tidak dikenal; gunakan PNS, CPNS, PPPK, atau non-ASN."),
         ([*HEADER, "Status"], [nip_for(1), "Budi", "IX", "Kelurahan Cacaban", "PPPK"],
          "Status PPPK tidak sesuai dengan NIP, yang merupakan nomor PNS."),
         ([*HEADER, "Status"], [PPPK_NIP, "Ani", "III/a", "Kelurahan Cacaban", "PNS"],
          "Status PNS tidak sesuai dengan NIP, yang merupakan nomor PPPK."),
         (HEADER, [nip_for(1), "Budi", "IX", "Kelurahan Cacaban"],
-         "Pangkat/golongan IX tidak sesuai dengan status PNS."),
+         "Golongan ruang PNS atau CPNS adalah I/a sampai IV/e, bukan IX."),
         (HEADER, [PPPK_NIP, "Ani", "III/a", "Kelurahan Cacaban"],
-         "Pangkat/golongan III/a tidak sesuai dengan status PPPK."),
+         "Golongan PPPK adalah I sampai XVII, bukan III/a."),
         ([*HEADER, "Frontline"], [nip_for(1), "Budi", "III/a", "Kelurahan Cacaban", "kadang"],
          "Isi kolom Pelayanan Langsung dengan Ya atau Tidak, bukan “kadang”."),
         ([*HEADER, "Jabatan"], [nip_for(1), "Budi", "III/a", "Kelurahan Cacaban", "J" * 201],

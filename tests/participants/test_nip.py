@@ -59,6 +59,8 @@ def test_typed_variants_are_normalised(raw):
         ("19860926201505 1 000", "nip_sequence"),
         ("1,98609E+17", "nip_excel_number"),
         ("1.98609262015051E+17", "nip_excel_number"),
+        (198609262015051001, "nip_number_cell"),
+        (1.98609262015051e17, "nip_number_cell"),
     ],
 )
 def test_bad_nips_are_rejected_with_a_reason(raw, code):

@@ -395,7 +395,11 @@ def test_an_admin_adds_a_person_with_a_nip_typed_in_groups(client):
             "golongan",
             "Golongan ruang PNS atau CPNS adalah I/a sampai IV/e, bukan IX.",
         ),
-        ({"status": "pppk", "golongan": "IX"}, "nip", "Ini NIP PNS, tetapi statusnya PPPK."),
+        (
+            {"status": "pppk", "golongan": "IX"},
+            "nip",
+            "Status PPPK tidak sesuai dengan NIP, yang merupakan nomor PNS.",
+        ),
         (
             {"status": "non_asn", "nik": "3371012609860001", "golongan": ""},
             "nip",

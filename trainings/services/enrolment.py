@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
 from core.spreadsheets import HEADER_SEARCH_ROWS, SpreadsheetError, cell_text, header_key
-from participants.importing import numeric_nip_message
 from participants.models import Employee
 from participants.nip import normalize_nip, parse_nip
 from participants.services import create_account, issue_activation_code
@@ -363,11 +362,8 @@ def _employees_for_rows(table: StaffTable) -> tuple[list[Employee], list[RowErro
     for row in table.rows:
         raw = row.values.get("nip")
         typed = cell_text(raw).strip()
-        if raw is not None and not isinstance(raw, str):
-            errors.append(RowError(row.number, typed, numeric_nip_message(raw)))
-            continue
         try:
-            nips.append((row.number, typed, parse_nip(raw or "").nip))
+            nips.append((row.number, typed, parse_nip(raw).nip))
         except ValidationError as error:
             errors.append(RowError(row.number, typed, error.messages[0]))
 
