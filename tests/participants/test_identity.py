@@ -18,7 +18,7 @@ from participants.identity import check_identity
 from participants.importing import import_staff
 from participants.models import Employee, StaffListImport
 from participants.resources import EmployeeResource
-from tests.core.test_spreadsheets import read, xlsx_bytes
+from tests.participants.test_staff_files import read, xlsx_bytes
 from tests.factories import UnitFactory, nip_for
 from tests.participants.test_admin_import import table_rows
 
