@@ -25,6 +25,10 @@ urlpatterns = [
     path("sertifikat/", include("certificates.urls")),
     path("verify/", include("certificates.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Bookmarks of the admin from before the training models moved app; an admin page like the
+    # rest, so whoever is not staff meets the admin's login first.
+    path("admin/bimtek/", admin.site.admin_view(site_views.admin_moved_to_trainings)),
+    path("admin/bimtek/<path:rest>", admin.site.admin_view(site_views.admin_moved_to_trainings)),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
 ]

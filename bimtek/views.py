@@ -1,8 +1,11 @@
-"""The pages of the whole site rather than of one app: the start page and the health check."""
+"""The pages of the whole site rather than of one app: the start page, the health check and the
+admin addresses of the training models from before they moved to the trainings app."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,3 +28,10 @@ def healthz(request):
     if not database_ok():
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "tasks": task_backlog()})
+
+
+def admin_moved_to_trainings(request, rest=""):
+    """Send an admin address of the training models from before the move to where they are now."""
+    url = reverse("admin:app_list", kwargs={"app_label": "trainings"}) + escape_uri_path(rest)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import AttendanceFactory, SpeakerFactory, UserFactory
+from tests.factories import AttendanceFactory, SpeakerFactory, TrainingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,26 @@ def test_the_audit_fields_come_last_and_cannot_be_edited(client, superuser):
         "created_at",
         "updated_at",
     ]
+def test_an_admin_bookmark_from_before_the_move_opens_the_same_page_under_trainings(
+    client, superuser
+):
+    training = TrainingFactory()
+
+    response = client.get(f"/admin/bimtek/training/{training.pk}/change/", {"_popup": "1"})
+
+    assert response.status_code == 301
+    assert response.headers["Location"] == (
+        reverse("admin:trainings_training_change", args=[training.pk]) + "?_popup=1"
+    )
+    assert client.get(response.headers["Location"]).status_code == 200
+    index = client.get("/admin/bimtek/")
+    assert (index.status_code, index.headers["Location"]) == (301, "/admin/trainings/")
+
+
+def test_an_admin_bookmark_from_before_the_move_asks_whoever_is_not_staff_to_log_in(client):
+    client.force_login(UserFactory())
+
+    response = client.get("/admin/bimtek/training/")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
