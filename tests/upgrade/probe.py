@@ -172,6 +172,8 @@ def snapshot(training_app: str) -> dict:
     from django.db import connection
 
     t = training_app
+    # participants.0004 (after the move) named the staff import's progress like every job's.
+    total, done = ("total_rows", "processed_rows") if t == "bimtek" else ("total", "done")
     with connection.cursor() as cursor:
         tables = sorted(connection.introspection.table_names(cursor))
 
@@ -248,8 +250,8 @@ def snapshot(training_app: str) -> dict:
                 " JOIN participants_employee e ON e.id = en.employee_id ORDER BY 1, 2, 3"
             ),
             "staff_imports": rows(
-                "SELECT status, original_filename, file, file_digest, rejected_file, total_rows"
-                " FROM participants_stafflistimport ORDER BY id"
+                "SELECT status, original_filename, file, file_digest, rejected_file,"
+                f" {total}, {done} FROM participants_stafflistimport ORDER BY id"
             ),
             "employees": rows("SELECT nip, name, unit_id FROM participants_employee ORDER BY nip"),
         }
