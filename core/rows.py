@@ -7,7 +7,9 @@ query (measured in benchmarks/checkin_burst.py), and a check-in is little else b
 its INSERT. The SQL here is built from the models' own table and column names, and each row
 becomes the instance the ORM would give: every value goes through the same converters (SQLite's
 datetimes become aware, JSON is decoded, and so on) and the instance comes from Model.from_db;
-an insert prepares its values as save() does. On PostgreSQL they are prepared statements.
+an insert prepares its values as save() does. On PostgreSQL, with the parameters bound on the
+server (DATABASE_PREPARED_STATEMENTS, see settings), psycopg makes a statement that a connection
+has run five times a prepared one: parsed and planned once, not every time.
 """
 
 import functools
@@ -72,27 +74,9 @@ class Columns:
 
 def fetch_one(alias: str, sql: str, params) -> tuple | None:
     """Run a SELECT on the database `alias` and return its first row, or None."""
-    with _cursor(connections[alias]) as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
-
-
-def _cursor(connection):
-    """Return a cursor; on PostgreSQL one that can use prepared statements.
-
-    Django's PostgreSQL cursors put the parameters into the SQL text, so the server parses and
-    plans every query anew. These few run on every request: with the parameters sent apart,
-    psycopg prepares each once per connection (after `prepare_threshold` runs, see settings),
-    which took a third off the database's share of a check-in.
-    """
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 def insert(instance: Model) -> None:
@@ -109,7 +93,7 @@ def insert(instance: Model) -> None:
     values = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
-    with _cursor(connection) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_insert_sql(model, alias), values)
         if connection.features.can_return_columns_from_insert:
             pk = cursor.fetchone()[0]

@@ -44,6 +44,17 @@ def read_with_columns(model, pk):
     return columns.instance(alias, row)
 
 
+def new_attendance() -> Attendance:
+    session = SessionFactory()
+    return Attendance(
+        session=session,
+        enrolment=EnrolmentFactory(training=session.training),
+        status=Attendance.Status.HADIR,
+        method=Attendance.Method.SELF,
+        recorded_at=timezone.now(),
+    )
+
+
 def test_a_row_becomes_the_instance_the_orm_gives_every_value_converted():
     training = SessionFactory(
         training__attended_statuses=["hadir", "terlambat", "dinas_luar"],
@@ -212,20 +223,26 @@ def test_an_unknown_session_is_no_target():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
-def test_on_postgresql_the_reads_of_every_request_are_prepared_once_per_connection():
+def test_on_postgresql_the_statements_of_every_request_are_prepared_once_per_connection():
     user = participant_user()
     session = SessionFactory()
+    store = SessionStore()
+    store.create()
     backend = AuthenticationBackend()
 
     for _ in range(6):
         backend.get_user(user.pk)
         checkin_target(session_id=session.pk, user=user)
+        SessionStore(store.session_key).load()
+        insert(new_attendance())
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any("participants_user" in statement for statement in prepared)
     assert any("trainings_session" in statement for statement in prepared)
+    assert any("django_session" in statement for statement in prepared)
+    assert any('INSERT INTO "trainings_attendance"' in statement for statement in prepared)
 
 
 # The check-in's INSERT ---------------------------------------------------------------------------
@@ -272,3 +289,4 @@ def test_a_second_insert_for_the_same_person_and_session_is_an_integrity_error()
         insert(again)
 
     assert Attendance.objects.filter(session=first.session).count() == 1
+
