@@ -16,6 +16,7 @@ import functools
 
 from django.db import connections, router
 from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
 
 
 class Columns:
@@ -83,10 +84,12 @@ def insert(instance: Model) -> None:
     """Save a new instance with one INSERT, as save(force_insert=True) would.
 
     The SQL is written once per model; every value is prepared as the ORM prepares it
-    (auto_now, files, IP addresses) and the primary key comes back from the database. No
-    pre_save or post_save signal is sent: use it only for models nothing listens to.
+    (auto_now, files, IP addresses) and the primary key comes back from the database. save()
+    itself does not run, nor do its pre_save and post_save signals: a model with a save() of
+    its own or a receiver of either signal is refused, as that code would silently not run.
     """
     model = type(instance)
+    _refuse_skipped_code(model)
     alias = router.db_for_write(model, instance=instance)
     connection = connections[alias]
     fields = _insert_fields(model)
@@ -102,6 +105,18 @@ def insert(instance: Model) -> None:
     setattr(instance, model._meta.pk.attname, pk)
     instance._state.adding = False
     instance._state.db = alias
+
+
+def _refuse_skipped_code(model: type[Model]) -> None:
+    # Checked on every insert, not once: a receiver may be connected at any time. The signals
+    # cache their receivers per sender, so asking costs a dictionary lookup.
+    if model.save is not Model.save:
+        raise TypeError(f"rows.insert() would skip {model.__name__}.save(); call save().")
+    for signal, name in ((pre_save, "pre_save"), (post_save, "post_save")):
+        if signal.has_listeners(model):
+            raise TypeError(
+                f"rows.insert() would skip the {name} receivers of {model.__name__}; call save()."
+            )
 
 
 @functools.cache

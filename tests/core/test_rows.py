@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session as LoginSession
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -290,3 +291,37 @@ def test_a_second_insert_for_the_same_person_and_session_is_an_integrity_error()
 
     assert Attendance.objects.filter(session=first.session).count() == 1
 
+
+@pytest.mark.parametrize(
+    ("signal", "name"), [(pre_save, "pre_save"), (post_save, "post_save")], ids=["pre", "post"]
+)
+@pytest.mark.parametrize("for_every_model", [False, True], ids=["for_attendance", "for_all"])
+def test_an_insert_is_refused_while_a_receiver_waits_for_the_save_it_skips(
+    signal, name, for_every_model
+):
+    attendance = new_attendance()
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(sender)
+
+    sender = None if for_every_model else Attendance
+    signal.connect(receiver, sender=sender)
+    try:
+        with pytest.raises(TypeError, match=f"skip the {name} receivers of Attendance"):
+            insert(attendance)
+    finally:
+        signal.disconnect(receiver, sender=sender)
+
+    assert not Attendance.objects.exists()
+    insert(attendance)  # with the receiver gone, the insert goes through again
+    assert Attendance.objects.get().pk == attendance.pk
+    assert heard == []
+
+
+def test_an_insert_is_refused_for_a_model_with_a_save_of_its_own():
+    # Django's users have one: it tells the password validators a new password was set.
+    with pytest.raises(TypeError, match=r"skip User.save\(\)"):
+        insert(User(username="budi"))
+
+    assert not User.objects.filter(username="budi").exists()
