@@ -3,13 +3,15 @@ The few queries every request runs, written once per process instead of compiled
 
 The ORM compiles a query afresh each time it runs. For the login session, the signed-in user and
 the check-in's lookup that compiling costs three to five times what the database spends on the
-query (measured in benchmarks/checkin_burst.py), and a check-in is little else but these and
-its INSERT. The SQL here is built from the models' own table and column names, and each row
-becomes the instance the ORM would give: every value goes through the same converters (SQLite's
-datetimes become aware, JSON is decoded, and so on) and the instance comes from Model.from_db;
-an insert prepares its values as save() does. On PostgreSQL, with the parameters bound on the
-server (DATABASE_PREPARED_STATEMENTS, see settings), psycopg makes a statement that a connection
-has run five times a prepared one: parsed and planned once, not every time.
+query (measured in benchmarks/checkin_burst.py), and a check-in is little else but these and its
+INSERT. Every statement written instead of an ORM query is here, built from the models' own
+table and column names (the callers pass their models' Columns, so this bottom layer imports
+none), and each row becomes the instance the ORM would give: every value goes through the same
+converters (SQLite's datetimes become aware, JSON is decoded, and so on) and the instance comes
+from Model.from_db; an insert prepares its values as save() does. On PostgreSQL, with the
+parameters bound on the server (DATABASE_PREPARED_STATEMENTS, see settings), psycopg makes a
+statement that a connection has run five times a prepared one: parsed and planned once, not
+every time.
 """
 
 import functools
@@ -73,11 +75,61 @@ class Columns:
         return result
 
 
+# The reads -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def session_data_sql(alias: str) -> str:
+    """Return the SELECT of a login session's data by its key, unless it has expired by then."""
+    from django.contrib.sessions.models import Session
+
+    sessions = Columns(Session, "s")
+    return (
+        f"SELECT {sessions.column(alias, 'session_data')} FROM {sessions.table(alias)} "
+        f"WHERE {sessions.column(alias, 'session_key')} = %s "
+        f"AND {sessions.column(alias, 'expire_date')} > %s"
+    )
+
+
+@functools.cache
+def one_to_one_sql(alias: str, rows: Columns, linked: Columns, link: str) -> str:
+    """Return the SELECT of a row by key with the row whose one-to-one `link` points at it."""
+    key = rows.model._meta.pk.name
+    return (
+        f"SELECT {rows.select(alias)}, {linked.select(alias)} "
+        f"FROM {rows.table(alias)} "
+        f"LEFT JOIN {linked.table(alias)} "
+        f"ON {linked.column(alias, link)} = {rows.column(alias, key)} "
+        f"WHERE {rows.column(alias, key)} = %s"
+    )
+
+
+@functools.cache
+def checkin_target_sql(
+    alias: str, sessions: Columns, trainings: Columns, enrolments: Columns
+) -> str:
+    """Return the SELECT of a session by key, its training and one person's enrolment there."""
+    return (
+        f"SELECT {sessions.select(alias)}, {trainings.select(alias)}, "
+        f"{enrolments.column(alias, 'id')}, {enrolments.column(alias, 'status')} "
+        f"FROM {sessions.table(alias)} "
+        f"INNER JOIN {trainings.table(alias)} "
+        f"ON {trainings.column(alias, 'id')} = {sessions.column(alias, 'training')} "
+        f"LEFT JOIN {enrolments.table(alias)} "
+        f"ON {enrolments.column(alias, 'training')} = {trainings.column(alias, 'id')} "
+        f"AND {enrolments.column(alias, 'employee')} = %s "
+        f"WHERE {sessions.column(alias, 'id')} = %s"
+    )
+
+
 def fetch_one(alias: str, sql: str, params) -> tuple | None:
     """Run a SELECT on the database `alias` and return its first row, or None."""
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
+
+
+# The write -------------------------------------------------------------------------------------
 
 
 def insert(instance: Model) -> None:
