@@ -18,7 +18,8 @@ class SessionStore(db.SessionStore):
         alias = router.db_for_read(self.model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
         row = fetch_one(alias, session_data_sql(alias), [self.session_key, now])
-        if row is None:  # unknown or expired: a new key on the next save, never this one
-            self._session_key = None
-            return {}
+        if row is None:
+            # Unknown or expired, as only a stale cookie is: Django's own load() finds nothing
+            # either and forgets the key, so the next save takes a new one, never this one.
+            return super().load()
         return self.decode(row[0])

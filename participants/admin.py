@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
+from core.forms import add_service_errors
 from participants import services
 from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
 from participants.exporting import export_staff
@@ -47,12 +48,20 @@ class EmployeeAdminForm(forms.ModelForm):
         model = Employee
         fields = "__all__"
 
-    def _post_clean(self):
-        super()._post_clean()
-        try:
-            services._clean_identity(self.instance)
-        except ValidationError as error:
-            self._update_errors(error)
+    def clean(self):
+        cleaned_data = super().clean()
+        # A field that failed its own checks already says so; the identity needs all four.
+        if all(name in cleaned_data for name in services.IDENTITY_FIELDS):
+            identity = Employee(**{name: cleaned_data[name] for name in services.IDENTITY_FIELDS})
+            try:
+                services.clean_identity(identity)
+            except ValidationError as error:
+                add_service_errors(self, error)
+            else:
+                cleaned_data.update(
+                    {name: getattr(identity, name) for name in services.IDENTITY_FIELDS}
+                )
+        return cleaned_data
 
 
 @admin.register(Employee)

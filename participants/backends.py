@@ -16,7 +16,7 @@ class AuthenticationBackend(AllauthBackend):
     """
 
     def get_user(self, user_id):
-        alias = User._default_manager.db
+        alias = User.objects.db
         users, employees = _columns()
         row = fetch_one(alias, one_to_one_sql(alias, users, employees, "user"), [user_id])
         if row is None:

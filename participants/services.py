@@ -66,7 +66,11 @@ EMPLOYEE_FIELDS = (
 # Directory entries ------------------------------------------------------------------------------
 
 
-def _clean_identity(employee: Employee) -> None:
+# The fields clean_identity() reads from an employee and sets back normalised.
+IDENTITY_FIELDS = ("status", "nip", "nik", "golongan")
+
+
+def clean_identity(employee: Employee) -> None:
     """Normalise the NIP and NIK and check them against the status and golongan."""
     errors: dict[str, list] = {}
     employee.nip = normalize_nip(employee.nip) or None
@@ -148,7 +152,7 @@ def _clean_identity(employee: Employee) -> None:
 
 
 def _validate_and_save(employee: Employee) -> Employee:
-    _clean_identity(employee)
+    clean_identity(employee)
     employee.full_clean()
     employee.save()
     return employee
