@@ -167,12 +167,17 @@ DATABASES = {
         env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The few queries every request runs (core.rows) become prepared statements after five
-    # runs on a connection. Behind a pooler in transaction mode that cannot keep them
-    # (PgBouncer before 1.21), set DATABASE_PREPARED_STATEMENTS=0.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Queries send their parameters apart from the SQL (server-side binding), so psycopg makes
+    # a statement a connection has run five times a prepared one: the server no longer parses
+    # and plans the few that every request runs (core.rows) each time. psycopg prepares nothing
+    # with Django's default client-side binding. Behind a pooler in transaction mode that
+    # cannot keep prepared statements (PgBouncer before 1.21), set
+    # DATABASE_PREPARED_STATEMENTS=0: Django's defaults, the parameters merged into the SQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)

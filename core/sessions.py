@@ -6,33 +6,20 @@ lookup afresh each time, at about four times the database's own cost (see core.r
 Everything else (writing, expiry, clearsessions) is Django's.
 """
 
-import functools
-
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
-from core.rows import Columns, fetch_one
+from core.rows import fetch_one, session_data_sql
 
 
 class SessionStore(db.SessionStore):
     def load(self):
         alias = router.db_for_read(self.model)
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
-        row = fetch_one(alias, _session_sql(alias), [self.session_key, now])
-        if row is None:  # unknown or expired: a new key on the next save, never this one
-            self._session_key = None
-            return {}
+        row = fetch_one(alias, session_data_sql(alias), [self.session_key, now])
+        if row is None:
+            # Unknown or expired, as only a stale cookie is: Django's own load() finds nothing
+            # either and forgets the key, so the next save takes a new one, never this one.
+            return super().load()
         return self.decode(row[0])
-
-
-@functools.cache
-def _session_sql(alias: str) -> str:
-    from django.contrib.sessions.models import Session
-
-    sessions = Columns(Session, "s")
-    return (
-        f"SELECT {sessions.column(alias, 'session_data')} FROM {sessions.table(alias)} "
-        f"WHERE {sessions.column(alias, 'session_key')} = %s "
-        f"AND {sessions.column(alias, 'expire_date')} > %s"
-    )

@@ -2,7 +2,7 @@ import functools
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 
-from core.rows import Columns, fetch_one
+from core.rows import Columns, fetch_one, one_to_one_sql
 
 from participants.models import Employee, User
 
@@ -16,13 +16,13 @@ class AuthenticationBackend(AllauthBackend):
     """
 
     def get_user(self, user_id):
-        alias = User._default_manager.db
-        row = fetch_one(alias, _user_sql(alias), [user_id])
+        alias = User.objects.db
+        users, employees = _columns()
+        row = fetch_one(alias, one_to_one_sql(alias, users, employees, "user"), [user_id])
         if row is None:
             return None
-        user_columns, employee_columns = _columns()
-        user = user_columns.instance(alias, row[: len(user_columns)])
-        employee = employee_columns.instance(alias, row[len(user_columns) :])
+        user = users.instance(alias, row[: len(users)])
+        employee = employees.instance(alias, row[len(users) :])
         User.employee.related.set_cached_value(user, employee)
         if employee is not None:
             Employee.user.field.set_cached_value(employee, user)
@@ -32,15 +32,3 @@ class AuthenticationBackend(AllauthBackend):
 @functools.cache
 def _columns() -> tuple[Columns, Columns]:
     return Columns(User, "u"), Columns(Employee, "e")
-
-
-@functools.cache
-def _user_sql(alias: str) -> str:
-    users, employees = _columns()
-    return (
-        f"SELECT {users.select(alias)}, {employees.select(alias)} "
-        f"FROM {users.table(alias)} "
-        f"LEFT JOIN {employees.table(alias)} "
-        f"ON {employees.column(alias, 'user')} = {users.column(alias, 'id')} "
-        f"WHERE {users.column(alias, 'id')} = %s"
-    )

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user
 from django.contrib.sessions.models import Session as LoginSession
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -42,6 +43,17 @@ def read_with_columns(model, pk):
         [pk],
     )
     return columns.instance(alias, row)
+
+
+def new_attendance() -> Attendance:
+    session = SessionFactory()
+    return Attendance(
+        session=session,
+        enrolment=EnrolmentFactory(training=session.training),
+        status=Attendance.Status.HADIR,
+        method=Attendance.Method.SELF,
+        recorded_at=timezone.now(),
+    )
 
 
 def test_a_row_becomes_the_instance_the_orm_gives_every_value_converted():
@@ -212,20 +224,26 @@ def test_an_unknown_session_is_no_target():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
-def test_on_postgresql_the_reads_of_every_request_are_prepared_once_per_connection():
+def test_on_postgresql_the_statements_of_every_request_are_prepared_once_per_connection():
     user = participant_user()
     session = SessionFactory()
+    store = SessionStore()
+    store.create()
     backend = AuthenticationBackend()
 
     for _ in range(6):
         backend.get_user(user.pk)
         checkin_target(session_id=session.pk, user=user)
+        SessionStore(store.session_key).load()
+        insert(new_attendance())
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert any("participants_user" in statement for statement in prepared)
     assert any("trainings_session" in statement for statement in prepared)
+    assert any("django_session" in statement for statement in prepared)
+    assert any('INSERT INTO "trainings_attendance"' in statement for statement in prepared)
 
 
 # The check-in's INSERT ---------------------------------------------------------------------------
@@ -272,3 +290,38 @@ def test_a_second_insert_for_the_same_person_and_session_is_an_integrity_error()
         insert(again)
 
     assert Attendance.objects.filter(session=first.session).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("signal", "name"), [(pre_save, "pre_save"), (post_save, "post_save")], ids=["pre", "post"]
+)
+@pytest.mark.parametrize("for_every_model", [False, True], ids=["for_attendance", "for_all"])
+def test_an_insert_is_refused_while_a_receiver_waits_for_the_save_it_skips(
+    signal, name, for_every_model
+):
+    attendance = new_attendance()
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append(sender)
+
+    sender = None if for_every_model else Attendance
+    signal.connect(receiver, sender=sender)
+    try:
+        with pytest.raises(TypeError, match=f"skip the {name} receivers of Attendance"):
+            insert(attendance)
+    finally:
+        signal.disconnect(receiver, sender=sender)
+
+    assert not Attendance.objects.exists()
+    insert(attendance)  # with the receiver gone, the insert goes through again
+    assert Attendance.objects.get().pk == attendance.pk
+    assert heard == []
+
+
+def test_an_insert_is_refused_for_a_model_with_a_save_of_its_own():
+    # Django's users have one: it tells the password validators a new password was set.
+    with pytest.raises(TypeError, match=r"skip User.save\(\)"):
+        insert(User(username="budi"))
+
+    assert not User.objects.filter(username="budi").exists()

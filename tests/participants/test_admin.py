@@ -25,6 +25,7 @@ from tests.factories import (
     admin_user,
     nip_for,
     organiser_user,
+    pppk_nip_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,52 @@ def test_the_employee_form_shows_what_the_nip_encodes_and_refuses_a_bad_nip(
     assert response.context["adminform"].form.errors["nip"]
     employee.refresh_from_db()
     assert employee.nip == "198609262015052001"
+
+
+def test_the_employee_form_refuses_a_pppk_number_for_a_pns_as_the_directory_does(
+    admin_client_role,
+):
+    unit = UnitFactory()
+
+    response = admin_client_role.post(
+        reverse("admin:participants_employee_add"),
+        {
+            "nip": pppk_nip_for(1),
+            "name": "Budi Santoso",
+            "status": "pns",
+            "golongan": "III/a",
+            "unit": unit.pk,
+        },
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["nip"]
+    assert "Ini nomor induk PPPK, tetapi statusnya" in response.content.decode()
+    assert not Employee.objects.filter(name="Budi Santoso").exists()
+
+
+def test_the_employee_form_saves_a_pppk_with_their_number_and_golongan(admin_client_role):
+    unit = UnitFactory()
+
+    response = admin_client_role.post(
+        reverse("admin:participants_employee_add"),
+        {
+            "nip": pppk_nip_for(1),
+            "name": "Budi Santoso",
+            "status": "pppk",
+            "golongan": "IX",
+            "unit": unit.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    saved = Employee.objects.get(name="Budi Santoso")
+    assert (saved.nip, saved.nik, saved.status, saved.golongan) == (
+        pppk_nip_for(1),
+        None,
+        Employee.Status.PPPK,
+        "IX",
+    )
 
 
 def test_the_employee_list_offers_the_import_to_those_allowed(admin_client_role):

@@ -124,7 +124,7 @@ def test_an_unreadable_disk_fails_the_import_with_a_message(
     def refuse(self, name, mode="rb"):
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(FileSystemStorage, "_open", refuse)
+    monkeypatch.setattr(FileSystemStorage, "open", refuse)
     confirm(staff_import, admin, django_capture_on_commit_callbacks)
 
     staff_import.refresh_from_db()

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from trainings.models import Attendance, Enrolment, Session, Training
-from core.rows import Columns, fetch_one
+from core.rows import Columns, checkin_target_sql, fetch_one
 from trainings.selectors.trainings import (
     session_late_at,
     session_starts_at,
@@ -102,12 +102,14 @@ def checkin_target(*, session_id: int, user) -> tuple[Session | None, Enrolment 
     """
     employee = getattr(user, "employee", None) if user.is_authenticated else None
     alias = Session.objects.db
+    sessions, trainings, enrolments = _checkin_columns()
     row = fetch_one(
-        alias, _checkin_target_sql(alias), [employee.pk if employee else None, session_id]
+        alias,
+        checkin_target_sql(alias, sessions, trainings, enrolments),
+        [employee.pk if employee else None, session_id],
     )
     if row is None:
         return None, None
-    sessions, trainings = _checkin_columns()
     session = sessions.instance(alias, row[: len(sessions)])
     session.training = trainings.instance(alias, row[len(sessions) : -2])
     enrolment_id, enrolment_status = row[-2:]
@@ -124,25 +126,8 @@ def checkin_target(*, session_id: int, user) -> tuple[Session | None, Enrolment 
 
 
 @functools.cache
-def _checkin_columns() -> tuple[Columns, Columns]:
-    return Columns(Session, "s"), Columns(Training, "t")
-
-
-@functools.cache
-def _checkin_target_sql(alias: str) -> str:
-    sessions, trainings = _checkin_columns()
-    enrolments = Columns(Enrolment, "e")
-    return (
-        f"SELECT {sessions.select(alias)}, {trainings.select(alias)}, "
-        f"{enrolments.column(alias, 'id')}, {enrolments.column(alias, 'status')} "
-        f"FROM {sessions.table(alias)} "
-        f"INNER JOIN {trainings.table(alias)} "
-        f"ON {trainings.column(alias, 'id')} = {sessions.column(alias, 'training')} "
-        f"LEFT JOIN {enrolments.table(alias)} "
-        f"ON {enrolments.column(alias, 'training')} = {trainings.column(alias, 'id')} "
-        f"AND {enrolments.column(alias, 'employee')} = %s "
-        f"WHERE {sessions.column(alias, 'id')} = %s"
-    )
+def _checkin_columns() -> tuple[Columns, Columns, Columns]:
+    return Columns(Session, "s"), Columns(Training, "t"), Columns(Enrolment, "e")
 
 
 def attendance_of(*, session: Session, enrolment: Enrolment) -> Attendance | None:
