@@ -205,7 +205,7 @@ def test_the_employee_form_refuses_a_pppk_number_for_a_pns_as_the_directory_does
 
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["nip"]
-    assert "Ini nomor induk PPPK, tetapi statusnya" in response.content.decode()
+    assert "Status PNS tidak sesuai dengan NIP, yang merupakan nomor PPPK." in response.content.decode()
     assert not Employee.objects.filter(name="Budi Santoso").exists()
 
 
