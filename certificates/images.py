@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -21,10 +22,22 @@ SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "a
 SAFE_HREF = re.compile(r"^(#|data:image/(png|jpeg);base64,)", re.IGNORECASE)
 
 
+class CertificateImageField(models.FileField):
+    """A logo, background or signature: every new upload is checked before it is stored.
+
+    The check sits on the form field, as Django's ImageField does it, because only new uploads
+    reach a form field: a file stored earlier was checked when it came, and is not read again
+    each time the settings are saved.
+    """
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.validators.append(validate_certificate_image)
+        return field
+
+
 def validate_certificate_image(value) -> None:
-    """Refuse a new upload that is too large, not the image its name says, or an unsafe SVG."""
-    if getattr(value, "_committed", False):
-        return  # a file stored earlier was checked when it was uploaded
+    """Refuse an upload that is too large, not the image its name says, or an unsafe SVG."""
     limit = settings.CERTIFICATES_MAX_IMAGE_BYTES
     name = str(getattr(value, "name", "") or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BackgroundJob
 
-from certificates.images import validate_certificate_image
+from certificates.images import CertificateImageField
 
 # No 0/O, 1/l/I: a code read aloud or typed from paper cannot be misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -125,34 +125,28 @@ class CertificateSettings(models.Model):
     )
     place = models.CharField(_("place of signing"), max_length=100, default="Magelang")
     back_page = models.BooleanField(_("back page with the topics"), default=True)
-    logo = models.FileField(
+    logo = CertificateImageField(
         _("logo"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[
-            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
-        ],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
         help_text=_("PNG, JPG or SVG. Without one, a neutral emblem is printed."),
     )
-    background = models.FileField(
+    background = CertificateImageField(
         _("background image"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[
-            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
-        ],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     signer_name = models.CharField(_("signer's name with titles"), max_length=150, blank=True)
     signer_position = models.CharField(_("signer's position"), max_length=200, blank=True)
     signer_pangkat = models.CharField(_("signer's rank"), max_length=100, blank=True)
     signer_nip = models.CharField(_("signer's NIP"), max_length=18, blank=True)
-    signature_image = models.FileField(
+    signature_image = CertificateImageField(
         _("signature image"),
         upload_to=_asset_upload_to,
         blank=True,
-        validators=[
-            FileExtensionValidator(IMAGE_EXTENSIONS), validate_certificate_image
-        ],
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

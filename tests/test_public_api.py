@@ -35,11 +35,6 @@ DJANGO_DEFINITION = re.compile(
     r"\bdef\s+(_\w+)|\.(_\w+)\s*=(?!=)|^\s*(_\w+)\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE
 )
 
-# The one underscore name of Django still used, and why. A model field's validator cannot tell a
-# new upload from a stored file through FieldFile's public API (asking for .file opens the
-# stored one). The check belongs on the form field, where only uploads arrive, as Django's own
-# ImageField does it; that changes the model fields' validators, which needs a migration.
-STILL_USED = {("certificates/images.py", "_committed")}
 
 
 def is_private(name: str) -> bool:
@@ -156,10 +151,10 @@ def findings(sources: dict[str, str]) -> list[tuple[str, int, str]]:
     return sorted(use for use in found if use[2] not in PUBLIC_DESPITE_UNDERSCORE)
 
 
-def test_our_code_uses_no_underscore_name_of_django_but_the_one_still_listed():
+def test_our_code_uses_no_underscore_name_of_django():
     found = findings(our_sources())
 
-    assert {(path, name) for path, _line, name in found} == STILL_USED, found
+    assert found == []
 
 
 def test_the_scan_finds_each_kind_of_use_and_spares_our_own_helpers():
