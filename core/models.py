@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import jobs
 
@@ -62,6 +63,9 @@ class BackgroundJob(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    # How many times the work was started: a worker writes only while the row still holds the
+    # attempt it took up, so one that wakes up after a restart changes nothing.
+    attempt = models.PositiveIntegerField(pgettext_lazy("background job", "attempt"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -79,6 +83,9 @@ class BackgroundJob(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(done__lte=models.F("total")), name="%(class)s_done_within_total"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attempt__gte=1), name="%(class)s_attempt_positive"
             ),
         ]
 

@@ -11,7 +11,6 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import jobs as workers
 from core.models import BackgroundJob, TimeStamped
@@ -301,7 +300,6 @@ class StaffListImport(BackgroundJob):
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     started_at = models.DateTimeField(_("import started"), null=True, blank=True)
-    attempt = models.PositiveIntegerField(pgettext_lazy("staff list import", "attempt"), default=1)
 
     class Meta(BackgroundJob.Meta):
         verbose_name = _("staff list import")
@@ -313,9 +311,6 @@ class StaffListImport(BackgroundJob):
                     "uploaded", "validating", "validated", "importing", "done", "failed"
                 ]),
                 name="stafflistimport_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(attempt__gte=1), name="stafflistimport_attempt_positive"
             ),
             models.CheckConstraint(
                 condition=~models.Q(status__in=["importing", "done"])
