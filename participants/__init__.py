@@ -1,0 +1,1 @@
+"""The staff directory: units (OPD), employees (ASN by NIP, non-ASN by NIK), accounts, imports."""
