@@ -9,10 +9,12 @@ Penjelasan; the last two may be left out. Aiken is what Moodle users already hav
     B) Standar Kinerja Minimal
     ANSWER: A
 
-one question per block, options lettered from A with "." or ")", then the ANSWER line. We also
-accept a question running over several lines. Neither reader touches the database: they return
-the questions as written, with the spreadsheet row or text line each came from, and the
-problems found, for the import service to check against the training and save.
+one question per block, options lettered from A with "." or ")" (the space after it may be
+missing, as Moodle allows), then the ANSWER line. We also accept a question's text over several
+consecutive lines; every line that belongs to no complete question is reported by its number.
+Neither reader touches the database: they return the questions as written, with the spreadsheet
+row or text line each came from, and the problems found, for the import service to check
+against the training and save.
 
 The upload checks and text decoding are the staff-list reader's (core.spreadsheets):
 size limit, real file type, zip bombs, CSV encodings as offices write them.
@@ -66,8 +68,9 @@ HEADER_ALIASES = {alias: key for key, aliases in _ALIASES.items() for alias in a
 REQUIRED_KEYS = ("text", "a", "b", "key")
 
 _KEY_PATTERN = re.compile(r"^\(?\s*([A-Fa-f])\s*[.)]?$")
-_AIKEN_OPTION = re.compile(r"^([A-Z])\s*[.)]\s+(.*\S)\s*$")
-_AIKEN_ANSWER = re.compile(r"^ANSWER\s*:\s*(\S*)\s*$", re.IGNORECASE)
+# Moodle's option pattern is ^[A-Z][).][ \t]? : the space after the letter may be missing.
+_AIKEN_OPTION = re.compile(r"^([A-Z])[ \t]*[.)][ \t]*(.*)$")
+_AIKEN_ANSWER = re.compile(r"^ANSWER[ \t]*:(.*)$", re.IGNORECASE)
 
 
 @dataclass
@@ -243,66 +246,134 @@ def _check_row(*, number, text, options, key, topic, explanation):
 # Aiken ------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _AikenQuestion:
+    """The question being read: its text lines, then its options, until its ANSWER line."""
+
+    number: int
+    text_lines: list[str]
+    options: list[str] = field(default_factory=list)
+    in_options: bool = False  # an option line was read: text now starts the next question
+    broken: bool = False  # a problem was reported: read on to its end, import nothing
+    blank_after_text: bool = False  # more text now starts the next question
+
+
 def parse_aiken(text: str) -> ParsedFile:
-    """Read questions in Moodle's Aiken format, reporting problems by line number."""
+    """Read questions in Moodle's Aiken format, reporting problems by line number.
+
+    Lines are read as Moodle's importer reads them: an option is a capital letter, "." or ")"
+    and its text (the space is optional); "ANSWER:" ends a question; any other line starts one.
+    Unlike Moodle we also take a question's text over several consecutive lines. Every line
+    that is not part of a complete question is reported, so nothing is joined to a neighbour:
+    an option or ANSWER line with no question text above it, text after the options (which
+    starts the next question, as in Moodle), text left without options by a blank line.
+    """
     parsed = ParsedFile(kind="aiken")
-    block: list[tuple[int, str]] = []
+    question: _AikenQuestion | None = None
+
+    def report(number, message):
+        parsed.errors.append(LineError(number, message))
+
+    def abandon():
+        """Report the question read so far, which ends without its ANSWER line."""
+        if question.broken:
+            return
+        if question.options:
+            report(question.number, _("This question has no ANSWER line after its options."))
+        else:
+            report(
+                question.number,
+                _(
+                    "This question has no options. Write its text on consecutive lines, with no "
+                    "blank line, then its options and the ANSWER line."
+                ),
+            )
+
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
+        answer = _AIKEN_ANSWER.match(line)
+        option = _AIKEN_OPTION.match(line)
         if not line:
-            continue  # blank lines separate questions but mean nothing: ANSWER ends a question
-        block.append((number, line))
-        if _AIKEN_ANSWER.match(line):
-            _add_aiken_block(parsed, block)
-            block = []
-            if len(parsed.questions) + len(parsed.errors) > MAX_QUESTIONS:
-                raise _too_many()
-    if block:
-        parsed.errors.append(
-            LineError(block[0][0], _("This question has no ANSWER line after its options."))
-        )
+            if question and not question.in_options:
+                question.blank_after_text = True
+        elif answer:
+            if question is None:
+                report(number, _("This ANSWER line belongs to no question."))
+            elif not question.options:
+                if not question.broken:
+                    report(number, _("This ANSWER line has no options (A. and B.) above it."))
+            elif not question.broken:
+                _add_aiken_question(parsed, question, answer.group(1).strip())
+            question = None
+        elif option and question is None:
+            report(
+                number,
+                _(
+                    "This option belongs to no question: write the question text on the line "
+                    "above its options."
+                ),
+            )
+        elif option:
+            question.in_options = True
+            problem = "" if question.broken else _aiken_option_problem(question, *option.groups())
+            if problem:
+                report(number, problem)
+                question.broken = True
+            elif not question.broken:
+                question.options.append(option.group(2))
+        elif question is None:
+            question = _AikenQuestion(number, [line])
+        elif question.in_options or question.blank_after_text:
+            if question.in_options and not question.broken:
+                report(
+                    number, _('Expected the next option (as in "C. text") or the ANSWER line.')
+                )
+                question.broken = True
+            abandon()
+            question = _AikenQuestion(number, [line])
+        else:
+            question.text_lines.append(line)
+        if len(parsed.questions) + len(parsed.errors) > MAX_QUESTIONS:
+            raise _too_many()
+    if question:
+        abandon()
     return parsed
 
 
-def _add_aiken_block(parsed: ParsedFile, block: list[tuple[int, str]]) -> None:
-    first_line = block[0][0]
-    text_lines, options = [], []
-    for number, line in block[:-1]:
-        match = _AIKEN_OPTION.match(line)
-        if match and (options or text_lines):
-            letter, option = match.groups()
-            expected = OPTION_LETTERS[len(options)] if len(options) < MAX_OPTIONS else None
-            if letter != expected:
-                parsed.errors.append(
-                    LineError(
-                        number,
-                        _("Expected option %(expected)s here, found %(found)s.")
-                        % {"expected": expected or "ANSWER", "found": letter},
-                    )
-                )
-                return
-            options.append(option)
-        elif options:
-            parsed.errors.append(
-                LineError(
-                    number, _('Expected the next option (as in "C. text") or the ANSWER line.')
-                )
-            )
-            return
-        else:
-            text_lines.append(line)
-    answer = _AIKEN_ANSWER.match(block[-1][1]).group(1)
-    question, problems = _check_row(
-        number=first_line,
-        text="\n".join(text_lines),
-        options=options,
+def _aiken_option_problem(question: _AikenQuestion, letter: str, option: str) -> str:
+    """Return what is wrong with the next option line of a question, or ""."""
+    options = question.options
+    position = OPTION_LETTERS.find(letter)
+    if letter in OPTION_LETTERS[: len(options)]:
+        return _("Option %(letter)s is written twice in this question.") % {"letter": letter}
+    if position < 0:
+        return _("A question has at most %(max)d options, A to %(last)s; found %(found)s.") % {
+            "max": MAX_OPTIONS,
+            "last": OPTION_LETTERS[-1],
+            "found": letter,
+        }
+    if position != len(options):
+        return _("Expected option %(expected)s here, found %(found)s.") % {
+            "expected": OPTION_LETTERS[len(options)],
+            "found": letter,
+        }
+    if not option:
+        return _("Option %(letter)s has no text.") % {"letter": letter}
+    return ""
+
+
+def _add_aiken_question(parsed: ParsedFile, question: _AikenQuestion, answer: str) -> None:
+    checked, problems = _check_row(
+        number=question.number,
+        text="\n".join(question.text_lines),
+        options=question.options,
         key=answer,
         topic="",
         explanation="",
     )
-    parsed.errors.extend(LineError(first_line, problem) for problem in problems)
-    if question:
-        parsed.questions.append(question)
+    parsed.errors.extend(LineError(question.number, problem) for problem in problems)
+    if checked:
+        parsed.questions.append(checked)
 
 
 # Writing ----------------------------------------------------------------------------------------

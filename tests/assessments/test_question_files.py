@@ -178,3 +178,102 @@ def test_aiken_text_after_the_options_without_answer():
     assert [(e.number, e.message) for e in parsed.errors] == [
         (4, 'Seharusnya pilihan berikutnya (seperti "C. teks") atau baris ANSWER.')
     ]
+
+
+def test_aiken_reads_a_moodle_file_whose_options_have_no_space_after_the_letter():
+    text = (
+        "Apa kepanjangan SKM?\r\n"
+        "A)Survei Kepuasan Masyarakat\r\n"
+        "B)Standar Kinerja Minimal\r\n"
+        "ANSWER:A\r\n"
+        "\r\n"
+        "Siapa yang menetapkan formasi PPPK?\r\n"
+        "A.Bupati\r\n"
+        "B. Menteri PANRB\r\n"
+        "C) Kepala BKPSDM\r\n"
+        "ANSWER: B\r\n"
+    )
+
+    parsed = parse_aiken(text)
+
+    assert parsed.errors == []
+    assert _parsed(parsed.questions) == [
+        ("Apa kepanjangan SKM?", ["Survei Kepuasan Masyarakat", "Standar Kinerja Minimal"], 0, "", ""),
+        ("Siapa yang menetapkan formasi PPPK?", ["Bupati", "Menteri PANRB", "Kepala BKPSDM"], 1, "", ""),
+    ]  # fmt: skip
+
+
+def test_aiken_an_option_after_the_answer_is_reported_not_read_as_the_next_question():
+    text = "Satu?\nA. x\nB. y\nANSWER: A\nC. z\nDua?\nA. p\nB. q\nANSWER: B\n"
+
+    parsed = parse_aiken(text)
+
+    assert [(e.number, e.message) for e in parsed.errors] == [
+        (5, "Pilihan ini tidak termasuk soal mana pun: tulis teks soal pada baris di atas pilihannya.")
+    ]  # fmt: skip
+    assert _parsed(parsed.questions) == [
+        ("Satu?", ["x", "y"], 0, "", ""),
+        ("Dua?", ["p", "q"], 1, "", ""),
+    ]
+
+
+def test_aiken_options_before_any_question_text_are_each_reported():
+    parsed = parse_aiken("A. x\nB. y\nANSWER: A\n\nDua?\nA. p\nB. q\nANSWER: B\n")
+
+    assert [(e.number, e.message) for e in parsed.errors] == [
+        (1, "Pilihan ini tidak termasuk soal mana pun: tulis teks soal pada baris di atas pilihannya."),
+        (2, "Pilihan ini tidak termasuk soal mana pun: tulis teks soal pada baris di atas pilihannya."),
+        (3, "Baris ANSWER ini tidak termasuk soal mana pun."),
+    ]  # fmt: skip
+    assert [q.text for q in parsed.questions] == ["Dua?"]
+
+
+def test_aiken_an_answer_line_that_belongs_to_no_question_is_reported():
+    text = "Satu?\nA. x\nB. y\nANSWER: A\nANSWER: B\n\nDua?\nANSWER: A\n\nTiga?\nA. p\nB. q\nANSWER: B\n"
+
+    parsed = parse_aiken(text)
+
+    assert [(e.number, e.message) for e in parsed.errors] == [
+        (5, "Baris ANSWER ini tidak termasuk soal mana pun."),
+        (8, "Baris ANSWER ini tidak didahului pilihan (A. dan B.)."),
+    ]
+    assert [q.text for q in parsed.questions] == ["Satu?", "Tiga?"]
+
+
+def test_aiken_options_written_twice_beyond_f_or_empty_are_reported_by_line():
+    text = (
+        "Satu?\nA. x\nA. y\nANSWER: A\n"  # line 3: A again
+        "\n"
+        "Dua?\nA. 1\nB. 2\nC. 3\nD. 4\nE. 5\nF. 6\nG. 7\nANSWER: G\n"  # line 13: G
+        "\n"
+        "Tiga?\nA. x\nB.\nANSWER: A\n"  # line 18: B has no text
+        "\n"
+        "Empat?\nA. x\nB. y\nANSWER: A\n"
+    )
+
+    parsed = parse_aiken(text)
+
+    assert [(e.number, e.message) for e in parsed.errors] == [
+        (3, "Pilihan A tertulis dua kali dalam soal ini."),
+        (13, "Satu soal paling banyak memiliki 6 pilihan, A sampai F; tertulis G."),
+        (18, "Pilihan B tidak berisi teks."),
+    ]
+    assert [q.text for q in parsed.questions] == ["Empat?"]
+
+
+def test_aiken_text_after_the_options_starts_the_next_question_as_in_moodle():
+    parsed = parse_aiken("Satu?\nA. x\nB. y\nDua?\nA. p\nB. q\nANSWER: A\n")
+
+    assert [e.number for e in parsed.errors] == [4]
+    assert _parsed(parsed.questions) == [("Dua?", ["p", "q"], 0, "", "")]
+
+
+def test_aiken_text_with_no_options_is_not_joined_to_the_question_after_a_blank_line():
+    parsed = parse_aiken("Satu?\n\nDua?\nA. p\nB. q\nANSWER: A\n\nTiga?\n")
+
+    message = (
+        "Soal ini tidak memiliki pilihan. Tulis teks soal pada baris-baris berurutan tanpa baris "
+        "kosong, lalu pilihannya dan baris ANSWER."
+    )
+    assert [(e.number, e.message) for e in parsed.errors] == [(1, message), (8, message)]
+    assert _parsed(parsed.questions) == [("Dua?", ["p", "q"], 0, "", "")]

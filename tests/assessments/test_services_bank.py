@@ -376,3 +376,13 @@ def test_attempts_are_protected_records(training, bank):
     with pytest.raises(ProtectedError):
         test.delete()
     assert Attempt.objects.count() == 1
+
+
+def test_an_aiken_import_with_a_stray_option_saves_nothing_and_names_its_line(training):
+    data = _csv("Satu?\nA)x\nB)y\nANSWER:A\nC) z\nDua?\nA)p\nB)q\nANSWER:B\n")
+
+    result = import_questions(training=training, file=data, filename="moodle.txt")
+
+    assert (result.ok, result.created, result.kind) == (False, 0, "aiken")
+    assert [error.number for error in result.errors] == [5]
+    assert not Question.objects.exists()
