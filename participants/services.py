@@ -276,9 +276,9 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
     Raise ValidationError with code activation_throttled, activation_unknown, activation_used,
     account_has_password (the account got a password after the code was made: the code no
     longer sets one), activation_expired, account_privileged or account_inactive, or the
-    password validators' errors. Wrong codes
-    count against the caller's IP address: after BIMTEK_ACTIVATION_MAX_FAILURES (10) within
-    BIMTEK_ACTIVATION_FAILURE_WINDOW seconds (15 minutes) every attempt is refused.
+    password validators' errors. Wrong codes count against the caller's IP address: after
+    BIMTEK_ACTIVATION_MAX_FAILURES (10) within BIMTEK_ACTIVATION_FAILURE_WINDOW seconds
+    (15 minutes) every attempt is refused.
     """
     limit = activation_failure_limit()
     if ip_address and limit.is_limited(ip_address):
