@@ -23,6 +23,15 @@ from participants.nip import NipInfo, format_nip, mask_nik, parse_nik, parse_nip
 class User(AbstractUser):
     """A login. Civil servants log in with their NIP as username; see Employee.user."""
 
+    @property
+    def awaits_activation(self) -> bool:
+        """Whether the account never got a password: only then may an activation code set one.
+
+        Someone who has a password resets it themselves ("Forgot your password?", a link to
+        their own email); a code in an organiser's hands must never replace it.
+        """
+        return not self.has_usable_password()
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")

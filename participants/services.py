@@ -40,6 +40,7 @@ ACTIVATION_ERRORS = frozenset(
     {
         "activation_throttled",
         "account_privileged",
+        "account_has_password",
         "activation_unknown",
         "activation_used",
         "activation_expired",
@@ -208,18 +209,33 @@ def _privileged_error() -> ValidationError:
     )
 
 
+def _has_password_error() -> ValidationError:
+    # Said to the organiser: a code would replace the person's own password with one set by
+    # whoever holds the slip. The person resets a forgotten password themselves.
+    return ValidationError(
+        _(
+            "This account already has a password, so no activation code is made for it. If "
+            "the person has forgotten their password, they use “Forgot your password?” on the "
+            "login page; the reset link goes to their own email."
+        ),
+        code="account_has_password",
+    )
+
+
 @transaction.atomic
 def issue_activation_code(*, user: User, created_by: User | None) -> tuple[ActivationCode, str]:
     """Make a new one-time code for an account and void its earlier unused ones.
 
     Return the stored record and the raw code, grouped for reading. The raw code is not kept.
     Accounts holding more than the participant role get no code (ValidationError
-    account_privileged).
+    account_privileged), nor do accounts that already have a password (account_has_password).
     """
     if _holds_more_than_participant(user):
         raise _privileged_error()
+    # Asked of the locked row, not of the caller's copy, which may predate a password.
+    if not User.objects.select_for_update().get(pk=user.pk).awaits_activation:
+        raise _has_password_error()
     now = timezone.now()
-    User.objects.select_for_update().filter(pk=user.pk).first()
     ActivationCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
     )
@@ -258,9 +274,11 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
     """Set a first password with a one-time code; the code is used up.
 
     Raise ValidationError with code activation_throttled, activation_unknown, activation_used,
-    activation_expired or account_inactive, or the password validators' errors. Wrong codes
-    count against the caller's IP address: after BIMTEK_ACTIVATION_MAX_FAILURES (10) within
-    BIMTEK_ACTIVATION_FAILURE_WINDOW seconds (15 minutes) every attempt is refused.
+    account_has_password (the account got a password after the code was made: the code no
+    longer sets one), activation_expired, account_privileged or account_inactive, or the
+    password validators' errors. Wrong codes count against the caller's IP address: after
+    BIMTEK_ACTIVATION_MAX_FAILURES (10) within BIMTEK_ACTIVATION_FAILURE_WINDOW seconds
+    (15 minutes) every attempt is refused.
     """
     limit = activation_failure_limit()
     if ip_address and limit.is_limited(ip_address):
@@ -299,6 +317,16 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
                     "password, or ask the organiser for a new code."
                 ),
                 "activation_used",
+                ip_address,
+            )
+        elif not activation.user.awaits_activation:
+            error = _reject(
+                _(
+                    "This account already has a password, so this code no longer works. Log in "
+                    "with your NIP and password; if you have forgotten it, use “Forgot your "
+                    "password?” on the login page."
+                ),
+                "account_has_password",
                 ip_address,
             )
         elif activation.expires_at <= timezone.now():

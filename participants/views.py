@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -163,6 +164,16 @@ def activation_qr_svg(url: str) -> str:
     return qr_svg(url, title=_("QR code of the activation link"))
 
 
+def _skipped_for_password_message(count: int) -> str:
+    return ngettext(
+        "%(count)s person was skipped because they already have a password: they log in with "
+        "it, and reset a forgotten one with “Forgot your password?” on the login page.",
+        "%(count)s people were skipped because they already have a password: they log in with "
+        "it, and reset a forgotten one with “Forgot your password?” on the login page.",
+        count,
+    ) % {"count": count}
+
+
 def _issue_slips(request, employees, *, back):
     slips = []
     try:
@@ -221,7 +232,14 @@ def activation_slips(request):
             messages.error(request, error)
         return redirect(back)
     employees = selectors.employees_by_ids(ids=[e.pk for e in form.cleaned_data["employees"]])
-    return _issue_slips(request, employees, back=back)
+    # A slip sets a password: people who have one are left out, and the organiser is told.
+    slip_for = [e for e in employees if e.user is None or e.user.awaits_activation]
+    skipped = len(employees) - len(slip_for)
+    if skipped:
+        messages.warning(request, _skipped_for_password_message(skipped))
+    if not slip_for:
+        return redirect(back)
+    return _issue_slips(request, slip_for, back=back)
 
 
 # The person's own pages -------------------------------------------------------------------------

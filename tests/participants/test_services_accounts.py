@@ -385,3 +385,46 @@ def test_no_code_is_issued_for_an_organiser_account():
         services.issue_activation_code(user=organiser_user(), created_by=None)
 
     assert _codes_raised(raised.value) == {"account_privileged"}
+
+
+# A code sets a password, so it is only for accounts that never had one ------------------------
+
+
+def test_no_code_is_issued_for_a_participant_who_already_has_a_password():
+    user = services.create_account(employee=EmployeeFactory())
+    user.set_password("Sandi-Milik-Sendiri-1")
+    user.save(update_fields=["password"])
+
+    with pytest.raises(ValidationError) as raised:
+        services.issue_activation_code(user=user, created_by=organiser_user())
+
+    assert _codes_raised(raised.value) == {"account_has_password"}
+    assert "Lupa kata sandi?" in raised.value.messages[0]
+    assert not ActivationCode.objects.filter(user=user).exists()
+
+
+def test_a_stale_account_object_does_not_let_a_code_through():
+    user = services.create_account(employee=EmployeeFactory())
+    fresh = User.objects.get(pk=user.pk)
+    fresh.set_password("Sandi-Milik-Sendiri-1")
+    fresh.save(update_fields=["password"])
+
+    with pytest.raises(ValidationError) as raised:
+        services.issue_activation_code(user=user, created_by=None)  # user still looks unset
+
+    assert _codes_raised(raised.value) == {"account_has_password"}
+
+
+def test_an_old_code_cannot_take_over_an_account_that_got_a_password_meanwhile():
+    user = services.create_account(employee=EmployeeFactory())
+    _activation, code = services.issue_activation_code(user=user, created_by=None)
+    user.set_password("Sandi-Milik-Sendiri-1")  # e.g. set through "Lupa kata sandi?"
+    user.save(update_fields=["password"])
+
+    with pytest.raises(ValidationError) as raised:
+        services.activate_account(code=code, password="Melati-Putih-77")
+
+    assert _codes_raised(raised.value) == {"account_has_password"}
+    user.refresh_from_db()
+    assert user.check_password("Sandi-Milik-Sendiri-1")
+    assert ActivationCode.objects.get(user=user).used_at is None

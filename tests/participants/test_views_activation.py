@@ -439,3 +439,108 @@ def test_behind_the_proxy_one_visitors_wrong_codes_do_not_lock_out_another(
     )
 
     assert response.status_code == 302
+
+
+# A slip sets a password, so it is only for accounts that never had one ------------------------
+
+
+def _with_password(employee, password="Sandi-Milik-Sendiri-1"):
+    user = services.create_account(employee=employee)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@pytest.mark.parametrize("make_user", [admin_user, organiser_user], ids=["admin", "organiser"])
+def test_no_slip_is_printed_for_a_participant_who_already_has_a_password(client, make_user):
+    employee = EmployeeFactory(name="Dewi Lestari")
+    owner = _with_password(employee)
+    client.force_login(make_user())
+
+    response = client.post(
+        reverse("participants:activation_slip", args=[employee.pk]), follow=True
+    )
+
+    html = response.content.decode()
+    assert response.redirect_chain == [(employee.get_absolute_url(), 302)]
+    assert "Dewi Lestari: Akun ini sudah memiliki kata sandi" in html
+    assert "Lupa kata sandi?" in html
+    assert _slip_codes(html) == []
+    assert not ActivationCode.objects.filter(user=owner).exists()
+    owner.refresh_from_db()
+    assert owner.check_password("Sandi-Milik-Sendiri-1")
+
+
+def test_the_person_page_shows_the_state_instead_of_a_slip_button_once_there_is_a_password(
+    client,
+):
+    with_password = EmployeeFactory()
+    _with_password(with_password)
+    without = EmployeeFactory()
+    services.create_account(employee=without)
+    client.force_login(organiser_user())
+
+    html_with = client.get(with_password.get_absolute_url()).content.decode()
+    html_without = client.get(without.get_absolute_url()).content.decode()
+
+    slip_action = reverse("participants:activation_slip", args=[with_password.pk])
+    assert slip_action not in html_with
+    assert "sudah memiliki kata sandi" in html_with
+    assert reverse("participants:activation_slip", args=[without.pk]) in html_without
+
+
+def test_the_directory_offers_no_tick_box_for_people_with_a_password(client):
+    with_password = EmployeeFactory(name="Sudah Aktif")
+    _with_password(with_password)
+    without = EmployeeFactory(name="Belum Aktif")
+    client.force_login(organiser_user())
+
+    html = client.get(reverse("participants:employee_list")).content.decode()
+
+    assert f'id="pick-{without.pk}"' in html
+    assert f'id="pick-{with_password.pk}"' not in html
+
+
+def test_bulk_slips_skip_people_with_a_password_and_say_how_many(client):
+    fresh = [EmployeeFactory(name=name) for name in ("Agus", "Bambang")]
+    active = [EmployeeFactory(name=name) for name in ("Citra", "Dewi")]
+    owners = [_with_password(employee) for employee in active]
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"employees": [e.pk for e in fresh + active]})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.findall(r'<p class="slip-name">([^<]+)</p>', html) == ["Agus", "Bambang"]
+    assert "2 orang dilewati karena sudah memiliki kata sandi" in html
+    assert not ActivationCode.objects.filter(user__in=owners).exists()
+    assert ActivationCode.objects.count() == 2
+
+
+def test_bulk_slips_for_only_people_with_a_password_print_nothing_and_go_back(client):
+    active = EmployeeFactory(name="Citra")
+    _with_password(active)
+    client.force_login(organiser_user())
+
+    response = client.post(SLIPS_URL, {"employees": [active.pk]}, follow=True)
+
+    assert response.redirect_chain == [(reverse("participants:employee_list"), 302)]
+    assert "1 orang dilewati karena sudah memiliki kata sandi" in response.content.decode()
+    assert not ActivationCode.objects.exists()
+
+
+def test_an_old_slip_cannot_take_over_an_account_that_now_has_a_password(client, issued):
+    user, code = issued
+    user.set_password("Sandi-Milik-Sendiri-1")
+    user.save(update_fields=["password"])
+
+    response = client.post(ACTIVATE_URL, _submit(code))
+
+    [message] = response.context["form"].errors["code"]
+    assert message.startswith(
+        "Akun ini sudah memiliki kata sandi, jadi kode ini tidak berlaku lagi."
+    )
+    assert "Lupa kata sandi?" in message
+    assert response.context["user"].is_anonymous
+    user.refresh_from_db()
+    assert user.check_password("Sandi-Milik-Sendiri-1")

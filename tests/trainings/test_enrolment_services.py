@@ -422,3 +422,19 @@ def test_dates_spanning_two_months_are_written_in_full(
         enrol(training=training, employees=[EmployeeFactory(email="a@example.org")], by=organiser)
 
     assert "Tanggal: 28 November s.d. 2 Desember 2022\n" in mail.outbox[0].body
+
+
+def test_an_organiser_without_a_password_is_invited_without_a_code(
+    organiser, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="eko@example.org", roles=[Role.ORGANISER])
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    eko = EmployeeFactory(email="eko@example.org", user=user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enrol(training=TrainingFactory(), employees=[eko], by=organiser)
+
+    assert [message.to for message in mail.outbox] == [["eko@example.org"]]
+    assert "Kode aktivasi" not in mail.outbox[0].body
+    assert not ActivationCode.objects.exists()

@@ -42,7 +42,7 @@ class TrainingEnrolments:
             enrolment
             for enrolment in self.enrolled
             if not enrolment.employee.email
-            and not (enrolment.employee.user and enrolment.employee.user.has_usable_password())
+            and (enrolment.employee.user is None or enrolment.employee.user.awaits_activation)
         ]
 
 

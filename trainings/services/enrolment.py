@@ -423,15 +423,20 @@ def send_invitation_email(*, enrolment_id: int) -> bool:
     user = employee.user
     activation = code = None
     own_address = user is not None and user.email.lower() == employee.email.lower()
-    if user is not None and not user.has_usable_password() and own_address:
-        activation, code = issue_activation_code(user=user, created_by=enrolment.created_by)
+    if user is not None and user.awaits_activation and own_address:
+        try:
+            activation, code = issue_activation_code(user=user, created_by=enrolment.created_by)
+        except ValidationError as refused:
+            # The account got a password (or a role) since it was read: no code then, and the
+            # invitation goes out without one.
+            logger.info("No activation code in invitation %s: %s", enrolment.pk, refused.code)
 
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "enrolment": enrolment,
             "employee": employee,
             "training": training,
-            "needs_activation": user is None or not user.has_usable_password(),
+            "needs_activation": user is None or user.awaits_activation,
             "code": code,
             "code_expires_at": timezone.localtime(activation.expires_at) if activation else None,
             "activation_link": (
