@@ -401,15 +401,15 @@ def own_tests(*, user, now=None) -> list[OwnTest]:
     tests = []
     for assessment in assessments:
         attempt = attempts.get(assessment.pk)
+        if attempt is not None:
+            attempt.assessment = assessment  # already read: no query per attempt
         tests.append(
             OwnTest(
                 assessment=assessment,
                 enrolment=enrolments[assessment.training_id],
                 attempt=attempt,
                 state=_own_state(assessment, attempt, now),
-                score_visible=bool(
-                    attempt and attempt.is_finished(now) and assessment.results_released_at
-                ),
+                score_visible=attempt is not None and score_visible(attempt=attempt, now=now),
             )
         )
     return tests
@@ -437,13 +437,15 @@ def own_test(*, user, pk: int, now=None) -> OwnTest:
     attempt = Attempt.objects.filter(
         assessment=assessment, enrolment=enrolment, reset_at__isnull=True
     ).first()
+    if attempt is not None:
+        attempt.assessment = assessment
     now = now or timezone.now()
     return OwnTest(
         assessment=assessment,
         enrolment=enrolment,
         attempt=attempt,
         state=_own_state(assessment, attempt, now),
-        score_visible=bool(attempt and attempt.is_finished(now) and assessment.results_released_at),
+        score_visible=attempt is not None and score_visible(attempt=attempt, now=now),
     )
 
 
@@ -509,6 +511,21 @@ def questions_for_attempt(attempt: Attempt) -> list[ShownQuestion]:
     ]
 
 
+def score_visible(*, attempt: Attempt, now=None) -> bool:
+    """Return whether a participant may see the score (and count of right answers) of their
+    attempt: once it is over, not reset, and the organiser has released the test's results.
+
+    The one rule for every place a person sees their own score: my tests, the result page and
+    the "Unduh data saya" download.
+    """
+    now = now or timezone.now()
+    return bool(
+        attempt.is_finished(now)
+        and attempt.reset_at is None
+        and attempt.assessment.results_released_at
+    )
+
+
 def key_visible(*, attempt: Attempt, now=None) -> bool:
     """Return whether a participant may see the key and explanations of their attempt.
 
@@ -518,9 +535,9 @@ def key_visible(*, attempt: Attempt, now=None) -> bool:
     key once it is finished (a post-test could still be set up before then).
     """
     now = now or timezone.now()
-    assessment = attempt.assessment
-    if not attempt.is_finished(now) or attempt.reset_at or not assessment.results_released_at:
+    if not score_visible(attempt=attempt, now=now):
         return False
+    assessment = attempt.assessment
     if assessment.kind == Assessment.Kind.POST:
         return True
     post = Assessment.objects.filter(

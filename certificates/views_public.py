@@ -3,13 +3,15 @@ The public verification page: anyone holding a certificate (or its QR code) can 
 
 No login. A code is looked up by its exact value only, after checking it is made of the code
 alphabet, so nothing can be found by a partial or similar code; each address may ask a limited
-number of times a minute (the cache counts), so codes cannot be enumerated. The page shows a
-masked NIP only. A PDF can be uploaded to check it is exactly the file we issued.
+number of times a minute (the cache counts), so codes cannot be enumerated. The page shows
+only what a check needs (UU PDP 27/2022, data minimisation): the holder's name with titles, the
+training, its dates and lesson hours, the number, the issuer and the status; no NIP, not even
+masked (its digits are a birth date and a sequence), and a revocation in general words, never
+the reason typed by staff. A PDF can be uploaded to check it is exactly the file we issued.
 """
 
 import hashlib
 import hmac
-import re
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -43,14 +45,14 @@ def _too_many(request):
     return response
 
 
-def mask_nip(nip_display: str) -> str:
-    """Show the first four and last three digits of a NIP: "1986**** ****** * 001"."""
-    digits = [c for c in nip_display if c.isdigit()]
-    if len(digits) < 8:
-        return ""
-    keep = set(range(4)) | set(range(len(digits) - 3, len(digits)))
-    masked = iter("*" if i not in keep else d for i, d in enumerate(digits))
-    return re.sub(r"\d", lambda _m: next(masked), nip_display)
+# What the public page may show of a certificate's snapshot; the rest (NIP, rank, position,
+# unit, topics) stays with the holder and the organiser.
+PUBLIC_FIELDS = ("name", "training_title", "dates", "jp", "issuer", "government")
+
+
+def public_facts(snapshot: dict) -> dict:
+    """Return the part of a certificate's snapshot that anyone checking it may see."""
+    return {key: snapshot.get(key, "") for key in PUBLIC_FIELDS}
 
 
 def _content_length(request) -> int:
@@ -103,14 +105,12 @@ def certificate(request, code):
         if form.is_valid():
             uploaded = form.cleaned_data["pdf"]
             check = bool(found.sha256) and hmac.compare_digest(_sha256(uploaded), found.sha256)
-    snapshot = found.snapshot
     return render(
         request,
         "certificates/verify/certificate.html",
         {
             "certificate": found,
-            "s": snapshot,
-            "masked_nip": mask_nip(snapshot.get("nip", "")),
+            "s": public_facts(found.snapshot),
             "replacement": found.replaced_by
             if found.status == Certificate.Status.REPLACED
             else None,

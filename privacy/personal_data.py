@@ -1,7 +1,8 @@
 """Everything Bimtek holds about one person, as plain data for their own download.
 
 The account, the directory entry, activation codes (dates only), and per training: the
-enrolment, attendance with time and method, test attempts with every answer, the evaluation
+enrolment, attendance with time and method, test attempts with every answer (the score only
+once the result page shows it: assessments.selectors.score_visible), the evaluation
 (its answers only when the form was named: anonymous answers are kept without any link to the
 person, so nobody, the person included, can pick them out), the certificate eligibility override
 and the certificates with what they print. Reads across the training apps, so it imports them
@@ -171,6 +172,9 @@ def _signature(record) -> str | None:
 
 
 def _attempt(attempt) -> dict:
+    from assessments.selectors import score_visible
+
+    released = score_visible(attempt=attempt)
     return {
         "test": attempt.assessment.kind,
         "started_at": _when(attempt.started_at),
@@ -178,8 +182,9 @@ def _attempt(attempt) -> dict:
         "submitted_at": _when(attempt.submitted_at),
         "submitted_how": attempt.submitted_how,
         "questions": attempt.question_count,
-        "correct_answers": attempt.correct_count,
-        "score": str(attempt.score) if attempt.score is not None else None,
+        "score_released": released,
+        "correct_answers": attempt.correct_count if released else None,
+        "score": str(attempt.score) if released and attempt.score is not None else None,
         "reset_at": _when(attempt.reset_at),
         "reset_reason": attempt.reset_reason,
         "answers": [

@@ -192,7 +192,7 @@ def attempt_result(request, pk):
     if attempt.submitted_at is None:
         attempt = services.submit_attempt(attempt=attempt, now=now)  # ran out of time
         attempt = selectors.own_attempt(user=request.user, pk=pk)
-    released = attempt.assessment.results_released_at is not None
+    released = selectors.score_visible(attempt=attempt, now=now)
     show_key = released and selectors.key_visible(attempt=attempt, now=now)
     return render(
         request,

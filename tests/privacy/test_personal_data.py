@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
-from assessments.services import configure_assessment
+from assessments.services import configure_assessment, release_results, withdraw_results
 from trainings.models import Attendance
 from certificates.services import issue_certificate
 from tests.assessments.factories import make_question, take_test
@@ -68,6 +68,7 @@ def training_day():
         respond(form, enrolment, open_answers={question.pk: advice})
         certificate, _new = issue_certificate(enrolment_id=enrolment.pk)
         people[name] = {"employee": employee, "attempt": attempt, "certificate": certificate}
+    release_results(assessment=test)
     return people
 
 
@@ -161,3 +162,29 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/akun/login/")
+
+
+def test_a_score_the_organiser_has_not_released_stays_out_of_the_download(client, training_day):
+    sari = training_day["Sari Wulandari"]
+    withdraw_results(assessment=sari["attempt"].assessment)
+    client.force_login(sari["employee"].user)
+    result_page = client.get(reverse("assessments:attempt_result", args=[sari["attempt"].pk]))
+    assert "Nilai Anda akan tampil di sini" in result_page.content.decode()
+
+    data = _download(client, sari["employee"])
+
+    [attempt] = data["trainings"][0]["tests"]
+    assert (attempt["score"], attempt["correct_answers"]) == (None, None)
+    assert attempt["score_released"] is False
+    assert len(attempt["answers"]) == 3
+
+
+def test_a_released_score_is_in_the_download_as_on_the_result_page(client, training_day):
+    sari = training_day["Sari Wulandari"]
+
+    data = _download(client, sari["employee"])
+
+    [attempt] = data["trainings"][0]["tests"]
+    assert attempt["score"] == str(sari["attempt"].score)
+    assert attempt["correct_answers"] == 2
+    assert attempt["score_released"] is True
