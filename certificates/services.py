@@ -192,9 +192,30 @@ def generate_pdf(*, certificate_id: int) -> Certificate:
     return _generate_pdf(Certificate.objects.get(pk=certificate_id))
 
 
-def _generate_pdf(certificate: Certificate) -> Certificate:
-    if certificate.has_pdf:
+def certificate_with_pdf(*, certificate: Certificate) -> Certificate:
+    """Return a certificate whose PDF is in storage: made now if never made or lost since.
+
+    Every download and bulk file goes through here, so a PDF missing from storage (a backup
+    restored without the media folder) is rendered again from the certificate's record instead
+    of failing.
+    """
+    if certificate.has_pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         return certificate
+    return generate_pdf(certificate_id=certificate.pk)
+
+
+def _generate_pdf(certificate: Certificate) -> Certificate:
+    """Render and store the PDF unless it is stored; a PDF lost from storage is made again."""
+    recorded = ""
+    if certificate.has_pdf:
+        if certificate.pdf.storage.exists(certificate.pdf.name):
+            return certificate
+        recorded = certificate.sha256
+        logger.warning(
+            "PDF of certificate %s was missing from storage (%s); it is made again from its record",
+            certificate.number,
+            certificate.pdf.name,
+        )
     backend = signing_backend()
     content = render_certificate(
         snapshot=certificate.snapshot,
@@ -205,12 +226,20 @@ def _generate_pdf(certificate: Certificate) -> Certificate:
     content = backend.sign(content, certificate=certificate)
     digest = hashlib.sha256(content).hexdigest()  # of the signed bytes the participant gets
     certificate.pdf.save("certificate.pdf", ContentFile(content), save=False)
-    stored = Certificate.objects.filter(pk=certificate.pk, sha256="").update(
+    stored = Certificate.objects.filter(pk=certificate.pk, sha256=recorded).update(
         pdf=certificate.pdf.name, sha256=digest, pdf_size=len(content)
     )
     if not stored:  # another worker stored it first: keep theirs
         certificate.pdf.delete(save=False)
         return Certificate.objects.get(pk=certificate.pk)
+    if recorded:
+        logger.warning(
+            "PDF of certificate %s stored again as %s (SHA-256 %s, was %s)",
+            certificate.number,
+            certificate.pdf.name,
+            digest,
+            recorded,
+        )
     certificate.sha256, certificate.pdf_size = digest, len(content)
     return certificate
 

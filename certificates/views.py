@@ -36,8 +36,7 @@ def _enrolment(training, pk) -> Enrolment:
 
 
 def _file_response(certificate: Certificate, *, inline: bool) -> FileResponse:
-    if not certificate.has_pdf:
-        certificate = services.generate_pdf(certificate_id=certificate.pk)
+    certificate = services.certificate_with_pdf(certificate=certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=not inline,

@@ -1,5 +1,6 @@
 """The certificate pages: organisers issue and hand out, participants download their own."""
 
+import hashlib
 import io
 
 import pytest
@@ -156,6 +157,28 @@ def test_a_participant_downloads_their_own_certificate(client, training):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == own.pdf.open("rb").read()
+
+
+def test_a_pdf_missing_from_storage_is_made_again_on_download(client, organiser, training, caplog):
+    user = participant_user()
+    enrolment = Enrolment.objects.filter(training=training).first()
+    enrolment.employee = user.employee
+    enrolment.save()
+    _issue_all(training)
+    own = Certificate.objects.get(enrolment=enrolment)
+    own.pdf.storage.delete(own.pdf.name)
+
+    organisers = client.get(reverse("certificates:download", args=[own.pk]))
+    assert organisers.status_code == 200
+    client.force_login(user)
+    participants = client.get(reverse("certificates:mine_download", args=[own.pk]))
+
+    own.refresh_from_db()
+    stored = own.pdf.open("rb").read()
+    assert b"".join(participants.streaming_content) == stored
+    assert b"".join(organisers.streaming_content) == stored
+    assert hashlib.sha256(stored).hexdigest() == own.sha256
+    assert f"PDF of certificate {own.number} was missing" in caplog.text
 
 
 def test_nobody_downloads_another_participants_certificate(client, training):
