@@ -141,6 +141,27 @@ def test_correcting_and_revoking_from_the_page(client, organiser, training):
     assert (second.status, second.revoked_reason) == ("revoked", "Tidak berhak")
 
 
+def test_a_revoked_participant_is_not_offered_again_but_can_be_re_issued_with_a_reason(
+    client, organiser, training
+):
+    _issue_all(training)
+    revoked = Certificate.objects.order_by("sequence").first()
+    client.post(reverse("certificates:revoke", args=[revoked.pk]), {"reason": "Tidak berhak"})
+
+    page = client.get(_training_url(training))
+    assert "Terbitkan 1 sertifikat" not in page.text
+    assert reverse("certificates:reissue_revoked", args=[revoked.pk]) in page.text
+
+    refused = client.post(
+        reverse("certificates:reissue_revoked", args=[revoked.pk]), {"reason": ""}, follow=True
+    )
+    assert "Sebutkan alasan penerbitan ulang." in refused.text
+    assert Certificate.objects.filter(status="valid").count() == 1
+    client.post(reverse("certificates:reissue_revoked", args=[revoked.pk]), {"reason": "Banding"})
+    again = Certificate.objects.get(enrolment=revoked.enrolment, status="valid")
+    assert again.correction_note == "Banding"
+
+
 # Downloads -------------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{training.code}: issued {summary.issued}, already valid {summary.already_valid}, "
             f"not eligible {summary.not_eligible}, errors {summary.errors}"
+            + (f", left revoked {summary.revoked}" if summary.revoked else "")
         )
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
