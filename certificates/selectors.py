@@ -1,6 +1,7 @@
 """Reads for certificates, with their joins done; visibility starts from the acting user."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -80,6 +81,22 @@ def certificates_of_training(*, training: Training) -> QuerySet[Certificate]:
 def valid_certificates(*, training: Training) -> QuerySet[Certificate]:
     """Return a training's valid certificates, by number."""
     return certificates_of_training(training=training).filter(status=Certificate.Status.VALID)
+
+
+def revoked_for_good(certificates: Iterable[Certificate]) -> dict[int, Certificate]:
+    """Map each enrolment whose certificate was revoked and who holds no valid one to the latest
+    revoked certificate, from a list of certificates in number order.
+
+    Revoking sticks: these participants are left out of batch issuing (the count the page
+    offers, the run, the command) until an organiser re-issues one of them with a reason.
+    """
+    certificates = list(certificates)
+    holders = {c.enrolment_id for c in certificates if c.status == Certificate.Status.VALID}
+    return {
+        c.enrolment_id: c
+        for c in certificates
+        if c.status == Certificate.Status.REVOKED and c.enrolment_id not in holders
+    }
 
 
 def certificate_for_organiser(*, user, pk: int) -> Certificate:

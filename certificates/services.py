@@ -192,9 +192,30 @@ def generate_pdf(*, certificate_id: int) -> Certificate:
     return _generate_pdf(Certificate.objects.get(pk=certificate_id))
 
 
-def _generate_pdf(certificate: Certificate) -> Certificate:
-    if certificate.has_pdf:
+def certificate_with_pdf(*, certificate: Certificate) -> Certificate:
+    """Return a certificate whose PDF is in storage: made now if never made or lost since.
+
+    Every download and bulk file goes through here, so a PDF missing from storage (a backup
+    restored without the media folder) is rendered again from the certificate's record instead
+    of failing.
+    """
+    if certificate.has_pdf and certificate.pdf.storage.exists(certificate.pdf.name):
         return certificate
+    return generate_pdf(certificate_id=certificate.pk)
+
+
+def _generate_pdf(certificate: Certificate) -> Certificate:
+    """Render and store the PDF unless it is stored; a PDF lost from storage is made again."""
+    recorded = ""
+    if certificate.has_pdf:
+        if certificate.pdf.storage.exists(certificate.pdf.name):
+            return certificate
+        recorded = certificate.sha256
+        logger.warning(
+            "PDF of certificate %s was missing from storage (%s); it is made again from its record",
+            certificate.number,
+            certificate.pdf.name,
+        )
     backend = signing_backend()
     content = render_certificate(
         snapshot=certificate.snapshot,
@@ -205,12 +226,20 @@ def _generate_pdf(certificate: Certificate) -> Certificate:
     content = backend.sign(content, certificate=certificate)
     digest = hashlib.sha256(content).hexdigest()  # of the signed bytes the participant gets
     certificate.pdf.save("certificate.pdf", ContentFile(content), save=False)
-    stored = Certificate.objects.filter(pk=certificate.pk, sha256="").update(
+    stored = Certificate.objects.filter(pk=certificate.pk, sha256=recorded).update(
         pdf=certificate.pdf.name, sha256=digest, pdf_size=len(content)
     )
     if not stored:  # another worker stored it first: keep theirs
         certificate.pdf.delete(save=False)
         return Certificate.objects.get(pk=certificate.pk)
+    if recorded:
+        logger.warning(
+            "PDF of certificate %s stored again as %s (SHA-256 %s, was %s)",
+            certificate.number,
+            certificate.pdf.name,
+            digest,
+            recorded,
+        )
     certificate.sha256, certificate.pdf_size = digest, len(content)
     return certificate
 
@@ -244,6 +273,7 @@ class IssueSummary:
     issued: int = 0
     already_valid: int = 0
     not_eligible: int = 0
+    revoked: int = 0
     errors: int = 0
 
 
@@ -254,9 +284,13 @@ def issue_for_training(*, training: Training, by=None, render: bool = True) -> I
     task queued on commit (or on first download).
     """
     summary = IssueSummary()
+    revoked = selectors.revoked_for_good(selectors.certificates_of_training(training=training))
     for row in eligibility_for_training(training=training):
         if not row.eligible:
             summary.not_eligible += 1
+            continue
+        if row.enrolment.pk in revoked:
+            summary.revoked += 1
             continue
         try:
             certificate, created = issue_certificate(enrolment_id=row.enrolment.pk, by=by)
@@ -341,6 +375,44 @@ def reissue_certificate(*, certificate: Certificate, by, note: str) -> Certifica
         return new
 
 
+def reissue_after_revocation(*, enrolment: Enrolment, by, reason: str) -> Certificate:
+    """Issue a new certificate (a new number) to a participant whose certificate was revoked.
+
+    The one deliberate way back after a revocation: batch issuing leaves such participants out.
+    The reason is kept on the new certificate as its note and logged.
+    """
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give a reason for re-issuing."), code="reason_required")
+    with transaction.atomic():
+        Enrolment.objects.select_for_update(of=("self",)).get(pk=enrolment.pk)
+        revoked = selectors.revoked_for_good(
+            Certificate.objects.filter(enrolment_id=enrolment.pk).order_by("sequence", "version")
+        ).get(enrolment.pk)
+        if revoked is None:
+            raise ValidationError(
+                _("Only a participant whose certificate was revoked can be re-issued one."),
+                code="not_revoked",
+            )
+        certificate, _created = issue_certificate(enrolment_id=enrolment.pk, by=by)
+        certificate.correction_note = reason[:300]
+        certificate.save(update_fields=["correction_note"])
+    logger.info(
+        "Certificate %s re-issued after revocation of %s by %s: %s",
+        certificate.number,
+        revoked.number,
+        getattr(by, "pk", None),
+        reason,
+    )
+    try:
+        return generate_pdf(certificate_id=certificate.pk)
+    except Exception:
+        logger.exception(
+            "PDF of certificate %s failed; it will be made on download", certificate.pk
+        )
+        return certificate
+
+
 @transaction.atomic
 def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certificate:
     """Revoke a valid certificate with a reason shown on the verification page."""
@@ -419,12 +491,17 @@ def _start_run(*, training: Training, kind: str, item_ids: list[int], by) -> Iss
 
 
 def start_issue_run(*, training: Training, by) -> IssueRun:
-    """Queue the issuing of every eligible participant's certificate who has no valid one yet."""
+    """Queue the issuing of every eligible participant's certificate who has no valid one yet.
+
+    A participant whose certificate was revoked is left out: see reissue_after_revocation().
+    """
     holders = set(
         Certificate.objects.filter(
             enrolment__training=training, status=Certificate.Status.VALID, sha256__gt=""
         ).values_list("enrolment_id", flat=True)
     )
+    revoked = selectors.revoked_for_good(selectors.certificates_of_training(training=training))
+    holders |= revoked.keys()
     item_ids = [
         row.enrolment.pk
         for row in eligibility_for_training(training=training)

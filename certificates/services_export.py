@@ -30,7 +30,7 @@ from trainings.models import Training
 
 from certificates import exports, selectors
 from certificates.models import Certificate, CertificateExport
-from certificates.services import generate_pdf
+from certificates.services import certificate_with_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -194,12 +194,11 @@ def _certificates_with_pdfs(export: CertificateExport) -> Iterator[Certificate]:
             certificate = found.get(pk)
             if certificate is None:
                 raise ExportFailed(CertificateExport.Error.CHANGED, str(pk))
-            if not certificate.has_pdf:
-                try:
-                    certificate = generate_pdf(certificate_id=pk)
-                except Exception as error:
-                    logger.exception("Export %s: the PDF of certificate %s failed", export.pk, pk)
-                    raise ExportFailed(CertificateExport.Error.PDF, certificate.number) from error
+            try:
+                certificate = certificate_with_pdf(certificate=certificate)
+            except Exception as error:
+                logger.exception("Export %s: the PDF of certificate %s failed", export.pk, pk)
+                raise ExportFailed(CertificateExport.Error.PDF, certificate.number) from error
             yield certificate
             done += 1
             if done == len(ids) or time.monotonic() - reported_at >= PROGRESS_EVERY:

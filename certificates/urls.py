@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:cert_pk>/unduh/", views.download, name="download"),
     path("<int:cert_pk>/koreksi/", views.reissue, name="reissue"),
     path("<int:cert_pk>/cabut/", views.revoke, name="revoke"),
+    path("<int:cert_pk>/terbitkan-ulang/", views.reissue_revoked, name="reissue_revoked"),
     path("saya/<int:cert_pk>/", views.mine_download, name="mine_download"),
     path("saya/pelatihan/<int:enrolment_pk>/", views.mine_for_enrolment, name="mine_for_enrolment"),
 ]

@@ -36,8 +36,7 @@ def _enrolment(training, pk) -> Enrolment:
 
 
 def _file_response(certificate: Certificate, *, inline: bool) -> FileResponse:
-    if not certificate.has_pdf:
-        certificate = services.generate_pdf(certificate_id=certificate.pk)
+    certificate = services.certificate_with_pdf(certificate=certificate)
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=not inline,
@@ -72,11 +71,19 @@ def training_certificates(request, pk):
     all_certificates = list(selectors.certificates_of_training(training=training))
     for certificate in all_certificates:
         by_enrolment.setdefault(certificate.enrolment_id, []).append(certificate)
+    revoked = selectors.revoked_for_good(all_certificates)
     entries = []
     for row in rows:
         certificates = by_enrolment.get(row.enrolment.pk, [])
         valid = next((c for c in certificates if c.status == Certificate.Status.VALID), None)
-        entries.append({"row": row, "valid": valid, "history": certificates})
+        entries.append(
+            {
+                "row": row,
+                "valid": valid,
+                "revoked": revoked.get(row.enrolment.pk),
+                "history": certificates,
+            }
+        )
     runs = selectors.runs_of_training(training=training)
     set_key = certificate_set_key(
         (c.pk, c.version) for c in all_certificates if c.status == Certificate.Status.VALID
@@ -98,7 +105,9 @@ def training_certificates(request, pk):
             "training": training,
             "entries": entries,
             "eligible_count": sum(1 for row in rows if row.eligible),
-            "to_issue": sum(1 for e in entries if e["row"].eligible and not e["valid"]),
+            "to_issue": sum(
+                1 for e in entries if e["row"].eligible and not e["valid"] and not e["revoked"]
+            ),
             "valid_count": sum(1 for e in entries if e["valid"]),
             "not_eligible_count": sum(1 for row in rows if not row.eligible),
             "active_run": next((run for run in runs if run.is_active), None),
@@ -271,6 +280,29 @@ def revoke(request, cert_pk):
             request, _("Certificate %(number)s was revoked.") % {"number": certificate.number}
         )
     return redirect(_training_url(certificate.enrolment.training))
+
+
+@require_POST
+@require_permissions("certificates.revoke_certificate")
+def reissue_revoked(request, cert_pk):
+    """Issue a new certificate to a participant whose certificate was revoked, with a reason."""
+    revoked = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Give a reason for re-issuing."), code="reason_required")
+        new = services.reissue_after_revocation(
+            enrolment=revoked.enrolment, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        messages.success(
+            request,
+            _("Certificate %(number)s was issued to %(name)s after the revocation.")
+            % {"number": new.number, "name": revoked.enrolment.employee.full_name},
+        )
+    return redirect(_training_url(revoked.enrolment.training))
 
 
 # All of a training's certificates --------------------------------------------------------------

@@ -198,6 +198,10 @@ MATRIX = {
     "certificates:download": (lambda o: {"cert_pk": o["certificate"].pk}, ORGANISER_ONLY),
     "certificates:reissue": (lambda o: {"cert_pk": o["certificate"].pk}, ORGANISER_ONLY),
     "certificates:revoke": (lambda o: {"cert_pk": o["certificate"].pk}, ORGANISER_ONLY),
+    "certificates:reissue_revoked": (
+        lambda o: {"cert_pk": o["certificate"].pk},
+        ORGANISER_ONLY,
+    ),
     "certificates:mine_download": (
         lambda o: {"cert_pk": o["certificate"].pk},
         PARTICIPANT_OWN,

@@ -36,3 +36,16 @@ def test_the_command_issues_and_counts_then_writes_the_pdfs(tmp_path):
 def test_an_unknown_training_is_an_error():
     with pytest.raises(CommandError):
         call_command("issue_certificates", "NOPE")
+
+
+def test_a_pdf_missing_from_storage_is_made_again_for_the_folder(tmp_path):
+    finished_training(participants=1, code="BIMTEK-PP-2022")
+    call_command("issue_certificates", "BIMTEK-PP-2022", stdout=io.StringIO())
+    lost = Certificate.objects.get()
+    lost.pdf.storage.delete(lost.pdf.name)
+
+    out = tmp_path / "pdf"
+    call_command("issue_certificates", "BIMTEK-PP-2022", "--out", str(out), stdout=io.StringIO())
+
+    lost.refresh_from_db()
+    assert [p.read_bytes() for p in out.iterdir()] == [lost.pdf.read()]

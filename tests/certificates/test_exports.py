@@ -3,6 +3,7 @@ background, the page shows how far it is and offers the file once it is ready, a
 it still holds the training's valid certificates."""
 
 import datetime
+import hashlib
 import io
 import os
 import re
@@ -206,6 +207,24 @@ def test_the_worker_makes_the_pdfs_a_failed_rendering_left_missing(client, organ
     assert all(c.has_pdf for c in Certificate.objects.all())
     archive = zipfile.ZipFile(io.BytesIO(_body(client.get(_download(export)))))
     assert len(archive.namelist()) == 2
+
+
+@pytest.mark.parametrize("kind", ["zip", "pdf"])
+def test_a_certificate_pdf_missing_from_storage_is_made_again_for_the_file(
+    client, organiser, training, ask, kind, caplog
+):
+    lost = Certificate.objects.order_by("sequence").first()
+    lost.pdf.storage.delete(lost.pdf.name)  # a backup restored without the PDFs
+
+    ask(training, kind)
+
+    export = CertificateExport.objects.get()
+    assert export.status == "done"
+    assert client.get(_download(export)).status_code == 200
+    lost.refresh_from_db()
+    assert lost.pdf.storage.exists(lost.pdf.name)
+    assert hashlib.sha256(lost.pdf.read()).hexdigest() == lost.sha256
+    assert f"PDF of certificate {lost.number} was missing" in caplog.text
 
 
 def test_a_pdf_that_cannot_be_made_fails_the_file_with_a_clear_message(

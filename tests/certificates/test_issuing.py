@@ -208,3 +208,44 @@ def test_a_failed_email_is_recorded_and_tried_again_next_time(training, monkeypa
     assert services.send_certificate_email(certificate_id=certificate.pk) == "sent"
     assert services.send_certificate_email(certificate_id=certificate.pk) == "skipped"
     assert len(mail.outbox) == 1
+
+
+def test_a_revoked_certificate_is_not_issued_again_by_the_next_run(training, start):
+    start(services.start_issue_run, training)
+    revoked = Certificate.objects.order_by("sequence").first()
+    services.revoke_certificate(certificate=revoked, by=None, reason="Data palsu")
+
+    run = start(services.start_issue_run, training)
+    summary = services.issue_for_training(training=training)
+
+    assert run.total == 0
+    assert (summary.issued, summary.revoked) == (0, 1)
+    assert not Certificate.objects.filter(
+        enrolment=revoked.enrolment, status=Certificate.Status.VALID
+    ).exists()
+
+
+def test_an_organiser_re_issues_after_revoking_only_with_a_reason(training, caplog):
+    first, _created = services.issue_certificate(enrolment_id=Enrolment.objects.first().pk)
+    services.revoke_certificate(certificate=first, by=None, reason="Salah orang")
+
+    with pytest.raises(ValidationError) as error:
+        services.reissue_after_revocation(enrolment=first.enrolment, by=None, reason="  ")
+    assert error.value.code == "reason_required"
+    again = services.reissue_after_revocation(
+        enrolment=first.enrolment, by=None, reason="Banding diterima"
+    )
+
+    assert (again.status, again.correction_note) == ("valid", "Banding diterima")
+    assert again.number != first.number and again.has_pdf
+    assert f"re-issued after revocation of {first.number}" in caplog.text
+
+
+def test_re_issuing_is_only_for_a_revoked_certificate(training):
+    certificate, _created = services.issue_certificate(enrolment_id=Enrolment.objects.first().pk)
+
+    with pytest.raises(ValidationError) as error:
+        services.reissue_after_revocation(
+            enrolment=certificate.enrolment, by=None, reason="Banding"
+        )
+    assert error.value.code == "not_revoked"

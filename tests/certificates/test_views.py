@@ -1,5 +1,6 @@
 """The certificate pages: organisers issue and hand out, participants download their own."""
 
+import hashlib
 import io
 import re
 
@@ -141,6 +142,27 @@ def test_correcting_and_revoking_from_the_page(client, organiser, training):
     assert (second.status, second.revoked_reason) == ("revoked", "Tidak berhak")
 
 
+def test_a_revoked_participant_is_not_offered_again_but_can_be_re_issued_with_a_reason(
+    client, organiser, training
+):
+    _issue_all(training)
+    revoked = Certificate.objects.order_by("sequence").first()
+    client.post(reverse("certificates:revoke", args=[revoked.pk]), {"reason": "Tidak berhak"})
+
+    page = client.get(_training_url(training))
+    assert "Terbitkan 1 sertifikat" not in page.text
+    assert reverse("certificates:reissue_revoked", args=[revoked.pk]) in page.text
+
+    refused = client.post(
+        reverse("certificates:reissue_revoked", args=[revoked.pk]), {"reason": ""}, follow=True
+    )
+    assert "Sebutkan alasan penerbitan ulang." in refused.text
+    assert Certificate.objects.filter(status="valid").count() == 1
+    client.post(reverse("certificates:reissue_revoked", args=[revoked.pk]), {"reason": "Banding"})
+    again = Certificate.objects.get(enrolment=revoked.enrolment, status="valid")
+    assert again.correction_note == "Banding"
+
+
 # Downloads -------------------------------------------------------------------------------------
 
 
@@ -157,6 +179,28 @@ def test_a_participant_downloads_their_own_certificate(client, training):
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == own.pdf.open("rb").read()
+
+
+def test_a_pdf_missing_from_storage_is_made_again_on_download(client, organiser, training, caplog):
+    user = participant_user()
+    enrolment = Enrolment.objects.filter(training=training).first()
+    enrolment.employee = user.employee
+    enrolment.save()
+    _issue_all(training)
+    own = Certificate.objects.get(enrolment=enrolment)
+    own.pdf.storage.delete(own.pdf.name)
+
+    organisers = client.get(reverse("certificates:download", args=[own.pk]))
+    assert organisers.status_code == 200
+    client.force_login(user)
+    participants = client.get(reverse("certificates:mine_download", args=[own.pk]))
+
+    own.refresh_from_db()
+    stored = own.pdf.open("rb").read()
+    assert b"".join(participants.streaming_content) == stored
+    assert b"".join(organisers.streaming_content) == stored
+    assert hashlib.sha256(stored).hexdigest() == own.sha256
+    assert f"PDF of certificate {own.number} was missing" in caplog.text
 
 
 def test_nobody_downloads_another_participants_certificate(client, training):

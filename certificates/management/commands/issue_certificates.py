@@ -28,13 +28,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{training.code}: issued {summary.issued}, already valid {summary.already_valid}, "
             f"not eligible {summary.not_eligible}, errors {summary.errors}"
+            + (f", left revoked {summary.revoked}" if summary.revoked else "")
         )
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             written = 0
             for certificate in selectors.valid_certificates(training=training):
-                if not certificate.has_pdf:
-                    certificate = services.generate_pdf(certificate_id=certificate.pk)
+                certificate = services.certificate_with_pdf(certificate=certificate)
                 with certificate.pdf.open("rb") as pdf:
                     (out / pdf_filename(certificate)).write_bytes(pdf.read())
                 written += 1
