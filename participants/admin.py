@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
+from core.forms import WithoutControlCharacters
 from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
 from participants.exporting import export_staff
 from participants.forms import IdentityChecks, IdentityNumberField
@@ -40,7 +41,7 @@ class UnitAdmin(admin.ModelAdmin):
         return unit.employee_count
 
 
-class EmployeeAdminForm(IdentityChecks, forms.ModelForm):
+class EmployeeAdminForm(WithoutControlCharacters, IdentityChecks, forms.ModelForm):
     """The admin's form, checking the NIP, NIK and golongan as the directory's forms do."""
 
     # Wider than the stored digits: a NIP may be typed in groups or with its "NIP." prefix.
