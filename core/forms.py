@@ -1,3 +1,4 @@
+from django import forms
 from django.core.exceptions import ValidationError
 
 from core.text import without_control_characters
@@ -42,3 +43,7 @@ def _without_control_characters(data):
         key: [_clean(item) for item in value] if isinstance(value, list) else _clean(value)
         for key, value in data.items()
     }
+
+
+class WithoutControlCharactersModelForm(WithoutControlCharacters, forms.ModelForm):
+    """The form of every admin page that edits a record (ModelAdmin.form, inlines too)."""

@@ -100,3 +100,40 @@ def test_every_form_of_the_project_but_the_password_forms_leaves_out_control_cha
     from core.forms import WithoutControlCharacters
 
     assert [form.__name__ for form in found if not issubclass(form, WithoutControlCharacters)] == []
+
+
+def test_every_admin_page_that_edits_a_record_leaves_out_control_characters():
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+
+    from core.forms import WithoutControlCharacters
+
+    forms_of_admin = []
+    for model in apps.get_models():
+        if not admin.site.is_registered(model) or model is get_user_model():
+            continue  # the user admin takes passwords, kept exactly as typed
+        if model._meta.app_label not in {
+            "participants", "trainings", "assessments", "evaluations", "certificates",
+        }:  # fmt: skip
+            continue
+        model_admin = admin.site.get_model_admin(model)
+        forms_of_admin.append((model.__name__, model_admin.form))
+        forms_of_admin += [(inline.__name__, inline.form) for inline in model_admin.inlines]
+    assert len(forms_of_admin) > 10
+    assert [
+        name for name, form in forms_of_admin if not issubclass(form, WithoutControlCharacters)
+    ] == []
+
+
+def test_a_unit_named_with_an_escape_character_in_the_admin_is_stored_without_it(client):
+    from participants.models import Unit
+
+    client.force_login(admin_user(is_superuser=True))
+
+    client.post(
+        reverse("admin:participants_unit_add"),
+        {"name": "Kelurahan\x1b Cacaban", "short_name": "", "kind": Unit.Kind.LAINNYA},
+    )
+
+    assert Unit.objects.filter(name="Kelurahan Cacaban").exists()
