@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 
+from core.forms import WithoutControlCharactersModelForm
 from assessments.models import Answer, Assessment, Attempt, Option, Question
 
 
 class OptionInline(admin.TabularInline):
+    form = WithoutControlCharactersModelForm
     model = Option
     extra = 0
     max_num = 6
@@ -13,6 +15,7 @@ class OptionInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["text", "training", "topic", "position"]
     list_select_related = ["training", "topic"]
     list_filter = ["training"]
@@ -31,6 +34,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = [
         "training",
         "kind",
@@ -53,6 +57,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 class AnswerInline(admin.TabularInline):
+    form = WithoutControlCharactersModelForm
     model = Answer
     extra = 0
     can_delete = False
@@ -65,6 +70,7 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["enrolment", "assessment", "started_at", "submitted_at", "score", "reset_at"]
     list_select_related = ["enrolment__employee", "assessment__training"]
     list_filter = ["assessment__kind"]

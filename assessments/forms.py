@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import add_service_errors
+from core.forms import WithoutControlCharacters, add_service_errors
 from trainings.models import Session, Training
 
 from assessments.models import OPTION_LETTERS, Assessment, Question
@@ -18,7 +18,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(WithoutControlCharacters, forms.Form):
     """A question with options A–F (A and B required), the key and an optional topic."""
 
     text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -89,7 +89,7 @@ class QuestionForm(forms.Form):
         add_service_errors(self, error)
 
 
-class QuestionImportForm(forms.Form):
+class QuestionImportForm(WithoutControlCharacters, forms.Form):
     file = forms.FileField(
         label=_("Question file"),
         help_text=_(
@@ -100,7 +100,7 @@ class QuestionImportForm(forms.Form):
     )
 
 
-class BankCopyForm(forms.Form):
+class BankCopyForm(WithoutControlCharacters, forms.Form):
     source = forms.ModelChoiceField(
         label=_("Copy the questions of"), queryset=Training.objects.none(), empty_label=None
     )
@@ -114,7 +114,7 @@ class BankCopyForm(forms.Form):
         )
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(WithoutControlCharacters, forms.Form):
     """A pre-test's or post-test's window, time limit, questions and (post-test) pass mark."""
 
     opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
@@ -175,7 +175,7 @@ class AssessmentForm(forms.Form):
         }
 
 
-class ResetForm(forms.Form):
+class ResetForm(WithoutControlCharacters, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the reset"),
         max_length=300,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.forms import WithoutControlCharactersModelForm
 from certificates.models import (
     Certificate,
     CertificateEmail,
@@ -12,6 +13,7 @@ from certificates.models import (
 
 @admin.register(CertificateSettings)
 class CertificateSettingsAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["__str__", "training", "number_pattern", "numbering_scope", "orientation"]
     list_select_related = ["training"]
     autocomplete_fields = ["training"]
@@ -19,6 +21,7 @@ class CertificateSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["number", "version", "status", "enrolment", "issued_at"]
     list_filter = ["status"]
     list_select_related = ["enrolment"]
@@ -34,6 +37,7 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(IssueRun)
 class IssueRunAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["__str__", "training", "status", "done", "total", "errors", "created_at"]
     list_select_related = ["training"]
     readonly_fields = [f.name for f in IssueRun._meta.fields]
@@ -41,10 +45,11 @@ class IssueRunAdmin(admin.ModelAdmin):
 
 @admin.register(EligibilityOverride)
 class EligibilityOverrideAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["enrolment", "reason", "created_by", "created_at"]
     list_select_related = ["enrolment", "created_by"]
     raw_id_fields = ["enrolment"]
 
 
-admin.site.register(Counter)
-admin.site.register(CertificateEmail)
+admin.site.register(Counter, form=WithoutControlCharactersModelForm)
+admin.site.register(CertificateEmail, form=WithoutControlCharactersModelForm)

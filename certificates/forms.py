@@ -4,11 +4,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from certificates.models import CertificateSettings
 from certificates.selectors import normalize_code
 
 
-class CodeForm(forms.Form):
+class CodeForm(WithoutControlCharacters, forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=20)
 
     def clean_code(self):
@@ -21,7 +22,7 @@ class CodeForm(forms.Form):
         return code
 
 
-class PdfCheckForm(forms.Form):
+class PdfCheckForm(WithoutControlCharacters, forms.Form):
     pdf = forms.FileField(label=_("Certificate PDF"))
 
     @staticmethod
@@ -37,11 +38,11 @@ class PdfCheckForm(forms.Form):
         return pdf
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(WithoutControlCharacters, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class CertificateSettingsForm(forms.ModelForm):
+class CertificateSettingsForm(WithoutControlCharacters, forms.ModelForm):
     class Meta:
         model = CertificateSettings
         fields = [

@@ -8,6 +8,7 @@ refuses the upload itself, with a message the organiser can act on, and nothing 
 
 import io
 import re
+import warnings
 import xml.etree.ElementTree as ElementTree
 
 from django.conf import settings
@@ -63,21 +64,31 @@ def _not_an_image():
     )
 
 
+def _too_many_pixels():
+    return ValidationError(
+        _("The image has too many pixels. Use an image of at most 40 megapixels."),
+        code="image_too_large",
+    )
+
+
 def _check_raster(data: bytes, formats: set[str]) -> None:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format not in formats:
-                raise _not_an_image()
-            width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
-                raise ValidationError(
-                    _("The image has too many pixels. Use an image of at most 40 megapixels."),
-                    code="image_too_large",
-                )
-            image.verify()
+        # Pillow warns of an image over its own pixel limit and refuses one over twice it
+        # (a decompression bomb); both are simply an image of too many pixels.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format not in formats:
+                    raise _not_an_image()
+                width, height = image.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise _too_many_pixels()
+                image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise _not_an_image() from None
 
 

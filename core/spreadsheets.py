@@ -6,7 +6,8 @@ zip bomb), decodes CSV as offices write it (``;`` or ``,``, UTF-8 with or withou
 Windows-1252) and keeps each cell as the file typed it, so that a caller can tell a NIP typed
 as text from one Excel turned into a number. The staff list (participants.staff_files), the NIP
 lists of enrolment and the question files build their tables on it. Writing puts every cell as
-inert text, so no exported value runs as a formula.
+inert text, so no exported value runs as a formula, and without control characters, which the
+XLSX format cannot hold (cell_text leaves them out, for reading and writing alike).
 """
 
 import codecs
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from core.text import without_control_characters
 
 MAX_COLUMNS = 100
 MAX_ZIP_ENTRIES = 1000
@@ -45,11 +48,15 @@ def header_key(text) -> str:
 
 
 def cell_text(value) -> str:
-    """Render a cell value as the text a person would read in the sheet."""
+    """Render a cell value as the text a person would read in the sheet.
+
+    Control characters are left out (core.text): every cell read from an upload and every cell
+    written to an export passes here, so none is imported and none breaks a workbook.
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return without_control_characters(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -260,19 +267,6 @@ def inert_cell(sheet, value):
         return _text_cell(cell, value)
     cell.value = value
     return cell
-
-
-def defuse_formulas(workbook) -> None:
-    """Turn every cell openpyxl took for a formula back into the text it was given.
-
-    For workbooks built with append() of user text (names, answers): openpyxl reads a string
-    starting with "=" as a formula, which Excel would run when the file is opened.
-    """
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
 
 
 def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:

@@ -6,10 +6,13 @@ Responses and answers are not in the admin at all; receipts show who responded, 
 
 from django.contrib import admin
 
+from core.forms import WithoutControlCharactersModelForm
 from evaluations.models import EvaluationForm, Question, Receipt
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -21,6 +24,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class QuestionInline(admin.TabularInline):
+    form = WithoutControlCharactersModelForm
     model = Question
     fields = ["section", "position", "text"]
     readonly_fields = fields

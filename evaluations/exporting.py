@@ -8,16 +8,22 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from core.templatetags.tanggal import format_date_range
-from core.spreadsheets import defuse_formulas
+from core.spreadsheets import inert_cell
 
 from evaluations.selectors import EvaluationResults, ResponseRow
 
 MEAN_FORMAT = "0.00"
 
 
+def _append(sheet, values) -> None:
+    # Answers and names are typed by people: each is inert text, never a formula, and holds
+    # no control character.
+    sheet.append([inert_cell(sheet, value) for value in values])
+
+
 def _sheet(workbook, title, header):
     sheet = workbook.create_sheet(title)
-    sheet.append(header)
+    _append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -55,7 +61,7 @@ def export_results(results: EvaluationResults, rows: list[ResponseRow]) -> bytes
         (_("Scale"), _("1 to %(max)d") % {"max": form.scale_max}),
         (_("Mean of the organisation"), _mean(results.organisation_mean)),
     ]:
-        summary.append([label, value])
+        _append(summary, [label, value])
     summary["B7"].number_format = MEAN_FORMAT
     for cell in summary["A"]:
         cell.font = Font(bold=True)
@@ -65,7 +71,7 @@ def export_results(results: EvaluationResults, rows: list[ResponseRow]) -> bytes
         workbook, _("Organisation"), [_("Aspect"), _("Mean"), _("Answers"), *scale_header]
     )
     for aspect in results.organisation:
-        sheet.append([aspect.text, _mean(aspect.mean), aspect.n, *aspect.counts])
+        _append(sheet, [aspect.text, _mean(aspect.mean), aspect.n, *aspect.counts])
     _format_means(sheet, 2)
     _widths(sheet, [45, 10, 10, *[14] * len(scale_header)])
 
@@ -75,11 +81,13 @@ def export_results(results: EvaluationResults, rows: list[ResponseRow]) -> bytes
         [_("Speaker"), _("Aspect"), _("Mean"), _("Answers"), *scale_header],
     )
     for speaker in results.speakers:
-        sheet.append(
-            [speaker.name, _("All aspects"), _mean(speaker.mean), speaker.n, *speaker.counts]
+        _append(
+            sheet, [speaker.name, _("All aspects"), _mean(speaker.mean), speaker.n, *speaker.counts]
         )
         for aspect in speaker.aspects:
-            sheet.append([speaker.name, aspect.text, _mean(aspect.mean), aspect.n, *aspect.counts])
+            _append(
+                sheet, [speaker.name, aspect.text, _mean(aspect.mean), aspect.n, *aspect.counts]
+            )
     _format_means(sheet, 3)
     _widths(sheet, [38, 38, 10, 10, *[14] * len(scale_header)])
 
@@ -88,13 +96,12 @@ def export_results(results: EvaluationResults, rows: list[ResponseRow]) -> bytes
     sheet = _sheet(workbook, _("Open answers"), header)
     for question in results.open_questions:
         for answer in question.answers:
-            sheet.append([question.text, answer.text] + ([answer.respondent] if named else []))
+            _append(sheet, [question.text, answer.text] + ([answer.respondent] if named else []))
     for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     _widths(sheet, [40, 80, 40])
 
     _data_sheet(workbook, results, rows)
-    defuse_formulas(workbook)  # open answers and names are typed by people
 
     output = io.BytesIO()
     workbook.save(output)
@@ -127,5 +134,5 @@ def _data_sheet(workbook, results: EvaluationResults, rows: list[ResponseRow]) -
                 values.append(row.ratings.get((question_id, speaker_id)))
             else:
                 values.append(row.texts.get(question_id, ""))
-        sheet.append([row.respondent if named else number, *values])
+        _append(sheet, [row.respondent if named else number, *values])
     _widths(sheet, [40 if named else 6])

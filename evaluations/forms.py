@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from evaluations import defaults
 from evaluations.models import EvaluationForm, Question
 
@@ -22,7 +23,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format=DATETIME_FORMAT)
 
 
-class EvaluationSettingsForm(forms.Form):
+class EvaluationSettingsForm(WithoutControlCharacters, forms.Form):
     """The settings and questions of a training's evaluation form."""
 
     opens_at = forms.DateTimeField(
@@ -155,7 +156,7 @@ class FormSection:
     speaker: object = None
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(WithoutControlCharacters, forms.Form):
     """A participant's answers: a radio group per aspect (per speaker), a text box per question.
 
     Field names: org-<question>, spk-<speaker>-<question>, open-<question>.

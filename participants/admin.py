@@ -14,6 +14,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
+from core.forms import WithoutControlCharacters, WithoutControlCharactersModelForm
 from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
 from participants.exporting import export_staff
 from participants.forms import IdentityChecks, IdentityNumberField
@@ -26,6 +27,7 @@ GENDER_LABELS = {Gender.MALE: _("Male"), Gender.FEMALE: _("Female")}
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["name", "short_name", "kind", "parent", "employee_count"]
     list_select_related = ["parent"]
     list_filter = ["kind"]
@@ -40,7 +42,7 @@ class UnitAdmin(admin.ModelAdmin):
         return unit.employee_count
 
 
-class EmployeeAdminForm(IdentityChecks, forms.ModelForm):
+class EmployeeAdminForm(WithoutControlCharacters, IdentityChecks, forms.ModelForm):
     """The admin's form, checking the NIP, NIK and golongan as the directory's forms do."""
 
     # Wider than the stored digits: a NIP may be typed in groups or with its "NIP." prefix.
@@ -172,6 +174,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(ActivationCode)
 class ActivationCodeAdmin(admin.ModelAdmin):
     """Codes as a record only: the code itself is never stored and its hash never shown."""
+    form = WithoutControlCharactersModelForm
 
     list_display = ["__str__", "user", "created_by", "created_at", "expires_at", "used_at"]
     list_select_related = ["user", "created_by"]
@@ -193,6 +196,7 @@ class ActivationCodeAdmin(admin.ModelAdmin):
 @admin.register(StaffListImport)
 class StaffListImportAdmin(admin.ModelAdmin):
     """Past staff-list imports, read only; the import itself runs from the staff page."""
+    form = WithoutControlCharactersModelForm
 
     list_display = [
         "file_column",

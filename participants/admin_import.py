@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from participants.models import Employee, StaffListImport
 from participants.nip import format_nip
 from participants.services_import import (
@@ -41,7 +42,7 @@ OUTCOME_LABELS = {
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class StaffImportForm(forms.Form):
+class StaffImportForm(WithoutControlCharacters, forms.Form):
     file = forms.FileField(
         label=_("Staff list file"),
         help_text=_("An Excel workbook (.xlsx) or a CSV file, at most %(size)s MB."),

@@ -4,6 +4,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from participants.golongan import Golongan
 from participants.identity import FIELDS as IDENTITY_FIELDS
 from participants.identity import check_identity
@@ -65,7 +66,7 @@ class IdentityChecks:
         return cleaned
 
 
-class EmployeeForm(IdentityChecks, forms.Form):
+class EmployeeForm(WithoutControlCharacters, IdentityChecks, forms.Form):
     """A directory entry as an admin types it; services.create_employee checks the rest."""
 
     status = forms.ChoiceField(label=_("Employment status"), choices=Employee.Status.choices)
@@ -107,7 +108,7 @@ class EmployeeForm(IdentityChecks, forms.Form):
         return {name: getattr(employee, name) for name in cls.base_fields}
 
 
-class EmployeeFilterForm(forms.Form):
+class EmployeeFilterForm(WithoutControlCharacters, forms.Form):
     """The search box and filters above the directory list."""
 
     FRONTLINE_CHOICES = [("", _("All")), ("ya", _("Frontline only")), ("tidak", _("Not frontline"))]
@@ -180,7 +181,7 @@ class ActivationForm(forms.Form):
         return cleaned
 
 
-class SlipSelectionForm(forms.Form):
+class SlipSelectionForm(WithoutControlCharacters, forms.Form):
     """The employees ticked on the directory list for printing activation slips."""
 
     employees = forms.ModelMultipleChoiceField(

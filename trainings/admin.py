@@ -8,10 +8,12 @@ live in the services) and corrections of attendance are read-only history.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharactersModelForm
 from trainings.models import Attendance, AttendanceChange, Enrolment, Session, Speaker, Training
 
 
 class SessionInline(admin.TabularInline):
+    form = WithoutControlCharactersModelForm
     model = Session
     extra = 0
     fields = ["date", "start_time", "end_time", "topic", "jp", "room", "speakers"]
@@ -21,6 +23,7 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Training)
 class TrainingAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["code", "title", "batch", "start_date", "end_date", "status", "organiser_unit"]
     list_filter = ["status", "start_date"]
     list_select_related = ["organiser_unit"]
@@ -39,6 +42,7 @@ class TrainingAdmin(admin.ModelAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["name", "gelar_depan", "gelar_belakang", "position", "institution"]
     search_fields = ["name", "position", "institution"]
     autocomplete_fields = ["employee"]
@@ -46,6 +50,7 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["topic", "training", "date", "start_time", "end_time", "jp", "room"]
     list_filter = ["date"]
     list_select_related = ["training"]
@@ -56,6 +61,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["employee", "training", "status", "enrolled_at", "cancelled_at"]
     list_filter = ["status"]
     list_select_related = ["employee", "training"]
@@ -68,6 +74,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
 
 
 class AttendanceChangeInline(admin.TabularInline):
+    form = WithoutControlCharactersModelForm
     model = AttendanceChange
     extra = 0
     fields = ["changed_at", "previous_status", "new_status", "changed_by", "note"]
@@ -80,6 +87,7 @@ class AttendanceChangeInline(admin.TabularInline):
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["participant", "session", "status", "method", "recorded_at"]
     list_filter = ["status", "method"]
     list_select_related = ["enrolment__employee", "session__training"]
@@ -101,6 +109,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 @admin.register(AttendanceChange)
 class AttendanceChangeAdmin(admin.ModelAdmin):
+    form = WithoutControlCharactersModelForm
     list_display = ["attendance", "previous_status", "new_status", "changed_by", "changed_at"]
     list_filter = ["new_status"]
     list_select_related = ["attendance", "changed_by"]

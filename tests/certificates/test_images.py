@@ -88,6 +88,40 @@ def test_an_image_of_too_many_pixels_is_refused(client, training):
     assert _saved(training) is None
 
 
+def _huge_png(width: int, height: int) -> bytes:
+    """A 1-bit PNG of width x height that claims a huge size in few bytes (all zeros compress)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes((width + 7) // 8)
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(
+        b"IEND", b""
+    )
+
+
+@pytest.mark.parametrize("size", [30000, 9500], ids=["bomb-error", "bomb-warning"])
+def test_a_decompression_bomb_signature_is_refused_as_too_many_pixels(
+    client, training, size, recwarn
+):
+    # A few hundred KB that Pillow itself calls a decompression bomb (over 89 or 179 megapixels).
+    data = _huge_png(size, size)
+    assert len(data) < 1024 * 1024
+
+    response = _post(client, training, "signature_image", "ttd.png", data)
+
+    assert response.status_code == 200
+    assert "terlalu banyak piksel" in response.content.decode()
+    assert _saved(training) is None
+    assert not [w for w in recwarn if issubclass(w.category, Image.DecompressionBombWarning)]
+
+
 @pytest.mark.parametrize(
     "svg",
     [

@@ -6,6 +6,7 @@ import binascii
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from trainings import checkin_tokens
 from trainings.models import Attendance
 from trainings.services.attendance import MAX_SIGNATURE_BYTES, MESSAGES
@@ -48,13 +49,13 @@ class SignatureField(forms.CharField):
             raise forms.ValidationError(MESSAGES["signature_required"], code="signature_required")
 
 
-class SelfCheckinForm(forms.Form):
+class SelfCheckinForm(WithoutControlCharacters, forms.Form):
     """The one "Present" button of a QR check-in, with the signature when the training asks."""
 
     signature = SignatureField(label=_("Signature"))
 
 
-class CheckinCodeForm(forms.Form):
+class CheckinCodeForm(WithoutControlCharacters, forms.Form):
     """The 6-digit code from the projector, typed on the participant's check-in page."""
 
     code = forms.CharField(
@@ -82,7 +83,7 @@ class CheckinCodeForm(forms.Form):
         return code
 
 
-class AttendanceCellForm(forms.Form):
+class AttendanceCellForm(WithoutControlCharacters, forms.Form):
     """One cell of the grid: a status and a note (an excuse letter, a sick note)."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Attendance.Status.choices)
@@ -94,7 +95,7 @@ class AttendanceCellForm(forms.Form):
     )
 
 
-class MarkAlpaForm(forms.Form):
+class MarkAlpaForm(WithoutControlCharacters, forms.Form):
     """The confirmation before marking everyone not yet recorded as Alpa."""
 
     confirm_open = forms.BooleanField(
@@ -102,7 +103,7 @@ class MarkAlpaForm(forms.Form):
     )
 
 
-class BadgeScanForm(forms.Form):
+class BadgeScanForm(WithoutControlCharacters, forms.Form):
     """The session a scanned badge is recorded for, when more than one is open."""
 
     session = forms.ModelChoiceField(

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from participants.models import Employee
 
 from trainings.services.enrolment import MAX_ENROL_AT_ONCE
 
 
-class EnrolSelectionForm(forms.Form):
+class EnrolSelectionForm(WithoutControlCharacters, forms.Form):
     """The people ticked on the "enrol from the directory" page, or everyone the filter finds."""
 
     TICKED = "ticked"
@@ -32,7 +33,7 @@ class EnrolSelectionForm(forms.Form):
         return cleaned
 
 
-class NipFileForm(forms.Form):
+class NipFileForm(WithoutControlCharacters, forms.Form):
     """An uploaded list of NIPs."""
 
     file = forms.FileField(

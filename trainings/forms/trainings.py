@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import WithoutControlCharacters
 from participants.models import Unit
 
 from trainings.models import Attendance, Session, Speaker, Training
@@ -23,7 +24,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs=attrs, format="%H:%M")
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(WithoutControlCharacters, forms.Form):
     """A training's details and certificate rules; the training services check the rest."""
 
     code = forms.CharField(
@@ -84,7 +85,7 @@ class TrainingForm(forms.Form):
         return cleaned
 
 
-class SessionForm(forms.Form):
+class SessionForm(WithoutControlCharacters, forms.Form):
     """A session of the schedule, its speakers (existing ones or one new one) and its check-in."""
 
     topic = forms.CharField(label=_("Topic"), max_length=200)
@@ -179,7 +180,7 @@ class SessionForm(forms.Form):
         return cleaned
 
 
-class SpeakerForm(forms.Form):
+class SpeakerForm(WithoutControlCharacters, forms.Form):
     """A speaker's name, titles, position and institution."""
 
     gelar_depan = forms.CharField(
@@ -199,7 +200,7 @@ class SpeakerForm(forms.Form):
         return {name: getattr(speaker, name) for name in cls.base_fields}
 
 
-class CopyBatchForm(forms.Form):
+class CopyBatchForm(WithoutControlCharacters, forms.Form):
     """The start date and code of a training's next batch."""
 
     start_date = forms.DateField(
@@ -212,7 +213,7 @@ class CopyBatchForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(WithoutControlCharacters, forms.Form):
     """The status a training is to move to."""
 
     to = forms.ChoiceField(choices=Training.Status.choices)
