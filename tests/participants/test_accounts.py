@@ -187,3 +187,48 @@ def test_my_profile_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN_URL)
+
+
+def test_a_classroom_behind_one_address_logs_in_together(client):
+    # 60 participants of one venue, one NAT address, all logging in within the same minute.
+    users = [UserFactory(username=f"peserta{number:02d}") for number in range(60)]
+
+    statuses = []
+    for user in users:
+        response = client.post(
+            LOGIN_URL, {"login": user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+        )
+        statuses.append(response.status_code)
+        client.logout()
+
+    assert statuses == [302] * 60
+
+
+def test_a_few_typos_in_the_classroom_lock_out_nobody_else(client):
+    users = [UserFactory(username=f"peserta{number:02d}") for number in range(30)]
+    for user in users[:15]:  # half the class mistypes once
+        client.post(
+            LOGIN_URL, {"login": user.username, "password": "salah"}, REMOTE_ADDR="10.1.2.3"
+        )
+
+    for user in users:
+        response = client.post(
+            LOGIN_URL, {"login": user.username, "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+        )
+        assert response.status_code == 302, user.username
+        client.logout()
+
+
+def test_guessing_one_account_from_many_addresses_is_still_stopped(client, budi):
+    for attempt in range(5):
+        client.post(
+            LOGIN_URL,
+            {"login": "198609262015051001", "password": "salah"},
+            REMOTE_ADDR=f"10.9.0.{attempt}",
+        )
+
+    response = client.post(
+        LOGIN_URL, {"login": "198609262015051001", "password": PASSWORD}, REMOTE_ADDR="10.9.0.99"
+    )
+
+    assert response.status_code != 302
