@@ -1,6 +1,8 @@
 """The logo, background and signature uploaded for a certificate are real, harmless images."""
 
 import io
+import time
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -161,3 +163,85 @@ def test_something_that_is_not_svg_named_svg_is_refused(client, training):
     response = _post(client, training, "logo", "logo.svg", b"<html><body>hi</body></html>")
 
     assert "Berkas ini bukan gambar PNG, JPG, atau SVG" in response.content.decode()
+
+
+def _laughs(encoding: str) -> bytes:
+    """A billion-laughs SVG of about 2.7 KB: ten levels of entities, each ten of the last."""
+    entities = '<!ENTITY a0 "ha">' + "".join(
+        f'<!ENTITY a{level} "{f"&a{level - 1};" * 10}">' for level in range(1, 10)
+    )
+    text = (
+        f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE svg [{entities}]>'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&a9;</text></svg>'
+    )
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "UTF-8", "UTF-32"])
+def test_an_svg_whose_entities_would_expand_to_megabytes_is_refused_at_once(
+    client, training, encoding
+):
+    started = time.monotonic()
+    response = _post(client, training, "logo", "logo.svg", _laughs(encoding))
+
+    assert time.monotonic() - started < 1
+    assert "SVG ini berisi skrip" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_an_svg_of_ten_thousand_elements_is_refused(client, training):
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg">' + '<rect width="1" height="1"/>' * 10_000
+        + "</svg>"
+    ).encode()
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert "lebih dari 5000 elemen" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_an_svg_of_half_a_megabyte_of_text_is_refused(client, training):
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>' + "Bimtek " * 75_000 + "</text></svg>"
+    ).encode()
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert "lebih besar dari 512 KB" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_an_svg_with_a_long_text_under_the_size_limit_is_refused(client, training):
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>' + "Bimtek " * 4_000 + "</text></svg>"
+    ).encode()
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert "lebih dari 20000 karakter teks" in response.content.decode()
+    assert _saved(training) is None
+
+
+def test_the_demo_emblem_is_accepted(client, training):
+    emblem = Path(__file__).resolve().parents[2] / "static/img/certificate-emblem.svg"
+
+    response = _post(client, training, "logo", "lambang.svg", emblem.read_bytes())
+
+    assert response.status_code == 302
+    assert _saved(training).logo.name.endswith(".svg")
+
+
+@pytest.mark.parametrize("encoding", ["UTF-8", "UTF-16", "UTF-32"])
+def test_a_normal_logo_is_accepted_in_any_unicode_encoding(client, training, encoding):
+    svg = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40">'
+        '<rect width="100" height="40" fill="#1a5"/>'
+        '<text x="10" y="25" font-family="sans-serif">Pemerintah Kota Magelang</text></svg>'
+    ).encode(encoding)
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert response.status_code == 302
+    assert _saved(training).logo.name.endswith(".svg")
