@@ -59,6 +59,11 @@ DATA_DIR = Path(env("BIMTEK_DATA_DIR", BASE_DIR / "var"))
 # Where the office signs its documents: "Magelang, 14 September 2022".
 BIMTEK_DOCUMENT_PLACE = env("BIMTEK_DOCUMENT_PLACE", "Magelang")
 
+# Whether every organiser sees (and changes) every training, as in a small office, or only the
+# trainings whose panitia they are (Training.organisers), as in a larger one. Superusers see all.
+# Read only by trainings.selectors.trainings.trainings_visible_to.
+BIMTEK_ORGANISERS_SEE_ALL_TRAININGS = env_bool("BIMTEK_ORGANISERS_SEE_ALL_TRAININGS", True)
+
 # Certificates are signed digitally (PAdES) with the office's own key when a PKCS#12 file is
 # given; without one they are left unsigned. Neither prints the BSrE footer (certificates/signing.py).
 CERTIFICATES_SIGNING_PKCS12 = env("CERTIFICATES_SIGNING_PKCS12", "")

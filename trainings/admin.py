@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import WithoutControlCharactersModelForm
 from trainings.models import Attendance, AttendanceChange, Enrolment, Session, Speaker, Training
+from trainings.selectors.trainings import organisers_for_choice
 
 
 class SessionInline(admin.TabularInline):
@@ -33,6 +34,12 @@ class TrainingAdmin(admin.ModelAdmin):
     # The audit fields are the record's, not the editor's: shown last, set on creation.
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [SessionInline]
+    filter_horizontal = ["organisers"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers":  # the panitia: only organisers may be
+            kwargs["queryset"] = organisers_for_choice()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -274,3 +274,11 @@ def test_running_twice_adds_no_training_session_enrolment_or_attendance(seeded):
     seed_demo()
 
     assert _training_snapshot() == before
+
+
+def test_the_demo_organiser_is_panitia_of_every_demo_training(seeded):
+    organiser = User.objects.get(username=LOGINS[Role.ORGANISER][0])
+
+    assert Training.objects.exists()
+    for training in Training.objects.all():
+        assert list(training.organisers.all()) == [organiser], training.code

@@ -310,9 +310,9 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_1_or_30_rows(
         AttendanceFactory(session=session, enrolment=enrolment)
     client.force_login(organiser_user())
 
-    # session, user, permissions (user, groups), the training with its counts, the sessions, their
-    # speakers, today's attendance counts, roles and own entry for the menu.
-    with django_assert_num_queries(9):
+    # session, user, permissions (user, groups), the training with its counts, its panitia, the
+    # sessions, their speakers, today's attendance counts, roles and own entry for the menu.
+    with django_assert_num_queries(10):
         response = client.get(reverse("trainings:training_detail", args=[training.pk]))
 
     assert sum(len(day.sessions) for day in response.context["days"]) == rows

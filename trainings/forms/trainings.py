@@ -7,7 +7,7 @@ from core.forms import WithoutControlCharacters
 from participants.models import Unit
 
 from trainings.models import Attendance, Session, Speaker, Training
-from trainings.selectors.trainings import speakers_for_choice
+from trainings.selectors.trainings import organisers_for_choice, speakers_for_choice
 
 
 class DateInput(forms.DateInput):
@@ -65,9 +65,20 @@ class TrainingForm(WithoutControlCharacters, forms.Form):
         label=_("Participants draw their signature when they check in themselves"),
         required=False,
     )
+    organisers = forms.ModelMultipleChoiceField(
+        label=_("Panitia"),
+        queryset=organisers_for_choice().none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The organisers who run this training. Whoever creates it is one of them."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["organisers"].queryset = organisers_for_choice()
+        self.fields["organisers"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username()
+        )
         self.fields["code"].widget.attrs.update(
             {"autocapitalize": "characters", "spellcheck": "false"}
         )
@@ -75,7 +86,11 @@ class TrainingForm(WithoutControlCharacters, forms.Form):
 
     @classmethod
     def initial_for(cls, training: Training) -> dict:
-        return {name: getattr(training, name) for name in cls.base_fields}
+        initial = {
+            name: getattr(training, name) for name in cls.base_fields if name != "organisers"
+        }
+        initial["organisers"] = list(training.organisers.values_list("pk", flat=True))
+        return initial
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -62,6 +63,14 @@ class Training(Audited):
         _("signature at self check-in"),
         default=False,
         help_text=_("Participants draw their signature when they check in themselves."),
+    )
+    # The panitia: the organisers who run this training. With
+    # settings.BIMTEK_ORGANISERS_SEE_ALL_TRAININGS off, an organiser sees only these trainings.
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("panitia"),
+        blank=True,
+        related_name="organised_trainings",
     )
 
     class Meta:

@@ -10,6 +10,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
@@ -23,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.roles import Role
 from trainings.models import Attendance, Enrolment, Session, Speaker, Training
 
 ACTIVE_ENROLMENT_STATUSES = (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED)
@@ -128,10 +131,17 @@ def trainings_visible_to(
     The one place that decides which trainings an organiser sees: every app's organiser pages
     (lists, a training's pages, its sessions, tests, evaluation and certificates) start here and
     add only their own joins, counts and order. Organising unit joined.
+
+    With settings.BIMTEK_ORGANISERS_SEE_ALL_TRAININGS (the default) every organiser sees every
+    training; without it an organiser sees only the trainings whose panitia they are, and only
+    superusers see them all.
     """
     if not user.is_authenticated or not any(user.has_perm(name) for name in permissions):
         return Training.objects.none()
-    return Training.objects.select_related("organiser_unit")
+    queryset = Training.objects.select_related("organiser_unit")
+    if settings.BIMTEK_ORGANISERS_SEE_ALL_TRAININGS or user.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=user.organised_trainings.values("pk"))
 
 
 @dataclass
@@ -290,6 +300,22 @@ def rooms_in_use() -> list[str]:
         ).distinct()[:200]},
         key=str.casefold,
     )
+
+
+def organisers_for_choice() -> QuerySet:
+    """Return the accounts that may be a training's panitia: active holders of the organiser
+    role, by name."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.ORGANISER)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def panitia_of(*, training: Training) -> list:
+    """Return a training's panitia (its organisers), by name."""
+    return list(training.organisers.order_by("first_name", "last_name", "username"))
 
 
 def speakers_for_choice() -> QuerySet[Speaker]:

@@ -33,6 +33,7 @@ from trainings.selectors.trainings import (
     clashing_sessions,
     code_is_taken,
     normalize_room,
+    organisers_for_choice,
     suggest_new_batch,
 )
 
@@ -105,6 +106,24 @@ def _errors(errors: dict[str, list[ValidationError]]) -> None:
 # Trainings --------------------------------------------------------------------------------------
 
 
+def _set_panitia(training: Training, organisers) -> None:
+    """Make exactly these accounts the training's panitia; only organisers may be."""
+    organisers = list(organisers)
+    allowed = set(
+        organisers_for_choice().filter(pk__in=[user.pk for user in organisers]).values_list(
+            "pk", flat=True
+        )
+    )
+    refused = [user for user in organisers if user.pk not in allowed]
+    if refused:
+        raise ValidationError({"organisers": [ValidationError(
+            _("Only organisers can be the panitia of a training; %(names)s is not one."),
+            code="not_an_organiser",
+            params={"names": ", ".join(user.get_username() for user in refused)},
+        )]})
+    training.organisers.set(organisers)
+
+
 def _check_training(training: Training) -> None:
     """Tidy a training's text and check what full_clean would only report as a constraint."""
     training.code = (training.code or "").strip().upper()
@@ -150,8 +169,9 @@ def create_training(
     min_attendance_percent: int = 100,
     attended_statuses: Iterable[str] | None = None,
     requires_signature: bool = False,
+    organisers: Iterable | None = None,
 ) -> Training:
-    """Create a training in draft."""
+    """Create a training in draft; whoever creates it is among its panitia (organisers)."""
     training = Training(
         code=code,
         title=title,
@@ -174,13 +194,19 @@ def create_training(
     _check_training(training)
     training.full_clean()
     training.save()
+    if organisers is not None:
+        _set_panitia(training, organisers)
+    if training.created_by is not None:
+        training.organisers.add(training.created_by)
     logger.info("Training %s created by %s", training.code, by)
     return training
 
 
 @transaction.atomic
 def update_training(*, training: Training, by, **fields) -> Training:
-    """Change a training's details; its sessions must still fall inside its dates."""
+    """Change a training's details and, when organisers is given, its panitia; its sessions
+    must still fall inside its dates."""
+    organisers = fields.pop("organisers", None)
     unknown = set(fields) - set(TRAINING_FIELDS)
     if unknown:
         raise TypeError(f"update_training() got unexpected fields: {sorted(unknown)}")
@@ -210,6 +236,8 @@ def update_training(*, training: Training, by, **fields) -> Training:
         )]})
     training.full_clean()
     training.save()
+    if organisers is not None:
+        _set_panitia(training, organisers)
     logger.info("Training %s changed by %s: %s", training.code, by, sorted(fields))
     return training
 
@@ -282,6 +310,7 @@ def copy_training_as_new_batch(
         attended_statuses=source.attended_statuses,
         requires_signature=source.requires_signature,
     )
+    copy.organisers.add(*source.organisers.all())
     sessions = list(source.sessions.prefetch_related("speakers").order_by("date", "start_time"))
     # Every room the copy will use, first and in lock_rooms' fixed order: taken one by one in
     # schedule order, two copies at once could each wait for a room the other holds.

@@ -132,6 +132,7 @@ def training_detail(request, pk):
         "trainings/trainings/training_detail.html",
         {
             "training": training,
+            "panitia": selectors.panitia_of(training=training),
             "days": selectors.schedule_by_day(sessions),
             "today": today,
             "today_attendance": selectors.attendance_for_day(
