@@ -264,7 +264,7 @@ def reissue(request, cert_pk):
 @require_POST
 @require_permissions("certificates.revoke_certificate")
 def revoke(request, cert_pk):
-    """Revoke a certificate with a reason the verification page shows."""
+    """Revoke a certificate with a reason the organisers keep; the public page says only that."""
     certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
     form = ReasonForm(request.POST)
     try:
