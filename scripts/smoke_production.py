@@ -4,8 +4,8 @@ A fresh PostgreSQL database (created and dropped here), DJANGO_ENV=production wi
 secret, a temporary BIMTEK_DATA_DIR; migrate, createcachetable, collectstatic, check --deploy,
 the demo data; gunicorn with deploy/gunicorn.conf.py and the task worker as a second process.
 Then: the login page, a static file through whitenoise, /healthz, a certificate's verification
-page, and an organiser who revokes a certificate and issues it again through the worker, then
-has the worker make the ZIP of all the training's certificates and downloads it.
+page, an organiser who revokes a certificate, sees an issue run through the worker leave it
+revoked and re-issues it with a reason, then has the worker make the ZIP of all the training's certificates and downloads it.
 Everything is stopped and removed at the end, also on failure. Run after `./dev setup`:
 
     .venv/bin/python scripts/smoke_production.py
@@ -234,7 +234,7 @@ def run(env, settings, port, processes, logs, work):
         check(response.status == 200, f"verify page: {response.status}")
         check(b"verdict-valid" in page, "the verify page does not call the certificate valid")
 
-    with step("the organiser logs in, revokes a certificate and issues it again"):
+    with step("the organiser logs in, revokes a certificate and starts an issue run"):
         response, _ = browser.post(
             "/akun/login/", {"login": ORGANISER[0], "password": ORGANISER[1]}
         )
@@ -256,7 +256,7 @@ def run(env, settings, port, processes, logs, work):
         run_page = response.headers["Location"]
         check("/proses/" in run_page, f"issue did not lead to the run page: {run_page}")
 
-    with step("the worker issues the new certificate (run done)"):
+    with step("the worker runs the issue, which leaves the revoked certificate revoked"):
         run_id = int(run_page.rstrip("/").rsplit("/", 1)[1])
 
         def run_status():
@@ -269,10 +269,23 @@ def run(env, settings, port, processes, logs, work):
         poll(lambda: run_status()[0] in {"done", "failed"}, "the issue run to finish", 60)
         status, done, errors = run_status()
         check(
-            (status, done, errors) == ("done", 1, 0), f"run {status}: {done} done, {errors} errors"
+            (status, done, errors) == ("done", 0, 0), f"run {status}: {done} done, {errors} errors"
         )
         response, _ = browser.get(run_page)
         check(response.status == 200, f"run page: {response.status}")
+        valid = query(
+            database_url,
+            "SELECT count(*) FROM certificates_certificate WHERE enrolment_id = %s"
+            " AND status = 'valid'",
+            (enrolment_id,),
+        )[0][0]
+        check(valid == 0, f"the run issued {valid} certificate(s) to the revoked participant")
+
+    with step("the organiser re-issues it deliberately, with a reason"):
+        response, _ = browser.post(
+            f"/sertifikat/{certificate_id}/terbitkan-ulang/", {"reason": "Smoke test: re-issue"}
+        )
+        check(response.status == 302, f"re-issue: {response.status}")
 
     with step("the new certificate's verification page"):
         rows = query(
