@@ -181,6 +181,32 @@ def checkins_for(*, user, now: datetime.datetime) -> list[CandidateCheckin]:
     return result
 
 
+@dataclass
+class TodayCheckin:
+    """The participant's sessions whose check-in is open now, for the card at the top."""
+
+    sessions: list[CandidateCheckin] = field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a code would still record something (one of the sessions has no record)."""
+        return any(candidate.attendance is None for candidate in self.sessions)
+
+    @property
+    def needs_signature(self) -> bool:
+        return any(
+            candidate.session.training.requires_signature and candidate.attendance is None
+            for candidate in self.sessions
+        )
+
+
+def checkin_today(*, user, now: datetime.datetime) -> TodayCheckin:
+    """Return the user's own sessions open for check-in now, with their records."""
+    return TodayCheckin(
+        sessions=[c for c in checkins_for(user=user, now=now) if c.window.is_open(now)]
+    )
+
+
 def attendance_history_for(*, user, limit: int = 10) -> QuerySet[Attendance]:
     """Return the user's own latest attendance records, sessions and trainings joined."""
     return (
