@@ -300,6 +300,7 @@ def _projector_context(session: Session) -> dict:
             # segno's own markup; the URL inside is ours
             qr=mark_safe(_qr_svg(checkin_url(token))),
             seconds_left=checkin_tokens.seconds_left_in_slot(now_ts),
+            shown_for=checkin_tokens.seconds_code_may_be_shown(now_ts),
         )
     return context
 
@@ -332,7 +333,8 @@ def projector(request, pk):
 @require_GET
 @organiser_required
 def session_projector(request, pk):
-    """Show a session's rotating QR code and 6-digit code, with the live count, for a projector."""
+    """Show a session's rotating QR code and 6-digit code, with the live count, as a kiosk page
+    for the venue's screen: no menu, full screen, and it rides out a dropped connection."""
     session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=pk)
     return render(request, "trainings/checkin/projector.html", _projector_context(session))
 
