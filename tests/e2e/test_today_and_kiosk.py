@@ -255,3 +255,36 @@ def test_pindai_qr_checks_the_participant_in_with_one_tap(
     recorded = Attendance.objects.get()
     assert (recorded.enrolment.employee, recorded.method) == (user.employee, "self")
     phone.close()
+
+
+def test_the_home_page_with_the_check_in_card_stays_light_on_a_slow_phone(
+    browser, live_server, session_open_now
+):
+    """Slow 3G (400 ms, 50 kB/s each way) and a 4x slower CPU, cache off: under 2 s and 50 KiB."""
+    user = participant_user(password=PASSWORD)
+    EnrolmentFactory(training=session_open_now.training, employee=user.employee)
+    context = browser.new_context(**PHONE, base_url=live_server.url, locale="id-ID")
+    page = context.new_page()
+    log_in(page, user.username)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 400, "downloadThroughput": 50_000,
+        "uploadThroughput": 50_000,
+    })
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    sizes = []
+    cdp.on("Network.loadingFinished", lambda event: sizes.append(event["encodedDataLength"]))
+
+    page.goto("/", wait_until="load")
+
+    load_ms = page.evaluate(
+        "() => { const [n] = performance.getEntriesByType('navigation');"
+        " return n.loadEventEnd - n.startTime; }"
+    )
+    expect(page.get_by_label(t("Check-in code"))).to_be_visible()
+    print(f"home with the check-in card: {sum(sizes) / 1024:.1f} KiB, {load_ms:.0f} ms")
+    assert sum(sizes) < 50 * 1024
+    assert load_ms < 2000
+    context.close()
