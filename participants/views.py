@@ -275,16 +275,21 @@ def activate(request, code=""):
                 messages.success(
                     request,
                     _(
-                        "Your account is active. Next time, log in with %(username)s and your "
-                        "new password."
+                        "Your account is active and you are logged in as %(name)s. Next time, "
+                        "use %(username)s and your new password."
                     )
-                    % {"username": _login_name(user)},
+                    % {"name": _display_name(user), "username": _login_name(user)},
                 )
                 return redirect("home")
     else:
         prefill = services.format_activation_code(services.normalize_activation_code(code))
         form = ActivationForm(initial={"code": prefill} if prefill else None)
     return render(request, "participants/activate.html", {"form": form, "from_link": bool(code)})
+
+
+def _display_name(user) -> str:
+    employee = selectors.employee_for_user(user=user)
+    return employee.full_name if employee else user.get_username()
 
 
 def _login_name(user) -> str:

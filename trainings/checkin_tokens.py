@@ -53,6 +53,18 @@ def seconds_left_in_slot(timestamp: float | None = None) -> int:
     return int(SLOT_SECONDS - now % SLOT_SECONDS) or SLOT_SECONDS
 
 
+# A screen that has lost its connection keeps a code this long after it changed: the new one is
+# usually a poll away, and the old one is still accepted for a whole slot (TOLERANCE_SLOTS).
+SHOWN_AFTER_CHANGE_SECONDS = 5
+
+
+def seconds_code_may_be_shown(timestamp: float | None = None) -> int:
+    """Return how long a screen may keep showing the current code without hearing a newer one."""
+    return seconds_left_in_slot(timestamp) + min(
+        SHOWN_AFTER_CHANGE_SECONDS, TOLERANCE_SLOTS * SLOT_SECONDS
+    )
+
+
 def _digest(purpose: str, session_id: int, slot: int) -> bytes:
     return salted_hmac(SALT, f"{purpose}:{session_id}:{slot}", algorithm="sha256").digest()
 

@@ -284,8 +284,9 @@ def test_activating_logs_the_person_in_and_sends_them_home(client, issued):
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert response.context["user"] == user
     assert (
-        "Akun Anda sudah aktif. Selanjutnya, masuklah dengan NIP Anda 19860926 201505 1 001 dan "
-        "kata sandi baru Anda." in response.content.decode()
+        f"Akun Anda sudah aktif dan Anda sudah masuk sebagai {user.employee.full_name}. Lain "
+        "kali, gunakan NIP Anda 19860926 201505 1 001 dan kata sandi baru Anda."
+        in response.content.decode()
     )
     user.refresh_from_db()
     assert user.check_password(PASSWORD)

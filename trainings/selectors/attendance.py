@@ -36,6 +36,15 @@ def sessions_for_attendance(user) -> QuerySet[Session]:
     )
 
 
+def sessions_today_for_attendance(user, *, today: datetime.date) -> list[Session]:
+    """Return today's sessions, training joined, whose check-in a user may run, by time."""
+    if not user.has_perm("trainings.run_attendance"):
+        return []
+    return list(
+        sessions_for_attendance(user).filter(date=today).order_by("start_time", "end_time", "pk")
+    )
+
+
 # The check-in window -------------------------------------------------------------------------
 
 
@@ -179,6 +188,32 @@ def checkins_for(*, user, now: datetime.datetime) -> list[CandidateCheckin]:
         enrolment = enrolments[session.training_id]
         result.append(CandidateCheckin(session, enrolment, records.get((session.pk, enrolment.pk))))
     return result
+
+
+@dataclass
+class TodayCheckin:
+    """The participant's sessions whose check-in is open now, for the card at the top."""
+
+    sessions: list[CandidateCheckin] = field(default_factory=list)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a code would still record something (one of the sessions has no record)."""
+        return any(candidate.attendance is None for candidate in self.sessions)
+
+    @property
+    def needs_signature(self) -> bool:
+        return any(
+            candidate.session.training.requires_signature and candidate.attendance is None
+            for candidate in self.sessions
+        )
+
+
+def checkin_today(*, user, now: datetime.datetime) -> TodayCheckin:
+    """Return the user's own sessions open for check-in now, with their records."""
+    return TodayCheckin(
+        sessions=[c for c in checkins_for(user=user, now=now) if c.window.is_open(now)]
+    )
 
 
 def attendance_history_for(*, user, limit: int = 10) -> QuerySet[Attendance]:

@@ -11,6 +11,7 @@ from participants.models import Employee
 from participants.selectors import employee_for_user, employees_for_directory
 
 from trainings.models import Attendance, Enrolment, Session, Training
+from trainings.selectors.attendance import CandidateCheckin, TodayCheckin, checkin_window
 from trainings.selectors.trainings import trainings_visible_to
 
 
@@ -182,6 +183,18 @@ def trainings_of_participant(*, user, today: datetime.date | None = None) -> MyT
             result.today.append(TodaySession(session=session, attendance=attendance))
     result.trainings = sorted(by_training.values(), key=partial(_reading_order, today=today))
     return result
+
+
+def open_checkins_of(mine: MyTrainings, *, now: datetime.datetime) -> TodayCheckin:
+    """Return today's sessions whose check-in is open now, from what mine has read (no query)."""
+    enrolments = {entry.enrolment.training_id: entry.enrolment for entry in mine.trainings}
+    return TodayCheckin(
+        sessions=[
+            CandidateCheckin(item.session, enrolments[item.session.training_id], item.attendance)
+            for item in mine.today
+            if checkin_window(item.session).is_open(now)
+        ]
+    )
 
 
 def _reading_order(entry: MyTraining, *, today: datetime.date):

@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -205,18 +206,32 @@ def _self_checkin_problem(request, session, token, slot, now) -> str:
     return ""
 
 
+def checkin_prefix() -> str:
+    """Return the path every projector QR link starts with, for the phone's QR scanner."""
+    return reverse("trainings:self_checkin", kwargs={"token": "0"})[: -len("0/")]
+
+
+def _next_page(request) -> str:
+    """Return the participant's page the code form came from, or the check-in page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("trainings:checkin")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def checkin(request):
-    """Show the participant's check-in page: the sessions open now and the 6-digit code form."""
+    """Show the participant's check-in page: the sessions open now and the 6-digit code form.
+
+    The same form sits at the top of the home page and of "Pelatihan saya"; it posts here and
+    comes back to the page it was sent from, or stays here with the mistake next to the field.
+    """
     now = timezone.now()
-    candidates = selectors.checkins_for(user=request.user, now=now)
-    open_now = [candidate for candidate in candidates if candidate.window.is_open(now)]
-    needs_signature = any(
-        candidate.session.training.requires_signature and candidate.attendance is None
-        for candidate in open_now
-    )
+    today = selectors.checkin_today(user=request.user, now=now)
     if request.method == "POST":
         form = CheckinCodeForm(request.POST)
         if form.is_valid():
@@ -234,7 +249,7 @@ def checkin(request):
             else:
                 message = recorded_message(attendance, created=created)
                 (messages.success if created else messages.info)(request, message)
-                return redirect("trainings:checkin")
+                return redirect(_next_page(request))
     else:
         form = CheckinCodeForm()
     return render(
@@ -242,8 +257,9 @@ def checkin(request):
         "trainings/checkin/checkin.html",
         {
             "form": form,
-            "open_now": open_now,
-            "needs_signature": needs_signature,
+            "today": today,
+            "checkin_prefix": checkin_prefix(),
+            "next": reverse("trainings:checkin"),
             "history": selectors.attendance_history_for(user=request.user),
             "has_employee": hasattr(request.user, "employee"),
         },
@@ -284,6 +300,7 @@ def _projector_context(session: Session) -> dict:
             # segno's own markup; the URL inside is ours
             qr=mark_safe(_qr_svg(checkin_url(token))),
             seconds_left=checkin_tokens.seconds_left_in_slot(now_ts),
+            shown_for=checkin_tokens.seconds_code_may_be_shown(now_ts),
         )
     return context
 
@@ -316,7 +333,8 @@ def projector(request, pk):
 @require_GET
 @organiser_required
 def session_projector(request, pk):
-    """Show a session's rotating QR code and 6-digit code, with the live count, for a projector."""
+    """Show a session's rotating QR code and 6-digit code, with the live count, as a kiosk page
+    for the venue's screen: no menu, full screen, and it rides out a dropped connection."""
     session = get_object_or_404(selectors.sessions_for_attendance(request.user), pk=pk)
     return render(request, "trainings/checkin/projector.html", _projector_context(session))
 
