@@ -39,6 +39,11 @@ urlpatterns = [
         name="invitation_sheet",
     ),
     path(
+        "<int:training_pk>/peserta/whatsapp/",
+        enrolment.whatsapp_list,
+        name="whatsapp_list",
+    ),
+    path(
         "<int:training_pk>/peserta/<int:pk>/batal/",
         enrolment.enrolment_cancel,
         name="enrolment_cancel",
