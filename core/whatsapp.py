@@ -13,6 +13,7 @@ used: an office landline in the phone column would open a chat nobody reads.
 """
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 WHATSAPP_BASE = "https://wa.me/"
@@ -45,3 +46,20 @@ def whatsapp_number(phone: str) -> str:
 def whatsapp_link(text: str, phone: str = "") -> str:
     """Return a wa.me link that opens a chat with `phone` (if usable) with `text` typed in."""
     return f"{WHATSAPP_BASE}{whatsapp_number(phone)}?text={quote(text, safe='')}"
+
+
+@dataclass(frozen=True)
+class WhatsAppMessage:
+    """A prepared message and the number it goes to ("" when the organiser picks the contact)."""
+
+    text: str
+    number: str
+
+    @classmethod
+    def to_phone(cls, phone: str, text: str) -> "WhatsAppMessage":
+        """Prepare `text` for the number a directory's phone field holds, however written."""
+        return cls(text=text, number=whatsapp_number(phone))
+
+    @property
+    def link(self) -> str:
+        return whatsapp_link(self.text, self.number)

@@ -13,20 +13,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.whatsapp import whatsapp_link, whatsapp_number
+from core.whatsapp import WhatsAppMessage, whatsapp_number
 from trainings.models import Enrolment, Session, Training
 from trainings.selectors.trainings import session_starts_at, session_window
 
 
 @dataclass(frozen=True)
-class WhatsAppMessage:
-    enrolment: Enrolment
-    number: str  # in WhatsApp's form, "" when the directory has no usable mobile number
-    text: str
+class EnrolmentMessage(WhatsAppMessage):
+    """A message to one enrolled person."""
 
-    @property
-    def link(self) -> str:
-        return whatsapp_link(self.text, self.number)
+    enrolment: Enrolment
 
 
 def _render(template: str, context: dict) -> str:
@@ -38,15 +34,15 @@ def _render(template: str, context: dict) -> str:
     return "\n".join(kept)
 
 
-def _message(template: str, enrolment: Enrolment, context: dict) -> WhatsAppMessage:
+def _message(template: str, enrolment: Enrolment, context: dict) -> EnrolmentMessage:
     employee = enrolment.employee
     text = _render(template, {**context, "enrolment": enrolment, "employee": employee})
-    return WhatsAppMessage(enrolment=enrolment, number=whatsapp_number(employee.phone), text=text)
+    return EnrolmentMessage(text=text, number=whatsapp_number(employee.phone), enrolment=enrolment)
 
 
 def invitation_messages(
     *, training: Training, enrolments: list[Enrolment], first_session: Session | None
-) -> list[WhatsAppMessage]:
+) -> list[EnrolmentMessage]:
     """Return the invitation of each enrolled person, as the email says it, for WhatsApp.
 
     `enrolments` need their employee and the employee's user; nothing here queries.
@@ -75,7 +71,7 @@ def invitation_messages(
 
 def checkin_reminder_messages(
     *, session: Session, enrolments: list[Enrolment]
-) -> list[WhatsAppMessage]:
+) -> list[EnrolmentMessage]:
     """Return, for each enrolled person, a reminder of a session and how to check in to it."""
     opens, closes = session_window(session)
     context = {
