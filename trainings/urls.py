@@ -24,6 +24,7 @@ urlpatterns = [
     path("narasumber/<int:pk>/ubah/", trainings.speaker_edit, name="speaker_edit"),
     # Enrolment
     path("saya/", participant.my_trainings, name="my_trainings"),
+    path("saya/<int:enrolment_pk>/jadwal.ics", participant.my_calendar, name="my_calendar"),
     path("<int:training_pk>/peserta/", enrolment.enrolment_list, name="enrolment_list"),
     path(
         "<int:training_pk>/peserta/dari-direktori/",

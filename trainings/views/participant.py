@@ -1,15 +1,17 @@
 """The participant's own page, "Pelatihan saya": nothing here takes another person's id."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from trainings import badges
+from trainings.calendar import CONTENT_TYPE, calendar_filename, training_calendar
 from trainings.models import Enrolment
-from trainings.selectors.enrolment import trainings_of_participant
+from trainings.selectors.enrolment import sessions_of_training, trainings_of_participant
 
 
 @never_cache
@@ -38,3 +40,22 @@ def my_trainings(request):
         "trainings/participant/my_trainings.html",
         {"mine": mine, "entries": entries},
     )
+
+
+@require_GET
+@login_required
+def my_calendar(request, enrolment_pk):
+    """Download the sessions of one's own training as a calendar file (.ics)."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("training"),
+        pk=enrolment_pk,
+        employee__user=request.user,
+        status=Enrolment.Status.ENROLLED,
+    )
+    training = enrolment.training
+    response = HttpResponse(
+        training_calendar(training, sessions_of_training(training=training)),
+        content_type=CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(training)}"'
+    return response
