@@ -5,7 +5,15 @@ The addresses are printed on badges and slips (`lencana/`, `hadir/`): they never
 
 from django.urls import path
 
-from trainings.views import attendance, checkin, enrolment, participant, reports, trainings
+from trainings.views import (
+    attendance,
+    checkin,
+    enrolment,
+    participant,
+    reports,
+    scanner,
+    trainings,
+)
 
 app_name = "trainings"
 
@@ -66,6 +74,12 @@ urlpatterns = [
         name="session_projector_live",
     ),
     path("lencana/<str:token>/", checkin.badge_scan, name="badge_scan"),
+    path("sesi/<int:pk>/pindai/", scanner.session_scanner, name="session_scanner"),
+    path(
+        "sesi/<int:pk>/pindai/catat/",
+        scanner.session_scanner_record,
+        name="session_scanner_record",
+    ),
     path("<int:pk>/presensi/", attendance.attendance_grid, name="attendance_grid"),
     path(
         "sesi/<int:session_pk>/presensi/<int:enrolment_pk>/",
