@@ -71,7 +71,13 @@ class Chart:
 
     @property
     def legend_y(self) -> float:
-        return self.top + 8
+        """The legend's line, in the band above the plot that no bar reaches."""
+        return self.top - 16
+
+    @property
+    def legend_box_y(self) -> float:
+        """The top of a legend's colour square, centred on the legend's line."""
+        return self.legend_y - 5
 
 
 def _score_label(score: float) -> str:
@@ -109,17 +115,23 @@ def paired_chart(pairs: list[tuple[float, float]], *, width: int = 340, height: 
 def distribution_chart(
     pre: list[int], post: list[int], *, width: int = 340, height: int = 200
 ) -> Chart:
-    """Draw the two score distributions side by side in ten bins of ten points."""
-    chart = Chart(width=width, height=height, left=30, right=width - 8, top=10, bottom=height - 28)
+    """Draw the two score distributions side by side in ten bins of ten points.
+
+    The vertical scale ends on a tick at or above the tallest bar, so no bar rises past the
+    last labelled line into the legend above it; the right margin leaves room for "100".
+    """
+    chart = Chart(width=width, height=height, left=30, right=width - 16, top=28, bottom=height - 28)
     bins = len(pre)
     highest = max([1, *pre, *post])
+    tick_step = max(1, -(-highest // 4))
+    scale_top = tick_step * -(-highest // tick_step)
     step = (chart.right - chart.left) / bins
     bar_width = round(step * 0.4, 1)
     for index, (pre_count, post_count) in enumerate(zip(pre, post)):
         x = chart.left + index * step
         low, high = index * 100 // bins, (index + 1) * 100 // bins
         for offset, count, colour in ((0.1, pre_count, PRE_COLOUR), (0.5, post_count, POST_COLOUR)):
-            bar_height = round((chart.bottom - chart.top) * count / highest, 1)
+            bar_height = round((chart.bottom - chart.top) * count / scale_top, 1)
             chart.bars.append(
                 Bar(round(x + step * offset, 1), round(chart.bottom - bar_height, 1), bar_width,
                     bar_height, colour, f"{low}–{high}: {count}")
@@ -127,9 +139,8 @@ def distribution_chart(
     chart.x_ticks = [
         Tick(round(chart.left + i * step, 1), str(i * 100 // bins)) for i in range(bins + 1)
     ]
-    tick_step = max(1, -(-highest // 4))
     chart.y_ticks = [
-        Tick(round(chart.bottom - (chart.bottom - chart.top) * value / highest, 1), str(value))
-        for value in range(0, highest + 1, tick_step)
+        Tick(round(chart.bottom - (chart.bottom - chart.top) * value / scale_top, 1), str(value))
+        for value in range(0, scale_top + 1, tick_step)
     ]
     return chart

@@ -30,6 +30,11 @@ urlpatterns = [
         organiser.assessment_release,
         name="assessment_release",
     ),
+    path(
+        "pelatihan/<int:pk>/<slug:kind>/buka-sekarang/",
+        organiser.assessment_open_now,
+        name="assessment_open_now",
+    ),
     path("pelatihan/<int:pk>/hasil/", organiser.results, name="results"),
     path("pelatihan/<int:pk>/analisis-soal/", organiser.item_analysis, name="item_analysis"),
     path("pelatihan/<int:pk>/hasil.xlsx", organiser.results_xlsx, name="results_xlsx"),

@@ -593,6 +593,16 @@ def _finish_if_complete(run_id: int) -> None:
 # Emails -----------------------------------------------------------------------------------------
 
 
+def certificate_links(certificate: Certificate) -> dict[str, str]:
+    """Return the addresses a holder is sent: their download, their trainings, the public check."""
+    return {
+        "download_link": settings.SITE_URL
+        + reverse("certificates:mine_download", args=[certificate.pk]),
+        "my_trainings_link": settings.SITE_URL + reverse("trainings:my_trainings"),
+        "verify_link": settings.SITE_URL + reverse("verify:certificate", args=[certificate.code]),
+    }
+
+
 def send_certificate_email(*, certificate_id: int) -> str:
     """Email a participant the link to their certificate, once; return sent, failed or skipped.
 
@@ -623,10 +633,7 @@ def send_certificate_email(*, certificate_id: int) -> str:
         "certificate": certificate,
         "employee": employee,
         "training": certificate.enrolment.training,
-        "download_link": settings.SITE_URL
-        + reverse("certificates:mine_download", args=[certificate.pk]),
-        "my_trainings_link": settings.SITE_URL + reverse("trainings:my_trainings"),
-        "verify_link": settings.SITE_URL + reverse("verify:certificate", args=[certificate.code]),
+        **certificate_links(certificate),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = gettext("Your certificate: %(training)s") % {

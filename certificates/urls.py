@@ -11,6 +11,7 @@ urlpatterns = [
     path("pelatihan/<int:pk>/", views.training_certificates, name="training"),
     path("pelatihan/<int:pk>/terbitkan/", views.issue, name="issue"),
     path("pelatihan/<int:pk>/kirim-email/", views.email, name="email"),
+    path("pelatihan/<int:pk>/whatsapp/", views.whatsapp_list, name="whatsapp_list"),
     path("pelatihan/<int:pk>/proses/<int:run_pk>/", views.run_detail, name="run"),
     path("pelatihan/<int:pk>/pengaturan/", views.settings_edit, name="settings"),
     path("pelatihan/<int:pk>/pratinjau/<int:enrolment_pk>/", views.preview, name="preview"),

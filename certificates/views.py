@@ -18,6 +18,7 @@ from certificates import exports, selectors, services, services_export
 from certificates.eligibility import eligibility_for_training
 from certificates.forms import CertificateSettingsForm, ReasonForm
 from certificates.models import Certificate, CertificateExport, IssueRun, certificate_set_key
+from certificates.whatsapp import certificate_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -80,6 +81,7 @@ def training_certificates(request, pk):
             {
                 "row": row,
                 "valid": valid,
+                "whatsapp": certificate_message(valid) if valid else None,
                 "revoked": revoked.get(row.enrolment.pk),
                 "history": certificates,
             }
@@ -138,6 +140,27 @@ def email(request, pk):
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     run = services.start_email_run(training=training, by=request.user)
     return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
+
+
+@never_cache
+@require_GET
+@require_permissions("certificates.view_certificate")
+def whatsapp_list(request, pk):
+    """List every holder of a valid certificate with a WhatsApp link carrying its address."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    prepared = [
+        certificate_message(certificate)
+        for certificate in selectors.valid_certificates(training=training)
+    ]
+    return render(
+        request,
+        "certificates/whatsapp_list.html",
+        {
+            "training": training,
+            "prepared": prepared,
+            "without_number": sum(1 for message in prepared if not message.number),
+        },
+    )
 
 
 @never_cache

@@ -10,12 +10,14 @@ masked (its digits are a birth date and a sequence), and a revocation in general
 the reason typed by staff. A PDF can be uploaded to check it is exactly the file we issued.
 """
 
+import datetime
 import hashlib
 import hmac
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -51,8 +53,15 @@ PUBLIC_FIELDS = ("name", "training_title", "dates", "jp", "issuer", "government"
 
 
 def public_facts(snapshot: dict) -> dict:
-    """Return the part of a certificate's snapshot that anyone checking it may see."""
-    return {key: snapshot.get(key, "") for key in PUBLIC_FIELDS}
+    """Return the part of a certificate's snapshot that anyone checking it may see.
+
+    `signed_on` is the date printed above the signature ("Magelang, 15 September 2022"), as a
+    date: the page shows the certificate's own date, the one the holder sees on paper.
+    """
+    facts = {key: snapshot.get(key, "") for key in PUBLIC_FIELDS}
+    signed_on = snapshot.get("signed_on")
+    facts["signed_on"] = datetime.date.fromisoformat(signed_on) if signed_on else None
+    return facts
 
 
 def _content_length(request) -> int:
@@ -105,12 +114,18 @@ def certificate(request, code):
         if form.is_valid():
             uploaded = form.cleaned_data["pdf"]
             check = bool(found.sha256) and hmac.compare_digest(_sha256(uploaded), found.sha256)
+    facts = public_facts(found.snapshot)
+    recorded_on = timezone.localdate(found.issued_at)
     return render(
         request,
         "certificates/verify/certificate.html",
         {
             "certificate": found,
-            "s": public_facts(found.snapshot),
+            "s": facts,
+            "dated": facts["signed_on"] or recorded_on,
+            # A certificate dated at the end of a training long ago but entered into Bimtek
+            # today says so apart, so the two dates are never mistaken for each other.
+            "recorded_on": recorded_on if recorded_on != facts["signed_on"] else None,
             "replacement": found.replaced_by
             if found.status == Certificate.Status.REPLACED
             else None,

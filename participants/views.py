@@ -12,8 +12,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_service_errors
 from core.permissions import require_permissions
 from core.qr import qr_svg
+from core.whatsapp import WhatsAppMessage
 
 from participants import selectors, services
 from participants.exporting import export_staff
@@ -199,14 +201,32 @@ def _issue_slip(request, employee) -> dict:
     user = services.create_account(employee=employee)
     activation, code = services.issue_activation_code(user=user, created_by=request.user)
     url = activation_url(code)
+    expires_at = timezone.localtime(activation.expires_at)
     return {
         "employee": employee,
         "username": user.get_username(),
         "code": code,
-        "expires_at": timezone.localtime(activation.expires_at),
+        "expires_at": expires_at,
         "url": url,
         "qr": mark_safe(activation_qr_svg(url)),  # segno's own markup, no user input in it
+        "whatsapp": activation_whatsapp_message(
+            employee=employee, code=code, url=url, expires_at=expires_at
+        ),
     }
+
+
+def activation_whatsapp_message(*, employee, code, url, expires_at) -> WhatsAppMessage:
+    """Return the slip as a WhatsApp message to the person's own mobile number.
+
+    The code sets the password of the account: it goes only to the number the directory holds
+    for that person (or, without one, to the contact the organiser picks in WhatsApp).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(
+            "whatsapp/activation.txt",
+            {"employee": employee, "code": code, "url": url, "expires_at": expires_at},
+        ).strip()
+    return WhatsAppMessage.to_phone(employee.phone, text)
 
 
 @never_cache

@@ -5,7 +5,15 @@ The addresses are printed on badges and slips (`lencana/`, `hadir/`): they never
 
 from django.urls import path
 
-from trainings.views import attendance, checkin, enrolment, participant, reports, trainings
+from trainings.views import (
+    attendance,
+    checkin,
+    enrolment,
+    participant,
+    reports,
+    scanner,
+    trainings,
+)
 
 app_name = "trainings"
 
@@ -24,6 +32,7 @@ urlpatterns = [
     path("narasumber/<int:pk>/ubah/", trainings.speaker_edit, name="speaker_edit"),
     # Enrolment
     path("saya/", participant.my_trainings, name="my_trainings"),
+    path("saya/<int:enrolment_pk>/jadwal.ics", participant.my_calendar, name="my_calendar"),
     path("<int:training_pk>/peserta/", enrolment.enrolment_list, name="enrolment_list"),
     path(
         "<int:training_pk>/peserta/dari-direktori/",
@@ -37,6 +46,11 @@ urlpatterns = [
         "<int:training_pk>/peserta/undangan/",
         enrolment.invitation_sheet,
         name="invitation_sheet",
+    ),
+    path(
+        "<int:training_pk>/peserta/whatsapp/",
+        enrolment.whatsapp_list,
+        name="whatsapp_list",
     ),
     path(
         "<int:training_pk>/peserta/<int:pk>/batal/",
@@ -60,6 +74,12 @@ urlpatterns = [
         name="session_projector_live",
     ),
     path("lencana/<str:token>/", checkin.badge_scan, name="badge_scan"),
+    path("sesi/<int:pk>/pindai/", scanner.session_scanner, name="session_scanner"),
+    path(
+        "sesi/<int:pk>/pindai/catat/",
+        scanner.session_scanner_record,
+        name="session_scanner_record",
+    ),
     path("<int:pk>/presensi/", attendance.attendance_grid, name="attendance_grid"),
     path(
         "sesi/<int:session_pk>/presensi/<int:enrolment_pk>/",

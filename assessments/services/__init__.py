@@ -1,6 +1,11 @@
 """Writes for tests, by area: the question bank, the tests' settings, and attempts."""
 
-from assessments.services.assessments import configure_assessment, release_results, withdraw_results
+from assessments.services.assessments import (
+    configure_assessment,
+    open_now,
+    release_results,
+    withdraw_results,
+)
 from assessments.services.attempts import (
     close_expired_attempts,
     reset_attempt,
@@ -26,6 +31,7 @@ __all__ = [
     "create_question",
     "delete_question",
     "import_questions",
+    "open_now",
     "release_results",
     "rescore_attempts",
     "reset_attempt",

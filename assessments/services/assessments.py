@@ -1,5 +1,6 @@
 """Writes for a training's pre-test and post-test: their settings and the release of results."""
 
+import datetime
 import logging
 from decimal import Decimal
 
@@ -104,6 +105,27 @@ def configure_assessment(
     logger.info(
         "Test %s (%s) of training %s configured by %s", assessment.pk, kind, training.pk, by
     )
+    return assessment
+
+
+@transaction.atomic
+def open_now(*, assessment: Assessment, by=None, now=None) -> Assessment:
+    """Open a test that has not opened yet (or has closed) from this minute on.
+
+    The room is ready earlier than planned, or the test was set for the wrong hour: the window
+    starts now and still leaves every participant the whole time limit. Opening an open test
+    again changes nothing.
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    if assessment.opens_at <= now < assessment.closes_at:
+        return assessment
+    assessment.opens_at = now
+    assessment.closes_at = max(
+        assessment.closes_at, now + datetime.timedelta(minutes=assessment.time_limit_minutes)
+    )
+    assessment.save(update_fields=["opens_at", "closes_at", "updated_at"])
+    logger.info("Test %s opened now by %s", assessment.pk, by)
     return assessment
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -303,6 +303,29 @@ def assessment_release(request, pk, kind):
         services.close_expired_attempts(assessment=assessment)
         services.release_results(assessment=assessment, by=request.user)
         messages.success(request, _("Participants can now see their own score."))
+    return redirect("assessments:training_tests", training.pk)
+
+
+@require_POST
+@require_permissions(MANAGE)
+def assessment_open_now(request, pk, kind):
+    """Open a test from this minute, keeping its whole time limit before it closes."""
+    training = _training(request, pk)
+    assessment = services.open_now(
+        assessment=get_object_or_404(Assessment, training=training, kind=_kind(kind)),
+        by=request.user,
+    )
+    closes = timezone.localtime(assessment.closes_at)
+    messages.success(
+        request,
+        _("%(test)s is open now, until %(day)s %(time)s %(zone)s.")
+        % {
+            "test": assessment.get_kind_display(),
+            "day": formats.date_format(closes, "l, j F Y"),
+            "time": formats.time_format(closes, "H.i"),
+            "zone": closes.tzname(),
+        },
+    )
     return redirect("assessments:training_tests", training.pk)
 
 

@@ -1,5 +1,6 @@
 """Organiser pages: the bank, the tests' settings, results, analysis, PDF and XLSX."""
 
+import datetime
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Assessment, Attempt, Question
 from assessments.question_files import QuestionRow, write_question_table
@@ -48,6 +50,7 @@ def _pages(training, question, attempt):
         ("get", reverse("assessments:bank_copy", args=[pk])),
         ("get", reverse("assessments:assessment_edit", args=[pk, "pre"])),
         ("post", reverse("assessments:assessment_release", args=[pk, "pre"])),
+        ("post", reverse("assessments:assessment_open_now", args=[pk, "pre"])),
         ("get", reverse("assessments:results", args=[pk])),
         ("get", reverse("assessments:item_analysis", args=[pk])),
         ("get", reverse("assessments:results_xlsx", args=[pk])),
@@ -274,6 +277,46 @@ def test_release_and_hide_results(client, organiser, training, pre):
     pre.refresh_from_db()
 
     assert released is not None and pre.results_released_at is None
+
+
+def test_a_test_set_for_later_opens_now_with_its_whole_time_limit(
+    client, organiser, training, bank
+):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    pre = open_test(
+        training, opens_at=later, closes_at=later + datetime.timedelta(minutes=30),
+        time_limit_minutes=45,
+    )
+    client.force_login(organiser)
+    page = client.get(reverse("assessments:training_tests", args=[training.pk]))
+    assert "Buka sekarang" in page.text
+
+    response = client.post(
+        reverse("assessments:assessment_open_now", args=[training.pk, "pre"]), follow=True
+    )
+
+    pre.refresh_from_db()
+    now = timezone.now()
+    assert pre.opens_at <= now < pre.closes_at
+    assert pre.closes_at == later + datetime.timedelta(minutes=30)  # later than now + 45 min
+    assert "Pre-test dibuka sekarang, sampai" in response.text
+    assert "Buka sekarang" not in response.text  # it is open: nothing more to open
+
+
+def test_opening_a_closed_test_again_gives_the_whole_time_limit(client, organiser, training, bank):
+    earlier = timezone.now() - datetime.timedelta(days=1)
+    pre = open_test(
+        training, opens_at=earlier, closes_at=earlier + datetime.timedelta(hours=1),
+        time_limit_minutes=20,
+    )
+    client.force_login(organiser)
+
+    client.post(reverse("assessments:assessment_open_now", args=[training.pk, "pre"]))
+    client.post(reverse("assessments:assessment_open_now", args=[training.pk, "pre"]))
+
+    pre.refresh_from_db()
+    assert pre.closes_at - pre.opens_at == datetime.timedelta(minutes=20)
+    assert pre.opens_at <= timezone.now()
 
 
 def test_reset_an_attempt_with_a_reason(client, organiser, pre, enrolment):

@@ -1,5 +1,6 @@
 """The certificate pages: organisers issue and hand out, participants download their own."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -7,6 +8,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import formats, timezone
 from openpyxl import load_workbook
 
 from trainings.models import Enrolment
@@ -374,7 +376,7 @@ def test_an_uploaded_copy_of_the_issued_pdf_matches(client, training):
         _verify_url(certificate), {"pdf": SimpleUploadedFile("s.pdf", original, "application/pdf")}
     )
 
-    assert "Berkas ini sama persis dengan sertifikat yang kami terbitkan." in response.text
+    assert "Berkas yang diunggah sama persis dengan sertifikat yang kami terbitkan." in response.text
 
 
 def test_an_edited_pdf_does_not_match(client, training):
@@ -386,7 +388,43 @@ def test_an_edited_pdf_does_not_match(client, training):
         _verify_url(certificate), {"pdf": SimpleUploadedFile("s.pdf", edited, "application/pdf")}
     )
 
-    assert "Berkas ini bukan sertifikat yang kami terbitkan" in response.text
+    text = _visible_text(response)
+    verdict = text.index("Berkas yang diunggah BUKAN sertifikat yang kami terbitkan.")
+    # The failed check is the first thing on the page, above the record's own status.
+    assert verdict < text.index("Sertifikat ini sah.")
+    assert "Cek keaslian sertifikat Berkas yang diunggah BUKAN" in text  # right under the title
+    assert 'role="alert"' in response.text
+
+
+def test_the_page_shows_the_date_printed_on_the_certificate(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+    signed_on = datetime.date.fromisoformat(certificate.snapshot["signed_on"])
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9)))
+        + datetime.timedelta(days=400)
+    )
+
+    text = _visible_text(client.get(_verify_url(certificate)))
+
+    printed = formats.date_format(signed_on, "j F Y")
+    recorded = formats.date_format(signed_on + datetime.timedelta(days=400), "j F Y")
+    assert f"Tanggal sertifikat {printed}" in text
+    assert f"Dicatat di Bimtek pada {recorded}" in text
+
+
+def test_a_certificate_recorded_on_its_own_date_shows_one_date(client, training):
+    _issue_all(training)
+    certificate = Certificate.objects.first()
+    signed_on = datetime.date.fromisoformat(certificate.snapshot["signed_on"])
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_at=timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9)))
+    )
+
+    text = _visible_text(client.get(_verify_url(certificate)))
+
+    assert "Tanggal sertifikat" in text
+    assert "Dicatat di Bimtek" not in text
 
 
 def test_a_too_large_upload_is_refused(client, training, settings):

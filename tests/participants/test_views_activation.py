@@ -2,6 +2,8 @@
 
 import datetime
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import zxingcpp
@@ -112,6 +114,25 @@ def test_the_qr_code_on_the_slip_opens_the_activation_page_with_the_code(client,
     [code] = _slip_codes(html)
     [svg] = re.findall(r"<svg.*?</svg>", html, flags=re.DOTALL)
     assert _decode_qr(svg) == f"https://bimtek.magelangkota.go.id/aktivasi/{code}/"
+
+
+def test_the_slip_can_go_to_the_persons_own_whatsapp_instead_of_paper(client, settings):
+    settings.SITE_URL = "https://bimtek.magelangkota.go.id"
+    employee = EmployeeFactory(name="Sari Wulandari", phone="0857-1234-5678")
+    client.force_login(organiser_user())
+
+    html = client.post(reverse("participants:activation_slip", args=[employee.pk])).content.decode()
+
+    [code] = _slip_codes(html)
+    [href] = re.findall(r'href="(https://wa\.me/[^"]*)"', html)
+    parts = urlsplit(unescape(href))
+    assert parts.path == "/6285712345678"
+    text = parse_qs(parts.query)["text"][0]
+    assert text.startswith("Yth. Bapak/Ibu Sari Wulandari,")
+    assert f"Kode aktivasi akun Bimtek Anda: *{code}*" in text
+    assert f"https://bimtek.magelangkota.go.id/aktivasi/{code}/" in text
+    assert "hanya sekali pakai" in text
+    assert text.endswith("masuklah dengan NIP dan kata sandi tersebut.")
 
 
 def test_the_code_on_the_slip_activates_the_account(client):

@@ -3,6 +3,7 @@
 import datetime
 import re
 import zoneinfo
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -19,6 +20,8 @@ from tests.factories import (
     organiser_user,
     participant_user,
 )
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +128,28 @@ def test_the_grid_shows_participants_against_sessions(client, organiser, trainin
     assert text_of(response).count("Tandai Alpa untuk yang belum tercatat") == 2
     assert '<script src="/static/js/grid.js" defer></script>' in html
     assert_csp_clean(response)
+
+
+def test_each_status_has_its_own_colour_and_the_grid_names_them(
+    client, organiser, training, sessions
+):
+    enrol(training, name="Agus Wibowo")
+
+    response = client.get(grid_path(training))
+
+    legend = re.search(r'<ul class="status-legend".*?</ul>', response.content.decode(), re.DOTALL)
+    assert re.findall(r'class="legend-(\w+)">([^<]+)<', legend.group(0)) == [
+        ("hadir", "Hadir"), ("terlambat", "Terlambat"), ("izin", "Izin"), ("sakit", "Sakit"),
+        ("dinas_luar", "Dinas Luar"), ("alpa", "Alpa"), ("none", "+ belum tercatat"),
+    ]  # fmt: skip
+    stylesheet = (ROOT / "static" / "css" / "checkin.css").read_text()
+    backgrounds = {
+        status: re.search(
+            rf"\.cell-link\.cell-{status}[^{{]*\{{[^}}]*background: (#[0-9a-f]+)", stylesheet
+        ).group(1)
+        for status in ["hadir", "terlambat", "izin", "sakit", "dinas_luar", "alpa"]
+    }
+    assert len(set(backgrounds.values())) == 6, backgrounds
 
 
 @pytest.mark.parametrize("people", [1, 30])

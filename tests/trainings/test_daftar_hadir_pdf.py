@@ -19,6 +19,7 @@ from trainings.reports.daftar_hadir import (
 )
 from core.pdf import LocalFileError, read_local_file, resolve_local_url
 from tests.trainings.test_reports_support import (
+    MM,
     SIGN_HALF_MM,
     SIGN_RIGHT_EDGE_MM,
     STATUS,
@@ -205,9 +206,11 @@ def test_zig_zag_odd_numbers_sign_left_even_numbers_right(scenario):
 
     assert re.findall(r"\b(\d+)\.", left) == ["1", "3", "5", "7"]
     assert re.findall(r"\b(\d+)\.", right) == ["2", "4", "6"]
-    # Status with notice or Alpa in words, in the half of the person's number; blank for ink.
-    assert left.split()[:9] == [
-        "1.", "..................", "3.", "Dinas", "Luar", "5.", "..................", "7.", "Izin",
+    # Status with notice or Alpa in words, in the half of the person's number; a presence the
+    # organiser set says so; blank for ink when nothing is recorded.
+    assert left.split()[:11] == [
+        "1.", "Hadir", "(panitia)", "3.", "Dinas", "Luar", "5.", "Terlambat", "(panitia)", "7.",
+        "Izin",
     ]  # fmt: skip
     assert right.split() == ["2.", "Sakit", "4.", "Alpa", "6.", ".................."]
 
@@ -240,6 +243,63 @@ def test_a_captured_signature_is_drawn_in(scenario):
     images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
     assert sheet.rows[0].signature == attendance.signature.name
     assert len(images) == 1
+
+
+def test_a_digital_check_in_says_how_and_when_in_the_signature_cell():
+    training = make_training()
+    session = make_session(training)
+    arrived = datetime.datetime(2022, 9, 14, 7, 31, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    people = {
+        name: enrol(training, name=name)
+        for name in ["Ani Self", "Budi Badge", "Citra Late", "Dedi Manual"]
+    }
+    record(session, people["Ani Self"], STATUS.HADIR, method="self", recorded_at=arrived)
+    record(session, people["Budi Badge"], STATUS.HADIR, method="scan", recorded_at=arrived)
+    record(
+        session, people["Citra Late"], STATUS.TERLAMBAT, method="self",
+        recorded_at=arrived + datetime.timedelta(minutes=21),
+    )
+    record(session, people["Dedi Manual"], STATUS.HADIR, method="manual", recorded_at=arrived)
+
+    sheet, data = _pdf(session)
+
+    assert [row.checked_in for row in sheet.rows] == [
+        "Hadir (QR) 07.31", "Hadir (lencana) 07.31", "Terlambat (QR) 07.52", "Hadir (panitia)",
+    ]  # fmt: skip
+    text = pdf_text(data)
+    for words in ["Hadir (QR) 07.31", "Hadir (lencana) 07.31", "Terlambat (QR) 07.52"]:
+        assert words in text
+
+
+def test_a_drawn_signature_wins_over_the_words(scenario):
+    session, people = scenario
+    png = io.BytesIO()
+    Image.new("RGB", (120, 48), "white").save(png, "PNG")
+    session.attendances.get(enrolment=people["ahmad"]).signature.save(
+        "ahmad.png", ContentFile(png.getvalue())
+    )
+
+    sheet, _data = _pdf(session)
+
+    assert sheet.rows[0].signature
+    assert sheet.rows[0].checked_in == ""
+
+
+def test_the_nip_keeps_clear_of_its_cell_border():
+    training = make_training()
+    session = make_session(training)
+    enrol(training, name="Ahmad", nip="198609262015051001", jabatan="Pengadministrasi Umum")
+
+    _sheet, data = _pdf(session)
+
+    textpage = pdf_document(data)[0].get_textpage()
+    text = textpage.get_text_range()
+    nip_at = text.index("19860926 201505 1 001")
+    nip_right = textpage.get_charbox(nip_at + len("19860926 201505 1 001") - 1)[2]
+    position_left = textpage.get_charbox(text.index("Pengadministrasi", nip_at))[0]
+    # Each cell has 1.2 mm of padding: the gap between the NIP and the next column's text is
+    # at least both paddings, so the NIP neither touches nor crosses the border between them.
+    assert (position_left - nip_right) / MM >= 2.4
 
 
 def test_a_sheet_printed_before_the_session_has_dots_to_fill_in_by_hand():

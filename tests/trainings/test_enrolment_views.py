@@ -60,6 +60,7 @@ ORGANISER_PAGES = [
     ("get", "enrol_from_file", False),
     ("post", "enrol_from_file", False),
     ("get", "invitation_sheet", False),
+    ("get", "whatsapp_list", False),
     ("get", "enrolment_cancel", True),
     ("post", "enrolment_cancel", True),
     ("post", "enrolment_resend_invitation", True),
@@ -146,8 +147,9 @@ def test_the_list_runs_the_same_number_of_queries_for_1_or_30_people(
         )
 
     # session, user, permissions (user, groups), the training, the enrolments with people,
-    # units and accounts, the menu's roles, the menu's own directory entry.
-    with django_assert_num_queries(7):
+    # units and accounts, the first session (for the WhatsApp invitations), the menu's roles,
+    # the menu's own directory entry.
+    with django_assert_num_queries(8):
         response = client.get(url("enrolment_list", training))
 
     assert len(response.context["groups"].enrolled) == rows

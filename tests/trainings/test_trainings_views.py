@@ -16,6 +16,7 @@ from tests.factories import (
     SessionFactory,
     SpeakerFactory,
     TrainingFactory,
+    EmployeeFactory,
     UnitFactory,
     UserFactory,
     admin_user,
@@ -406,6 +407,23 @@ def test_the_create_form_shows_the_defaults(client, organiser):
     assert response.status_code == 200
     assert (form["quota"].value(), form["batch"].value()) == (55, 1)
     assert "Kuota" in _text(response)
+
+
+def test_a_new_training_is_preset_to_the_organisers_own_office(client, organiser):
+    bkpsdm = UnitFactory(name="BKPSDM")
+    UnitFactory(name="Dinas Kesehatan")
+    EmployeeFactory(user=organiser, unit=bkpsdm)
+
+    response = client.get(reverse("trainings:training_create"))
+
+    assert response.context["form"]["organiser_unit"].value() == bkpsdm.pk
+    assert re.search(rf'<option value="{bkpsdm.pk}" selected>BKPSDM</option>', response.text)
+
+
+def test_an_organiser_outside_the_directory_chooses_the_office(client, organiser):
+    response = client.get(reverse("trainings:training_create"))
+
+    assert response.context["form"]["organiser_unit"].value() is None
 
 
 def test_creating_a_training_goes_to_its_dashboard(client, organiser):

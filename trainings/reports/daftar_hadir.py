@@ -13,7 +13,7 @@ the person printing it: it is an official document.
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import pgettext
 
@@ -24,7 +24,13 @@ from trainings.selectors.reports import (
     enrolled_participants,
     session_position,
 )
-from trainings.reports.labels import NOT_RECORDED, STATUS_ORDER, STATUS_WORDS, zone_abbreviation
+from trainings.reports.labels import (
+    METHOD_WORDS,
+    NOT_RECORDED,
+    STATUS_ORDER,
+    STATUS_WORDS,
+    zone_abbreviation,
+)
 from core.pdf import render_pdf
 
 Status = Attendance.Status
@@ -45,6 +51,7 @@ class SheetRow:
     status: str  # an Attendance.Status value, or NOT_RECORDED
     status_words: str  # written in the signature cell, or ""
     signature: str  # the media file name of a captured signature to draw in, or ""
+    checked_in: str = ""  # "Hadir (QR) 07.31": a digital presence without a drawn signature
 
     @property
     def signs_left(self) -> bool:
@@ -128,9 +135,11 @@ def speakers_of(session: Session) -> str:
 def _row(number: int, enrolment, attendance: Attendance | None) -> SheetRow:
     employee = enrolment.employee
     status = attendance.status if attendance else NOT_RECORDED
-    signature = ""
+    signature = checked_in = ""
     if attendance and status in STATUSES_SIGNED and attendance.signature:
         signature = attendance.signature.name
+    elif attendance and status in STATUSES_SIGNED:
+        checked_in = _checked_in_words(attendance)
     return SheetRow(
         number=number,
         name=employee.full_name,
@@ -140,7 +149,20 @@ def _row(number: int, enrolment, attendance: Attendance | None) -> SheetRow:
         status=status,
         status_words=str(STATUS_WORDS[status]) if status in STATUSES_IN_WORDS else "",
         signature=signature,
+        checked_in=checked_in,
     )
+
+
+def _checked_in_words(attendance: Attendance) -> str:
+    """Say how and when a presence without ink was recorded: "Hadir (QR) 07.31".
+
+    A status the organiser set by hand gets no time: it was often entered after the session,
+    and its time would read as an arrival.
+    """
+    words = f"{STATUS_WORDS[attendance.status]} ({METHOD_WORDS[attendance.method]})"
+    if attendance.method == Attendance.Method.MANUAL:
+        return words
+    return f"{words} {formats.time_format(timezone.localtime(attendance.recorded_at), 'H.i')}"
 
 
 def _totals(rows: list[SheetRow]) -> tuple[list[TotalLine], list[TotalLine]]:

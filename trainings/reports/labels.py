@@ -32,6 +32,14 @@ STATUS_WORDS = {
     NOT_RECORDED: pgettext_lazy("attendance status on documents", "Not recorded"),
 }
 
+# How a presence was recorded, after the status in a daftar hadir's signature cell:
+# "Hadir (QR) 07.31" for a self check-in, "Hadir (lencana) 07.31" for a scanned badge.
+METHOD_WORDS = {
+    Attendance.Method.SELF: pgettext_lazy("attendance method on documents", "QR"),
+    Attendance.Method.SCAN: pgettext_lazy("attendance method on documents", "badge"),
+    Attendance.Method.MANUAL: pgettext_lazy("attendance method on documents", "organiser"),
+}
+
 # One or two letters for the cells of the participant × session grid.
 STATUS_CODES = {
     Status.HADIR: pgettext_lazy("attendance status code", "P"),

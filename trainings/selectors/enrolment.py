@@ -12,7 +12,7 @@ from participants.selectors import employee_for_user, employees_for_directory
 
 from trainings.models import Attendance, Enrolment, Session, Training
 from trainings.selectors.attendance import CandidateCheckin, TodayCheckin, checkin_window
-from trainings.selectors.trainings import trainings_visible_to
+from trainings.selectors.trainings import session_ends_at, trainings_visible_to
 
 
 def training_for_enrolment(*, user, pk: int) -> Training:
@@ -68,6 +68,24 @@ def enrolments_for_training(*, training: Training) -> TrainingEnrolments:
     groups.enrolled.sort(key=by_name)
     groups.cancelled.sort(key=by_name)
     return groups
+
+
+def sessions_of_training(*, training: Training) -> list[Session]:
+    """Return a training's sessions in the order they run."""
+    return list(training.sessions.order_by("date", "start_time", "pk"))
+
+
+def first_session(*, training: Training) -> Session | None:
+    """Return the session a training opens with, or None before any is scheduled."""
+    return training.sessions.order_by("date", "start_time", "pk").first()
+
+
+def next_session(sessions: list[Session], *, now) -> Session | None:
+    """Return the first of these sessions that has not ended by `now` (else the last one)."""
+    for session in sessions:
+        if session_ends_at(session) > now:
+            return session
+    return sessions[-1] if sessions else None
 
 
 def enrolled_for_invitations(*, training: Training) -> list[Enrolment]:

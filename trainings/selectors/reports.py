@@ -75,7 +75,7 @@ def attendance_by_enrolment(*, session: Session) -> dict[int, Attendance]:
     return {
         attendance.enrolment_id: attendance
         for attendance in Attendance.objects.filter(session=session).only(
-            "pk", "enrolment_id", "session_id", "status", "note", "signature"
+            "pk", "enrolment_id", "session_id", "status", "method", "recorded_at", "note", "signature"
         )
     }
 

@@ -38,7 +38,9 @@ from participants.services import create_account, issue_activation_code
 from participants.staff_files import HEADER_ALIASES, StaffRow, StaffTable, read_staff_file
 
 from trainings.badges import new_badge_token
+from trainings.calendar import CONTENT_TYPE, calendar_filename, training_calendar
 from trainings.models import Enrolment, Training
+from trainings.selectors.trainings import session_starts_at
 
 logger = logging.getLogger(__name__)
 
@@ -431,11 +433,16 @@ def send_invitation_email(*, enrolment_id: int) -> bool:
             # invitation goes out without one.
             logger.info("No activation code in invitation %s: %s", enrolment.pk, refused.code)
 
+    sessions = list(training.sessions.order_by("date", "start_time", "pk"))
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "enrolment": enrolment,
             "employee": employee,
             "training": training,
+            "sessions": [
+                {"session": session, "starts": timezone.localtime(session_starts_at(session))}
+                for session in sessions
+            ],
             "needs_activation": user is None or user.awaits_activation,
             "code": code,
             "code_expires_at": timezone.localtime(activation.expires_at) if activation else None,
@@ -454,6 +461,10 @@ def send_invitation_email(*, enrolment_id: int) -> bool:
         subject=" ".join(subject.split()), body=text, to=[employee.email]
     )
     message.attach_alternative(html, "text/html")
+    if sessions:
+        message.attach(
+            calendar_filename(training), training_calendar(training, sessions), CONTENT_TYPE
+        )
     message.send()
     logger.info("Invitation for enrolment %s sent", enrolment.pk)
     return True

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.permissions import require_permissions
 from participants.forms import EmployeeFilterForm
 
-from trainings import badges
+from trainings import badges, whatsapp
 from trainings.forms.enrolment import EnrolSelectionForm, NipFileForm
 from trainings.models import Enrolment, Training
 from trainings.selectors import enrolment as selectors
@@ -91,6 +92,12 @@ def enrolment_list(request, training_pk):
     """List a training's participants: enrolled, the waiting list in order, cancelled."""
     training = _training(request, training_pk)
     groups = selectors.enrolments_for_training(training=training)
+    for message in whatsapp.invitation_messages(
+        training=training,
+        enrolments=groups.enrolled,
+        first_session=selectors.first_session(training=training),
+    ):
+        message.enrolment.whatsapp_message = message
     return render(
         request,
         "trainings/enrolment/enrolment_list.html",
@@ -263,4 +270,41 @@ def invitation_sheet(request, training_pk):
         request,
         "trainings/enrolment/invitation_sheet.html",
         {"training": training, "tags": tags},
+    )
+
+
+@require_GET
+@require_permissions("trainings.view_enrolment")
+def whatsapp_list(request, training_pk):
+    """List every enrolled person with a WhatsApp link carrying their invitation or a reminder.
+
+    ?pesan=undangan (the default) prepares the invitation; ?pesan=presensi&sesi=<id> the
+    reminder of a session with how to check in. The organiser taps each link in turn.
+    """
+    training = _training(request, training_pk)
+    sessions = selectors.sessions_of_training(training=training)
+    enrolled = selectors.enrolments_for_training(training=training).enrolled
+    session = None
+    if request.GET.get("pesan") == "presensi":
+        session = next(
+            (each for each in sessions if str(each.pk) == request.GET.get("sesi", "")),
+            selectors.next_session(sessions, now=timezone.now()),
+        )
+    if session is not None:
+        session.training = training
+        prepared = whatsapp.checkin_reminder_messages(session=session, enrolments=enrolled)
+    else:
+        prepared = whatsapp.invitation_messages(
+            training=training, enrolments=enrolled, first_session=sessions[0] if sessions else None
+        )
+    return render(
+        request,
+        "trainings/enrolment/whatsapp_list.html",
+        {
+            "training": training,
+            "sessions": sessions,
+            "session": session,
+            "prepared": prepared,
+            "without_number": sum(1 for message in prepared if not message.number),
+        },
     )

@@ -1,7 +1,8 @@
 """The participant's own page, "Pelatihan saya": nothing here takes another person's id."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -9,9 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from trainings import badges
+from trainings.calendar import CONTENT_TYPE, calendar_filename, training_calendar
 from trainings.forms.attendance import CheckinCodeForm
 from trainings.models import Enrolment
-from trainings.selectors.enrolment import open_checkins_of, trainings_of_participant
+from trainings.selectors.enrolment import (
+    open_checkins_of,
+    sessions_of_training,
+    trainings_of_participant,
+)
 from trainings.views.checkin import checkin_prefix
 
 
@@ -50,3 +56,22 @@ def my_trainings(request):
             "checkin_prefix": checkin_prefix(),
         },
     )
+
+
+@require_GET
+@login_required
+def my_calendar(request, enrolment_pk):
+    """Download the sessions of one's own training as a calendar file (.ics)."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.select_related("training"),
+        pk=enrolment_pk,
+        employee__user=request.user,
+        status=Enrolment.Status.ENROLLED,
+    )
+    training = enrolment.training
+    response = HttpResponse(
+        training_calendar(training, sessions_of_training(training=training)),
+        content_type=CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = f'attachment; filename="{calendar_filename(training)}"'
+    return response

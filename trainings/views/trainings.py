@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.forms import add_service_errors
 from core.permissions import require_permissions
+from participants.selectors import employee_for_user
 
 from trainings.forms.trainings import CopyBatchForm, SessionForm, SpeakerForm, StatusForm, TrainingForm
 from trainings.models import Session, Speaker, Training
@@ -169,8 +170,9 @@ def training_schedule(request, pk):
 @require_http_methods(["GET", "POST"])
 @require_permissions("trainings.view_training", "trainings.add_training")
 def training_create(request):
-    """Create a training, as a draft."""
-    form = TrainingForm(request.POST or None)
+    """Create a training, as a draft, run by the organiser's own office unless they choose another."""
+    own = employee_for_user(user=request.user)
+    form = TrainingForm(request.POST or None, initial={"organiser_unit": own.unit if own else None})
     if request.method == "POST" and form.is_valid():
         try:
             training = services.create_training(by=request.user, **form.cleaned_data)
