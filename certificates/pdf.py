@@ -185,4 +185,10 @@ def render_certificate(
         snapshot=snapshot, number=number, code=code, bsre=bsre, preview=preview
     )
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(TEMPLATE, context, stylesheets=STYLESHEETS, **render_options())
+        return render_pdf(
+            TEMPLATE,
+            context,
+            time_limit=settings.PDF_TIME_LIMIT_CERTIFICATE,
+            stylesheets=STYLESHEETS,
+            **render_options(),
+        )
