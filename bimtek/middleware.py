@@ -4,7 +4,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from core.pdf import PdfNotMade
+from core.pdf import SERVER_CODES, PdfNotMade
 
 
 class LanguageMiddleware:
@@ -56,5 +56,5 @@ class PdfNotMadeMiddleware:
             request,
             "pdf_not_made.html",
             {"reasons": exception.messages, "back": back},
-            status=503 if exception.code == "pdf_time_limit" else 409,
+            status=503 if exception.code in SERVER_CODES else 409,
         )

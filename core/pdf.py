@@ -61,6 +61,10 @@ class PdfNotMade(ValidationError):
     """A PDF could not be made; its message tells the user why and what to do."""
 
 
+# The PdfNotMade codes of this module: the server's part, not something the user must change.
+SERVER_CODES = {"pdf_time_limit", "pdf_failed"}
+
+
 def time_limit_passed(seconds: float) -> PdfNotMade:
     """Return the error of a render stopped at its time limit."""
     return PdfNotMade(
@@ -132,8 +136,6 @@ def pdf_context() -> dict:
     }
 
 
-
-
 def render_pdf(
     template_name: str,
     context: dict,
@@ -158,7 +160,11 @@ def html_to_pdf(
 ) -> bytes:
     """Lay out rendered HTML as PDF bytes in a renderer of the pool, within time_limit seconds."""
     pool = _pool()
-    renderer = pool.take()
+    try:
+        renderer = pool.take()
+    except _RendererFailed as failure:
+        logger.error("PDF renderer failed to start: %s", failure)
+        raise render_failed() from None
     healthy = False
     try:
         pdf = renderer.render(html, stylesheets, options, time_limit=time_limit)
@@ -282,10 +288,16 @@ class _Pool:
 
     def take(self) -> _Renderer:
         with self.condition:
-            while not self.idle and self.live >= max(1, settings.PDF_RENDERERS):
+            while True:
+                while self.idle:
+                    renderer = self.idle.pop()
+                    if renderer.process.poll() is None:
+                        return renderer
+                    self.live -= 1  # ended while idle (killed from outside): forget it
+                    renderer.connection.close()
+                if self.live < max(1, settings.PDF_RENDERERS):
+                    break
                 self.condition.wait()  # every busy render ends by its own time limit
-            if self.idle:
-                return self.idle.pop()
             self.live += 1
         try:
             return _Renderer()

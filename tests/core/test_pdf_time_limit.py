@@ -1,7 +1,10 @@
 """A PDF that takes too long is stopped with a message, and other PDFs never wait behind it."""
 
+import os
+import signal
 import threading
 import time
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -77,6 +80,43 @@ def test_after_a_stopped_render_the_next_one_is_made(settings):
         html_to_pdf(_enormous_table(), time_limit=0.5)
     assert error.value.code == "pdf_time_limit"
 
+    assert "Sesudahnya" in _text(html_to_pdf("<p>Sesudahnya</p>", time_limit=60))
+
+
+def _renderer_processes() -> list[int]:
+    """Return the ids of this process's PDF renderers, as ps would list them."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"core.pdf_renderer" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_renderer_killed_mid_render_gives_a_message_and_the_next_pdf_is_made(two_renderers):
+    outcome = {}
+
+    def render_enormous():
+        try:
+            html_to_pdf(_enormous_table(), time_limit=60)
+        except PdfNotMade as error:
+            outcome["code"], outcome["message"] = error.code, error.messages[0]
+
+    enormous = threading.Thread(target=render_enormous)
+    enormous.start()
+    time.sleep(1)
+    for pid in _renderer_processes():  # as the kernel's out-of-memory killer would
+        os.kill(pid, signal.SIGKILL)
+    enormous.join()
+
+    assert outcome == {
+        "code": "pdf_failed",
+        "message": "PDF tidak dapat dibuat. Coba lagi; jika gagal lagi, beri tahu administrator.",
+    }
     assert "Sesudahnya" in _text(html_to_pdf("<p>Sesudahnya</p>", time_limit=60))
 
 
