@@ -103,8 +103,6 @@ def serve(connection, base_url: str, static_url: str) -> None:
         try:
             try:
                 pdf = renderer.render(html, stylesheets, options)
-            except Refused:
-                raise
             except Exception as error:  # noqa: BLE001 - reported to the app, which raises it
                 connection.send(("failed", f"{type(error).__name__}: {error}"))
             else:

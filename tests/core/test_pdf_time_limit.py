@@ -133,3 +133,13 @@ def test_a_certificate_preview_past_its_limit_tells_the_organiser_why(client, se
     assert response.status_code == 503
     assert STOPPED in response.text
     assert Certificate.objects.count() == 0
+
+
+def test_a_pdf_that_weasyprint_cannot_make_gives_the_message_and_the_renderer_goes_on():
+    with pytest.raises(PdfNotMade) as error:
+        html_to_pdf("<p>x</p>", time_limit=60, stylesheets=("css/tidak-ada.css",))
+    assert error.value.messages == [
+        "PDF tidak dapat dibuat. Coba lagi; jika gagal lagi, beri tahu administrator."
+    ]
+
+    assert "Sesudahnya" in _text(html_to_pdf("<p>Sesudahnya</p>", time_limit=60))
