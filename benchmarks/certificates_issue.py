@@ -10,20 +10,24 @@ postgresql://postgres@127.0.0.1:5432; dropped afterwards), as production runs it
 attended all 7 sessions. Then:
 
 - floor: each worker process renders its share of the certificates' HTML (rendered once by
-  Django beforehand) with weasyprint.HTML(...).write_pdf(), reusing the font configuration, the
-  parsed stylesheet and the image cache, with the same PDF variant; nothing else: no database,
-  no numbering, no QR code, no signing, no hashing, no storage;
+  Django beforehand) with WeasyPrint in-process as a renderer process holds it
+  (core.pdf_renderer.Renderer: one font configuration, parsed stylesheet and image cache),
+  with the same PDF variant; nothing else: no renderer process, no database, no numbering, no
+  QR code, no signing, no hashing, no storage;
 - issue: an IssueRun is started as the issuing page starts it, and the same number of worker
   processes run certificates.services.work_on_run() on it, as django.tasks workers (db_worker)
   would, side by side: lock, number, snapshot, QR, render, sign, hash, store, progress. Timed
-  from the run's start to the last item. "parallel" is the workers' CPU seconds over the wall
-  time: close to the number of workers when they do not wait for each other.
+  from the run's start to the last item; each worker lays out its PDFs in its own renderer
+  process (core.pdf), whose CPU and memory count as the worker's. "parallel" is the workers'
+  CPU seconds over the wall time: close to the number of workers when they do not wait for
+  each other.
 
 --pdfa off renders plain PDF instead of PDF/A-3b; --sign on signs every certificate (PAdES)
 with a throwaway PKCS#12 key made for the run, and prints the bare cost of signing one PDF.
 
 Every worker is a fresh process (forked before WeasyPrint is imported) and reports its peak
-resident set size (ru_maxrss), which includes Python, Django and WeasyPrint themselves. Wall
+resident set size (ru_maxrss; for issue, plus its renderer's resident size at the end),
+which includes Python, Django and WeasyPrint themselves. Wall
 time depends on what else the machine runs: compare with the floor of the same run.
 """
 
@@ -189,24 +193,27 @@ def _sample_html(training) -> str:
         return render_to_string(TEMPLATE, {**pdf_context(), **context})
 
 
-def _floor_worker(html: str, count: int, queue) -> None:
-    from core.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
+def _floor_renderer():
+    """Return WeasyPrint as a renderer process holds it, here in this process, and its options."""
+    from core.pdf import PDF_BASE_URL, STATIC_PREFIX, read_local_file
+    from core.pdf_renderer import Renderer
     from certificates.pdf import STYLESHEETS, render_options
 
-    weasyprint, font_config, fetcher = _weasyprint()
-    options = {
-        "font_config": font_config,
-        "stylesheets": [_stylesheet(name) for name in STYLESHEETS],
-        "cache": {},
-        **render_options(),
-    }
-    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(**options)
+    renderer = Renderer(
+        base_url=PDF_BASE_URL,
+        static_url=PDF_BASE_URL + STATIC_PREFIX.lstrip("/"),
+        fetch=read_local_file,
+    )
+    return renderer, STYLESHEETS, render_options()
+
+
+def _floor_worker(html: str, count: int, queue) -> None:
+    renderer, stylesheets, options = _floor_renderer()
+    renderer.render(html, stylesheets, options)
     start = time.perf_counter()
     cpu = time.process_time()
     for _ in range(count):
-        weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-            **options
-        )
+        renderer.render(html, stylesheets, options)
     queue.put(
         (
             time.perf_counter() - start,
@@ -216,33 +223,46 @@ def _floor_worker(html: str, count: int, queue) -> None:
     )
 
 
+def _renderers_cpu_and_rss() -> tuple[float, float]:
+    """Return the CPU seconds and the largest resident MB of this process's PDF renderers."""
+    from core import pdf
+
+    cpu, rss = 0.0, 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for renderer in pdf._pool().idle:
+        fields = Path(f"/proc/{renderer.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        cpu += (int(fields[11]) + int(fields[12])) / ticks
+        rss = max(rss, int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024)
+    return cpu, rss
+
+
 def _issue_worker(run_id: int, html: str, ready, go, queue) -> None:
     from django.db import connections
 
-    from core.pdf import PDF_BASE_URL, _image_cache, _stylesheet, _weasyprint
+    from core.pdf import html_to_pdf
     from certificates import services
     from certificates.pdf import STYLESHEETS, render_options
     from certificates.signing import signing_backend
 
-    # Warm up as the floor does, as a worker that has rendered before is: WeasyPrint imported,
-    # fonts and stylesheet loaded, one document laid out, the signing key loaded.
-    weasyprint, font_config, fetcher = _weasyprint()
-    weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-        font_config=font_config,
-        stylesheets=[_stylesheet(name) for name in STYLESHEETS],
-        cache=_image_cache,
-        **render_options(),
-    )
+    # Warm up as a worker that has rendered before is: its renderer process started (WeasyPrint
+    # imported, fonts and stylesheet loaded, one document laid out), the signing key loaded.
+    html_to_pdf(html, time_limit=60, stylesheets=STYLESHEETS, **render_options())
     backend = signing_backend()
     if backend.signs:
         backend.signer()
     ready.set()
     go.wait()
     cpu = time.process_time()
+    renderer_cpu, _rss = _renderers_cpu_and_rss()
     services.work_on_run(run_id=run_id)
     connections.close_all()
+    cpu = time.process_time() - cpu
+    renderer_cpu_after, renderer_rss = _renderers_cpu_and_rss()
     queue.put(
-        (time.process_time() - cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        (
+            cpu + renderer_cpu_after - renderer_cpu,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + renderer_rss,
+        )
     )
 
 
@@ -292,16 +312,10 @@ def _issue(training, html: str, workers: int):
 
 def _signing_cost(html: str, times: int = 30) -> float:
     """Return the seconds signing one certificate PDF takes, alone (after a warm-up)."""
-    from core.pdf import PDF_BASE_URL, _stylesheet, _weasyprint
-    from certificates.pdf import STYLESHEETS, render_options
     from certificates.signing import signing_backend
 
-    weasyprint, font_config, fetcher = _weasyprint()
-    pdf = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf(
-        font_config=font_config,
-        stylesheets=[_stylesheet(name) for name in STYLESHEETS],
-        **render_options(),
-    )
+    renderer, stylesheets, options = _floor_renderer()
+    pdf = renderer.render(html, stylesheets, options)
 
     class Numbered:
         number = "800/001/BKPSDM/X/2022"

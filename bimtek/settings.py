@@ -88,6 +88,14 @@ CERTIFICATES_MAX_CHECK_BYTES = int(env("CERTIFICATES_MAX_CHECK_BYTES", 5 * 1024 
 # Certificate checks one address may make a minute on the public page (codes cannot be guessed).
 CERTIFICATES_VERIFY_PER_MINUTE = int(env("CERTIFICATES_VERIFY_PER_MINUTE", 30))
 
+# PDFs are laid out by renderer processes, at most this many per app process at a time; each
+# renderer holds WeasyPrint and its fonts (about 100 MB). See core/pdf.py.
+PDF_RENDERERS = int(env("PDF_RENDERERS", 2))
+# The most seconds one PDF may take to lay out before it is stopped with a message; a
+# certificate takes about 0.1 s, a daftar hadir about 0.1 s a page.
+PDF_TIME_LIMIT_CERTIFICATE = float(env("PDF_TIME_LIMIT_CERTIFICATE", 60))
+PDF_TIME_LIMIT_REPORT = float(env("PDF_TIME_LIMIT_REPORT", 90))
+
 # Activation codes (slips for staff without email) stay valid this many days.
 BIMTEK_ACTIVATION_DAYS = int(env("BIMTEK_ACTIVATION_DAYS", 14))
 # Wrong activation codes one address may try before the page refuses it for the window (seconds).
@@ -132,6 +140,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "bimtek.middleware.PdfNotMadeMiddleware",
 ]
 
 if PRODUCTION:

@@ -1,23 +1,32 @@
-"""Check an uploaded logo, background or signature before it is stored.
+"""Check an uploaded logo, background or signature before it is stored, and again when printed.
 
 The file must be what its name says: a PNG or JPEG that Pillow can read, not too many pixels,
 or an SVG drawing without script, event handlers, embedded documents or links to other files,
 without a DOCTYPE (whatever its encoding), and small enough to render quickly.
 WeasyPrint's URL fetcher already refuses anything but our own files when the PDF is made; this
 refuses the upload itself, with a message the organiser can act on, and nothing is written.
+check_stored_image() applies the same rule to a stored file each time a certificate prints it,
+so an image stored before this check existed (or put in storage some other way) is refused
+by name instead of being rendered.
 """
 
+import hashlib
 import io
 import re
+import threading
 import warnings
 import xml.etree.ElementTree as ElementTree
 from xml.parsers import expat
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+
+from core.pdf import PdfNotMade
 
 MAX_IMAGE_PIXELS = 40_000_000  # an A4 page at 600 dpi is about 35 million
 RASTER_FORMATS = {"png": {"PNG"}, "jpg": {"JPEG"}, "jpeg": {"JPEG"}}
@@ -28,6 +37,9 @@ SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "a
 MAX_SVG_BYTES = 512 * 1024
 MAX_SVG_ELEMENTS = 5_000
 MAX_SVG_TEXT_CHARACTERS = 20_000  # not counting the spaces and line breaks between elements
+# WeasyPrint draws an SVG by recursion: nested a thousand deep, the drawing silently vanished
+# from the PDF. A logo nests a handful of groups.
+MAX_SVG_DEPTH = 100
 # UTF-32 is told by its byte order mark or by "<" in its first four bytes; expat reads UTF-8
 # and UTF-16 (by BOM or XML declaration) itself, but not UTF-32.
 UTF32_STARTS = {
@@ -149,6 +161,17 @@ def _too_much_text():
     )
 
 
+def _too_deep():
+    return ValidationError(
+        _(
+            "The SVG nests its elements more than %(count)s levels deep. Simplify the drawing, "
+            "or save it as PNG."
+        ),
+        code="image_too_large",
+        params={"count": MAX_SVG_DEPTH},
+    )
+
+
 def _svg_document(data: bytes) -> bytes | str:
     """The SVG as expat can read it: UTF-32 decoded here, UTF-8 and UTF-16 left to expat."""
     encoding = UTF32_STARTS.get(data[:4])
@@ -161,20 +184,27 @@ def _svg_document(data: bytes) -> bytes | str:
 
 
 def _check_svg_structure(document: bytes | str) -> None:
-    """Read the SVG once with expat, stopping at the first DOCTYPE or entity and past the limits.
+    """Read the SVG once with expat, stopping at the first DOCTYPE or entity and past the limits
+    (elements, text, depth).
 
     Expat decodes the document itself (BOM or XML declaration), so a DOCTYPE is seen whatever
     the encoding; it is refused before any entity in it is declared or expanded.
     """
-    counts = {"elements": 0, "text": 0}
+    counts = {"elements": 0, "text": 0, "depth": 0}
 
     def refuse_declarations(*args):
         raise _unsafe_svg()  # entities can expand to gigabytes or reach files
 
     def count_element(name, attributes):
         counts["elements"] += 1
+        counts["depth"] += 1
         if counts["elements"] > MAX_SVG_ELEMENTS:
             raise _too_many_elements()
+        if counts["depth"] > MAX_SVG_DEPTH:
+            raise _too_deep()
+
+    def leave_element(name):
+        counts["depth"] -= 1
 
     def count_text(text):
         counts["text"] += len(text) - sum(1 for character in text if character.isspace())
@@ -187,6 +217,7 @@ def _check_svg_structure(document: bytes | str) -> None:
     parser.UnparsedEntityDeclHandler = refuse_declarations
     parser.ExternalEntityRefHandler = refuse_declarations
     parser.StartElementHandler = count_element
+    parser.EndElementHandler = leave_element
     parser.CharacterDataHandler = count_text
     try:
         parser.Parse(document, True)
@@ -228,3 +259,47 @@ def _has_external_url(css: str) -> bool:
         not target.strip("'\" ").startswith(("#", "data:image/"))
         for target in re.findall(r"url\(([^)]*)\)", lowered)
     )
+
+
+# Stored images already checked, by content: a batch prints the same logo on every certificate.
+_checked: dict[tuple[str, str], tuple[str, ...]] = {}
+_checked_lock = threading.Lock()
+CHECKED_KEPT = 64
+
+
+def check_stored_image(name: str, *, label) -> None:
+    """Refuse to print a stored image that fails the upload check; the message names it.
+
+    label says which image it is ("Logo"); name is its file in storage (a random name, so the
+    message names the image by its label). A file missing from
+    storage is left to the PDF's URL fetcher, which prints nothing in its place.
+    """
+    limit = settings.CERTIFICATES_MAX_IMAGE_BYTES
+    try:
+        with default_storage.open(name, "rb") as stored:
+            data = stored.read(limit + 1)
+    except (OSError, ValueError):
+        return
+    key = (name.rsplit(".", 1)[-1].lower(), hashlib.sha256(data).hexdigest())
+    with _checked_lock:
+        reasons = _checked.get(key)
+    if reasons is None:
+        try:
+            validate_certificate_image(ContentFile(data, name=name))
+            reasons = ()
+        except ValidationError as error:
+            reasons = tuple(error.messages)
+        with _checked_lock:
+            if len(_checked) >= CHECKED_KEPT:
+                _checked.clear()
+            _checked[key] = reasons
+    if reasons:
+        raise PdfNotMade(
+            _(
+                "%(image)s in the certificate settings cannot be printed: %(reason)s "
+                "Replace it in the certificate settings, then correct the certificates that "
+                "print it."
+            ),
+            code="image_stored_invalid",
+            params={"image": label, "reason": " ".join(reasons)},
+        )

@@ -14,18 +14,22 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from core.qr import qr_svg as shared_qr_svg
 from core.pdf import render_pdf
 from core.templatetags.tanggal import format_date_range
 from participants.names import full_name
 
+from certificates.images import check_stored_image
 from certificates.models import CertificateSettings, format_code
 
 TEMPLATE = "certificates/pdf/certificate.html"
 # Parsed once per worker process and applied to every certificate (see core.pdf).
 STYLESHEETS = ("css/certificates-pdf.css",)
 DEFAULT_LOGO = "img/certificate-emblem.svg"
+# The uploaded images a snapshot prints: its key in the snapshot, the settings field it came from.
+STORED_IMAGES = {"logo": "logo", "background": "background", "signature": "signature_image"}
 SNAPSHOT_VERSION = 1
 
 _ONES = [
@@ -180,9 +184,23 @@ def render_options() -> dict:
 def render_certificate(
     *, snapshot: dict, number: str, code: str, bsre: bool = False, preview: bool = False
 ) -> bytes:
-    """Render a certificate's PDF from its snapshot, in Indonesian whatever the request's language."""
+    """Render a certificate's PDF from its snapshot, in Indonesian whatever the request's language.
+
+    Each uploaded image it prints is checked first with the upload's rule (PdfNotMade names
+    the one to replace).
+    """
+    for key, field in STORED_IMAGES.items():
+        if snapshot.get(key):
+            label = capfirst(CertificateSettings._meta.get_field(field).verbose_name)
+            check_stored_image(snapshot[key], label=label)
     context = certificate_context(
         snapshot=snapshot, number=number, code=code, bsre=bsre, preview=preview
     )
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(TEMPLATE, context, stylesheets=STYLESHEETS, **render_options())
+        return render_pdf(
+            TEMPLATE,
+            context,
+            time_limit=settings.PDF_TIME_LIMIT_CERTIFICATE,
+            stylesheets=STYLESHEETS,
+            **render_options(),
+        )

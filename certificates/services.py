@@ -127,25 +127,48 @@ def signing_date(training: Training) -> datetime.date:
     return training.end_date
 
 
-@transaction.atomic
 def issue_certificate(
     *, enrolment_id: int, by=None, run: IssueRun | None = None, now=None
 ) -> tuple[Certificate, bool]:
     """Issue a participant's certificate; return it and whether it is new.
 
-    A participant who already holds a valid certificate keeps it (returned with False). The
-    caller decides eligibility (see eligibility.py); this only refuses non-enrolled people.
+    A participant who already holds a valid certificate keeps it (returned with False); one
+    whose certificate was revoked is refused: only reissue_after_revocation(), with a reason,
+    gives them a new one. The caller decides eligibility (see eligibility.py); this only
+    refuses non-enrolled people.
     """
+    return _issue_certificate(enrolment_id=enrolment_id, by=by, run=run, now=now)
+
+
+def revoked_refusal(enrolment: Enrolment) -> ValidationError:
+    """Return the error of issuing to a participant whose certificate was revoked."""
+    return ValidationError(
+        _(
+            "The certificate of %(name)s was revoked. A new one is issued only with "
+            "“Re-issue” and a reason."
+        ),
+        code="revoked",
+        params={"name": enrolment.employee.full_name},
+    )
+
+
+@transaction.atomic
+def _issue_certificate(
+    *, enrolment_id: int, by=None, run: IssueRun | None = None, now=None, reissue_reason=""
+) -> tuple[Certificate, bool]:
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .select_related("training__organiser_unit", "employee__unit")
         .get(pk=enrolment_id)
     )
-    existing = Certificate.objects.filter(
-        enrolment=enrolment, status=Certificate.Status.VALID
-    ).first()
+    held = list(
+        Certificate.objects.filter(enrolment=enrolment).order_by("sequence", "version")
+    )
+    existing = next((c for c in held if c.status == Certificate.Status.VALID), None)
     if existing is not None:
         return existing, False
+    if not reissue_reason and selectors.revoked_for_good(held):
+        raise revoked_refusal(enrolment)
     if enrolment.status != Enrolment.Status.ENROLLED:
         raise ValidationError(
             _("Only enrolled participants can receive a certificate."), code="not_enrolled"
@@ -182,6 +205,7 @@ def issue_certificate(
         issued_at=now or timezone.now(),
         issued_by=by,
         run=run,
+        correction_note=reissue_reason[:300],
     )
     logger.info("Certificate %s issued for enrolment %s", number, enrolment.pk)
     return certificate, True
@@ -394,9 +418,9 @@ def reissue_after_revocation(*, enrolment: Enrolment, by, reason: str) -> Certif
                 _("Only a participant whose certificate was revoked can be re-issued one."),
                 code="not_revoked",
             )
-        certificate, _created = issue_certificate(enrolment_id=enrolment.pk, by=by)
-        certificate.correction_note = reason[:300]
-        certificate.save(update_fields=["correction_note"])
+        certificate, _created = _issue_certificate(
+            enrolment_id=enrolment.pk, by=by, reissue_reason=reason
+        )
     logger.info(
         "Certificate %s re-issued after revocation of %s by %s: %s",
         certificate.number,

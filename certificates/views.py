@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -111,6 +112,7 @@ def training_certificates(request, pk):
                 1 for e in entries if e["row"].eligible and not e["valid"] and not e["revoked"]
             ),
             "valid_count": sum(1 for e in entries if e["valid"]),
+            "revoked_count": sum(1 for e in entries if e["row"].eligible and e["revoked"]),
             "not_eligible_count": sum(1 for row in rows if not row.eligible),
             "active_run": next((run for run in runs if run.is_active), None),
             "runs": runs,
@@ -130,6 +132,20 @@ def issue(request, pk):
     """Start issuing the eligible participants' certificates in the background."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     run = services.start_issue_run(training=training, by=request.user)
+    revoked = selectors.revoked_for_good(selectors.certificates_of_training(training=training))
+    if revoked:
+        message = ngettext(
+            "%(count)d participant whose certificate was revoked is not issued one again; "
+            "re-issue one by one with a reason.",
+            "%(count)d participants whose certificate was revoked are not issued one again; "
+            "re-issue one by one with a reason.",
+            len(revoked),
+        ) % {"count": len(revoked)}
+        if not run.total:
+            message = _("No certificate needs issuing.") + " " + message
+        messages.info(request, message)
+    if not run.total:
+        return redirect(_training_url(training))
     return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
 
 

@@ -1,28 +1,49 @@
 """
-Render PDFs from Django templates with WeasyPrint.
+Render PDFs from Django templates with WeasyPrint, each within a time limit.
 
-Every PDF of the app goes through render_pdf(): the template is rendered by Django (autoescaped),
-then WeasyPrint lays it out with one FontConfiguration per process and a URL fetcher that reads
-only our own static files (fonts, print CSS, images) and media files (captured signatures).
-What does not change between documents is kept per process: the font configuration, the
-stylesheets a caller names (parsed once instead of once per document) and the loaded images;
-rendering many certificates in a row then costs little more than the layout itself (an edited
-stylesheet is picked up when the process restarts).
+Every PDF of the app goes through render_pdf(): the template is rendered by Django (autoescaped)
+here, then WeasyPrint lays it out in a renderer process (core.pdf_renderer) with a URL fetcher
+that reads only our own static files (fonts, print CSS, images) and media files (logos,
+signatures): the renderer asks this process for each file and gets it only if
+read_local_file() allows it.
+
+Why processes: Pango and fontconfig are not made for concurrent use of one font configuration
+(so a process used to render one PDF at a time behind a lock), and a layout that runs away (a
+huge drawing, an enormous table) cannot be stopped inside a thread. Each app process keeps a
+small pool of renderers (settings.PDF_RENDERERS); a render takes an idle one, or starts one,
+and waits only when all are busy. A render that passes its time limit (a setting per kind of
+document) is stopped: its renderer is killed, the caller gets PdfNotMade with a message for the
+user, and the next render starts a fresh renderer. The others never wait behind it.
+
+What does not change between documents is kept per renderer for its whole life: the font
+configuration, the stylesheets a caller names (parsed once instead of once per document) and
+the loaded images; rendering many certificates in a row then costs little more than the layout
+itself (an edited stylesheet is picked up when the process restarts).
 Templates address those as ``{{ pdf_static }}css/pdf/x.css`` and ``{{ pdf_media }}<name>``,
 under a base URL that never resolves, so a stray ``http://`` reference in user data or a
 template fetches nothing from the network.
 """
 
-import functools
+import atexit
 import logging
-import mimetypes
+import os
+import socket
+import subprocess
+import sys
 import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 # RFC 2606 reserves .invalid: this host can never be reached, so nothing leaves the machine.
 PDF_BASE_URL = "https://bimtek.invalid/"
@@ -30,13 +51,39 @@ STATIC_PREFIX = "/static/"
 MEDIA_PREFIX = "/media/"
 # A signature, logo or certificate background; as large as an upload may be.
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
-# Loaded images kept per process (keyed by URL; an upload never reuses a file name). Past this
-# many the cache starts over, so a long-running worker does not collect every logo it ever saw.
-IMAGE_CACHE_ENTRIES = 64
+# A new renderer imports WeasyPrint and loads the fonts before its first document (about a
+# second); this is not counted in a document's time limit.
+RENDERER_START_SECONDS = 60
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # where "python -m core.pdf_renderer" runs
 
-# Pango and fontconfig are not made for concurrent use of one font configuration: a process
-# renders one PDF at a time (a daftar hadir takes a fraction of a second).
-_render_lock = threading.Lock()
+
+class PdfNotMade(ValidationError):
+    """A PDF could not be made; its message tells the user why and what to do."""
+
+
+# The PdfNotMade codes of this module: the server's part, not something the user must change.
+SERVER_CODES = {"pdf_time_limit", "pdf_failed"}
+
+
+def time_limit_passed(seconds: float) -> PdfNotMade:
+    """Return the error of a render stopped at its time limit."""
+    return PdfNotMade(
+        _(
+            "Making this PDF took longer than %(seconds)s seconds, so it was stopped. The usual "
+            "cause is a very large image (a logo, signature or background) or a very long "
+            "table: make it smaller and try again."
+        ),
+        code="pdf_time_limit",
+        params={"seconds": f"{seconds:g}"},
+    )
+
+
+def render_failed() -> PdfNotMade:
+    """Return the error of a render that failed for another reason (logged in full)."""
+    return PdfNotMade(
+        _("The PDF could not be made. Try again; if it fails again, tell the administrator."),
+        code="pdf_failed",
+    )
 
 
 class LocalFileError(ValueError):
@@ -81,29 +128,6 @@ def read_local_file(url: str) -> bytes:
     return data
 
 
-@functools.cache
-def _weasyprint():
-    """Import WeasyPrint once, when the first PDF is made (it is slow to import)."""
-    import weasyprint
-    from weasyprint.logger import PROGRESS_LOGGER
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class LocalFilesFetcher(URLFetcher):
-        """Fetch only our own static and media files; refuse every other URL."""
-
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            data = read_local_file(url)
-            mime_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, data, {"Content-Type": mime_type})
-
-    # Seven "Step n" lines per document at INFO would drown the server log.
-    PROGRESS_LOGGER.setLevel(logging.WARNING)
-    return weasyprint, FontConfiguration(), LocalFilesFetcher()
-
-
 def pdf_context() -> dict:
     """Return the template variables every PDF template gets."""
     return {
@@ -112,33 +136,196 @@ def pdf_context() -> dict:
     }
 
 
-_image_cache: dict = {}
-
-
-@functools.cache
-def _stylesheet(name: str):
-    """Parse one of our static stylesheets once per process (its fonts join the font config)."""
-    weasyprint, font_config, fetcher = _weasyprint()
-    url = PDF_BASE_URL + STATIC_PREFIX.lstrip("/") + name
-    return weasyprint.CSS(url=url, url_fetcher=fetcher, font_config=font_config)
-
-
 def render_pdf(
-    template_name: str, context: dict, *, stylesheets: tuple[str, ...] = (), **options
+    template_name: str,
+    context: dict,
+    *,
+    time_limit: float,
+    stylesheets: tuple[str, ...] = (),
+    **options,
 ) -> bytes:
     """Render a Django template to PDF bytes, fonts embedded, text selectable.
 
-    stylesheets names static CSS files applied to the document, parsed once per process (a
-    template may also link its own, parsed each time); options go to WeasyPrint's write_pdf,
-    e.g. pdf_variant="pdf/a-3b".
+    time_limit is the most seconds the layout may take (a setting per kind of document): past
+    it the render is stopped and PdfNotMade raised. stylesheets names static CSS files applied
+    to the document, parsed once per renderer (a template may also link its own, parsed each
+    time); options go to WeasyPrint's write_pdf, e.g. pdf_variant="pdf/a-3b".
     """
     html = render_to_string(template_name, {**pdf_context(), **context})
-    weasyprint, font_config, fetcher = _weasyprint()
-    with _render_lock:
-        sheets = [_stylesheet(name) for name in stylesheets]
-        if len(_image_cache) > IMAGE_CACHE_ENTRIES:
-            _image_cache.clear()
-        document = weasyprint.HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher)
-        return document.write_pdf(
-            font_config=font_config, stylesheets=sheets, cache=_image_cache, **options
+    return html_to_pdf(html, time_limit=time_limit, stylesheets=stylesheets, **options)
+
+
+def html_to_pdf(
+    html: str, *, time_limit: float, stylesheets: tuple[str, ...] = (), **options
+) -> bytes:
+    """Lay out rendered HTML as PDF bytes in a renderer of the pool, within time_limit seconds."""
+    pool = _pool()
+    try:
+        renderer = pool.take()
+    except _RendererFailed as failure:
+        logger.error("PDF renderer failed to start: %s", failure)
+        raise render_failed() from None
+    healthy = False
+    try:
+        pdf = renderer.render(html, stylesheets, options, time_limit=time_limit)
+        healthy = True
+        return pdf
+    except _RendererFailed as failure:
+        healthy = failure.healthy
+        logger.error("PDF render failed: %s", failure)
+        raise render_failed() from None
+    except _TimeLimitPassed:
+        logger.warning(
+            "PDF render stopped after %s s (renderer %s killed)", time_limit, renderer.pid
         )
+        raise time_limit_passed(time_limit) from None
+    finally:
+        pool.give_back(renderer, healthy=healthy)
+
+
+class _TimeLimitPassed(Exception):
+    pass
+
+
+class _RendererFailed(Exception):
+    def __init__(self, reason: str, *, healthy: bool):
+        super().__init__(reason)
+        self.healthy = healthy
+
+
+class _Renderer:
+    """One renderer process and the socket to it; used by one thread at a time.
+
+    A plain subprocess (python -m core.pdf_renderer), not multiprocessing: a fresh interpreter
+    that inherits no lock or thread from this one and never re-imports its main module.
+    """
+
+    def __init__(self):
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "core.pdf_renderer",
+                    str(theirs.fileno()),
+                    PDF_BASE_URL,
+                    PDF_BASE_URL + STATIC_PREFIX.lstrip("/"),
+                ],
+                pass_fds=(theirs.fileno(),),
+                cwd=PROJECT_ROOT,
+                stdin=subprocess.DEVNULL,
+            )
+        self.connection = Connection(ours.detach())
+        self.pid = self.process.pid
+        try:
+            if not self.connection.poll(RENDERER_START_SECONDS):
+                raise _RendererFailed("the renderer did not start in time", healthy=False)
+            self.connection.recv()  # ("ready", None)
+        except (EOFError, OSError) as error:
+            self.stop()
+            raise _RendererFailed(f"the renderer did not start: {error!r}", healthy=False) from None
+        except _RendererFailed:
+            self.stop()
+            raise
+
+    def render(self, html: str, stylesheets, options: dict, *, time_limit: float) -> bytes:
+        deadline = time.monotonic() + time_limit
+        try:
+            self.connection.send(("render", html, tuple(stylesheets), options))
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self.connection.poll(remaining):
+                    raise _TimeLimitPassed
+                kind, payload = self.connection.recv()
+                if kind == "fetch":
+                    self._answer_fetch(payload)
+                elif kind == "done":
+                    return payload
+                else:
+                    raise _RendererFailed(payload, healthy=True)
+        except (EOFError, OSError) as error:  # the renderer died (a crash, out of memory)
+            raise _RendererFailed(
+                f"renderer {self.pid} ended ({self.process.poll()}): {error!r}", healthy=False
+            ) from None
+
+    def _answer_fetch(self, url: str) -> None:
+        try:
+            data = read_local_file(url)
+        except LocalFileError as error:
+            self.connection.send(("refused", str(error)))
+        else:
+            self.connection.send(("file", data))
+
+    def stop(self) -> None:
+        self.process.kill()  # nothing happens if it has ended already
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            logger.error("PDF renderer %s did not end when killed", self.pid)
+        self.connection.close()
+
+
+class _Pool:
+    """The renderers of this process: idle ones are reused, busy ones are never shared."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.condition = threading.Condition()
+        self.idle: list[_Renderer] = []
+        self.live = 0
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """End the idle renderers (at exit; a busy one ends when its pipe closes)."""
+        if os.getpid() != self.pid:
+            return
+        with self.condition:
+            idle, self.idle = self.idle, []
+            self.live -= len(idle)
+        for renderer in idle:
+            renderer.stop()
+
+    def take(self) -> _Renderer:
+        with self.condition:
+            while True:
+                while self.idle:
+                    renderer = self.idle.pop()
+                    if renderer.process.poll() is None:
+                        return renderer
+                    self.live -= 1  # ended while idle (killed from outside): forget it
+                    renderer.connection.close()
+                if self.live < max(1, settings.PDF_RENDERERS):
+                    break
+                self.condition.wait()  # every busy render ends by its own time limit
+            self.live += 1
+        try:
+            return _Renderer()
+        except Exception:
+            with self.condition:
+                self.live -= 1
+                self.condition.notify()
+            raise
+
+    def give_back(self, renderer: _Renderer, *, healthy: bool) -> None:
+        if not healthy:
+            renderer.stop()
+        with self.condition:
+            if healthy:
+                self.idle.append(renderer)
+            else:
+                self.live -= 1
+            self.condition.notify()
+
+
+_pool_lock = threading.Lock()
+_current_pool: _Pool | None = None
+
+
+def _pool() -> _Pool:
+    """Return this process's pool (a forked process starts its own, leaving its parent's)."""
+    global _current_pool
+    with _pool_lock:
+        if _current_pool is None or _current_pool.pid != os.getpid():
+            _current_pool = _Pool()
+        return _current_pool

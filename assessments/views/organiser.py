@@ -1,5 +1,6 @@
 """Organiser pages: the question bank, the tests' settings, results, analysis and downloads."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -451,5 +452,6 @@ def results_pdf(request, pk):
             "printed_at": timezone.localtime(),
             **_chart_context(data),
         },
+        time_limit=settings.PDF_TIME_LIMIT_REPORT,
     )
     return _download(pdf, "application/pdf", f"ringkasan-tes-{slugify(training.code)}.pdf")

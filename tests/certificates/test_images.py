@@ -223,6 +223,19 @@ def test_an_svg_with_a_long_text_under_the_size_limit_is_refused(client, trainin
     assert _saved(training) is None
 
 
+def test_an_svg_nested_deeper_than_a_hundred_levels_is_refused(client, training):
+    # Nested a thousand deep, the drawing vanished from the PDF without a word.
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg">' + "<g>" * 1000 + "<rect/>" + "</g>" * 1000
+        + "</svg>"
+    ).encode()
+
+    response = _post(client, training, "logo", "logo.svg", svg)
+
+    assert "menumpuk elemennya lebih dari 100 tingkat" in response.content.decode()
+    assert _saved(training) is None
+
+
 def test_the_demo_emblem_is_accepted(client, training):
     emblem = Path(__file__).resolve().parents[2] / "static/img/certificate-emblem.svg"
 

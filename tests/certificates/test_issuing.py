@@ -116,14 +116,52 @@ def test_revoking_records_when_and_why(training):
     assert revoked.revoked_at is not None
 
 
-def test_after_revoking_a_new_certificate_takes_a_new_number(training):
+def test_issuing_refuses_a_participant_whose_certificate_was_revoked(training):
     enrolment = Enrolment.objects.first()
     first, _created = services.issue_certificate(enrolment_id=enrolment.pk)
     services.revoke_certificate(certificate=first, by=None, reason="Salah")
 
-    second, created = services.issue_certificate(enrolment_id=enrolment.pk)
+    with pytest.raises(ValidationError) as error:
+        services.issue_certificate(enrolment_id=enrolment.pk)
 
-    assert created and second.sequence == first.sequence + 1
+    assert error.value.code == "revoked"
+    assert error.value.messages == [
+        f"Sertifikat {enrolment.employee.full_name} telah dicabut. Sertifikat baru hanya "
+        "diterbitkan melalui “Terbitkan ulang” dengan alasan."
+    ]
+    assert list(Certificate.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_after_revoking_a_re_issue_with_a_reason_takes_a_new_number(training):
+    enrolment = Enrolment.objects.first()
+    first, _created = services.issue_certificate(enrolment_id=enrolment.pk)
+    services.revoke_certificate(certificate=first, by=None, reason="Salah")
+
+    second = services.reissue_after_revocation(enrolment=enrolment, by=None, reason="Banding")
+
+    assert second.sequence == first.sequence + 1
+
+
+def test_a_run_refuses_a_participant_revoked_after_it_started(training, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    enrolment = Enrolment.objects.first()
+    unrendered, _created = services.issue_certificate(enrolment_id=enrolment.pk)  # no PDF yet
+    run = services.start_issue_run(training=training, by=None)
+    assert run.total == 3
+    services.revoke_certificate(certificate=unrendered, by=None, reason="Data palsu")
+
+    services.work_on_run(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.errors) == ("done", 2, 1)
+    assert run.error_log == [
+        {
+            "item": enrolment.pk,
+            "error": f"Sertifikat {enrolment.employee.full_name} telah dicabut. Sertifikat baru "
+            "hanya diterbitkan melalui “Terbitkan ulang” dengan alasan.",
+        }
+    ]
+    assert not Certificate.objects.filter(enrolment=enrolment, status="valid").exists()
 
 
 def test_a_failed_pdf_leaves_the_certificate_and_its_number_for_a_retry(

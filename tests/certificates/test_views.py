@@ -153,6 +153,7 @@ def test_a_revoked_participant_is_not_offered_again_but_can_be_re_issued_with_a_
 
     page = client.get(_training_url(training))
     assert "Terbitkan 1 sertifikat" not in page.text
+    assert "2 memenuhi syarat · 1 sudah terbit · 1 dicabut · 0 tidak memenuhi syarat" in page.text
     assert reverse("certificates:reissue_revoked", args=[revoked.pk]) in page.text
 
     refused = client.post(
@@ -163,6 +164,24 @@ def test_a_revoked_participant_is_not_offered_again_but_can_be_re_issued_with_a_
     client.post(reverse("certificates:reissue_revoked", args=[revoked.pk]), {"reason": "Banding"})
     again = Certificate.objects.get(enrolment=revoked.enrolment, status="valid")
     assert again.correction_note == "Banding"
+
+
+def test_issuing_from_a_stale_page_leaves_the_revoked_out_and_says_so(
+    client, organiser, training
+):
+    _issue_all(training)
+    revoked = Certificate.objects.order_by("sequence").first()
+    services.revoke_certificate(certificate=revoked, by=organiser, reason="Tidak berhak")
+
+    # A tab opened before the revocation still offers "Terbitkan 1 sertifikat".
+    response = client.post(_training_url(training, "certificates:issue"), follow=True)
+
+    assert response.redirect_chain[-1][0] == _training_url(training)
+    assert (
+        "Tidak ada sertifikat yang perlu diterbitkan. 1 peserta yang sertifikatnya dicabut "
+        "tidak diterbitkan lagi; terbitkan ulang satu per satu dengan alasan."
+    ) in response.text
+    assert Certificate.objects.filter(status="valid").count() == 1
 
 
 # Downloads -------------------------------------------------------------------------------------

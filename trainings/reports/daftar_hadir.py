@@ -234,4 +234,8 @@ def build_daftar_hadir(session: Session) -> DaftarHadir:
 def render_daftar_hadir_pdf(sheet: DaftarHadir) -> bytes:
     """Render a daftar hadir as an A4 PDF."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(TEMPLATE, {"sheet": sheet, "training": sheet.training})
+        return render_pdf(
+            TEMPLATE,
+            {"sheet": sheet, "training": sheet.training},
+            time_limit=settings.PDF_TIME_LIMIT_REPORT,
+        )
