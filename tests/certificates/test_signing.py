@@ -147,7 +147,7 @@ def test_the_verification_page_recognises_the_signed_file(client, signed_by_offi
         {"pdf": SimpleUploadedFile("sertifikat.pdf", signed, "application/pdf")},
     )
 
-    assert "Berkas ini sama persis dengan sertifikat yang kami terbitkan." in response.text
+    assert "Berkas yang diunggah sama persis dengan sertifikat yang kami terbitkan." in response.text
 
 
 def test_an_office_signature_is_not_presented_as_bsre(signed_by_office):

@@ -227,8 +227,8 @@ MILLIONS_OF_PAGES = (
     b"2 0 obj<</Type/Pages/Kids[2 0 R]/Count 2147483647>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-MATCHES = "Berkas ini sama persis dengan sertifikat yang kami terbitkan."
-DIFFERS = "Berkas ini bukan sertifikat yang kami terbitkan"
+MATCHES = "Berkas yang diunggah sama persis dengan sertifikat yang kami terbitkan."
+DIFFERS = "Berkas yang diunggah BUKAN sertifikat yang kami terbitkan"
 
 
 @pytest.fixture

@@ -456,7 +456,7 @@ def test_a_too_large_upload_is_refused(client, training, settings):
     )
 
     assert "Berkas lebih besar dari" in response.text
-    assert "Berkas ini sama persis" not in response.text
+    assert "sama persis dengan sertifikat" not in response.text
 
 
 def test_a_huge_upload_is_refused_before_it_is_read(client, training, settings):
