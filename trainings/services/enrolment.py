@@ -342,6 +342,15 @@ def read_nip_list(file_obj, *, filename: str) -> StaffTable:
         if not any(cell_text(cell).strip() for cell in cells):
             continue  # empty rows are skipped silently, as in staff lists
         table.rows.append(_nip_row(number, cells, column, header_text))
+        if len(table.rows) > MAX_ENROL_AT_ONCE:  # no need to read on: enrol() would refuse it
+            raise SpreadsheetError(
+                gettext(
+                    "The file lists more than %(max)d NIPs; enrol at most %(max)d people at a "
+                    "time. Split it into smaller files."
+                )
+                % {"max": MAX_ENROL_AT_ONCE},
+                code="too_many",
+            )
     return table
 
 
