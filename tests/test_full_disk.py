@@ -1,8 +1,8 @@
 """A full disk for media: the user is told so in Indonesian, and nothing is left half-written.
 
 No record points to a missing or partial file, and no partial file stays on disk: for the
-logo, background and signature of the certificate settings, and for the certificate PDFs made
-when issuing or on download. The disk is a real tmpfs of 64 KB filled up where the tests may
+logo, background and signature of the certificate settings, the certificate PDFs made when
+issuing or on download, and the staff list the admin uploads. The disk is a real tmpfs of 64 KB filled up where the tests may
 mount one (as root); elsewhere a FileSystemStorage that writes up to the space left and then
 fails with ENOSPC, as the full disk does.
 """
@@ -21,8 +21,10 @@ from django.urls import reverse
 from PIL import Image
 
 from certificates.models import Certificate, CertificateSettings, IssueRun
+from participants.models import StaffListImport
 from tests.certificates.factories import CertificateSettingsFactory, finished_training
-from tests.factories import TrainingFactory, organiser_user
+from tests.factories import TrainingFactory, admin_user, organiser_user
+from tests.participants.test_staff_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +194,20 @@ def test_certificates_issued_on_a_full_disk_keep_no_pdf_and_download_once_there_
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     certificate.refresh_from_db()
     assert full_disk.files() == [certificate.pdf.name]
+
+
+def test_a_staff_list_uploaded_on_a_full_disk_says_so_and_leaves_nothing(client, full_disk):
+    client.force_login(admin_user())
+    rows = [["NIP", "Nama"], *[[f"19860926201505{n:04d}", f"Pegawai {n}"] for n in range(1, 800)]]
+    data = csv_bytes(rows)
+    assert len(data) > FREE_BYTES
+
+    response = client.post(
+        reverse("admin:participants_employee_import"),
+        {"file": SimpleUploadedFile("pegawai.csv", data)},
+    )
+
+    assert response.status_code == 200
+    assert FULL in response.content.decode()
+    assert not StaffListImport.objects.exists()
+    assert full_disk.files() == []
