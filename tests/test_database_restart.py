@@ -1,5 +1,5 @@
-"""The database restarting under a running site: the request it cuts gets a clean 503 page, in
-Indonesian, and the next request works on a new connection.
+"""The database restarting (or SQLite locked) under a running site: the request it cuts gets a
+clean 503 page, in Indonesian, and the next request works, on a new connection if need be.
 
 PostgreSQL only (the CI's second run): the server's connections are ended from a second
 connection with pg_terminate_backend, as a restart or a failover ends them. The site runs in a
@@ -8,6 +8,7 @@ closed after an error and checked before reuse (CONN_HEALTH_CHECKS).
 """
 
 import http.cookiejar
+import sqlite3
 import urllib.error
 import urllib.request
 
@@ -17,15 +18,14 @@ from django.core.signals import request_finished, request_started
 from django.db import connection, connections
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from tests.factories import organiser_user
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="terminates PostgreSQL server connections"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="terminates PostgreSQL server connections"
+)
 
 UNAVAILABLE = "basis data sedang tidak dapat dihubungi"
 
@@ -81,6 +81,7 @@ def browser(live_server):
     return get
 
 
+@postgresql_only
 def test_a_request_cut_by_a_database_restart_gets_a_clean_503_and_the_next_one_works(browser):
     restart = RestartDuringNextRequest()
     request_started.connect(restart.on_request_started, weak=False)
@@ -101,6 +102,7 @@ def test_a_request_cut_by_a_database_restart_gets_a_clean_503_and_the_next_one_w
         request_finished.disconnect(restart.on_request_finished)
 
 
+@postgresql_only
 def test_a_kept_connection_the_restart_ended_is_replaced_before_the_next_request_uses_it():
     """Between requests a process keeps its connection (CONN_MAX_AGE); after a restart the next
     request checks it, finds it gone and opens a new one instead of failing."""
@@ -123,3 +125,39 @@ def test_a_kept_connection_the_restart_ended_is_replaced_before_the_next_request
 
     assert get("/") == 200
     assert connection.connection.info.backend_pid != kept
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite write lock")
+def test_a_request_that_finds_sqlite_locked_gets_a_clean_503_and_the_next_one_works(tmp_path):
+    """A probe saw logins fail with a 500 "database is locked" while an upload held SQLite's
+    write lock: past the busy timeout the request is told to try again, with a 503."""
+    default = connections["default"]
+    if not default.is_in_memory_db():
+        pytest.skip("the suite's database is a file already")
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    path = tmp_path / "locked.sqlite3"
+    default.ensure_connection()
+    target = sqlite3.connect(path)
+    default.connection.backup(target)
+    target.close()
+    options = {**default.settings_dict["OPTIONS"], "timeout": 0.2}
+    connections["default"] = DatabaseWrapper(
+        {**default.settings_dict, "NAME": str(path), "OPTIONS": options}, alias="default"
+    )
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        client = Client(raise_request_exception=False)
+        client.force_login(organiser_user())
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock, as the slow upload did
+
+        response = client.post(reverse("account_logout"))
+
+        assert response.status_code == 503
+        assert UNAVAILABLE in response.content.decode()
+        holder.execute("ROLLBACK")
+        assert client.post(reverse("account_logout")).status_code == 302
+    finally:
+        holder.close()
+        connections["default"].close()
+        connections["default"] = default
