@@ -3,6 +3,7 @@
 A probe uploaded a 380 KB workbook whose sheet held 195 MB of empty formatted rows; reading it
 took over 90 s while the database waited. These files are built here the way such workbooks are
 made (formatting dragged down a whole column, a used range declared to the sheet's last cell).
+Times are CPU times of this process: the work a file costs, whatever else the machine runs.
 """
 
 import io
@@ -69,9 +70,9 @@ def test_a_workbook_with_195_mb_of_empty_rows_is_read_in_well_under_a_second(emp
     assert len(empty_rows_workbook) < 1024 * 1024
     assert sum(entry.file_size for entry in archive.infolist()) > 195 * 1024 * 1024
 
-    started = time.monotonic()
+    started = time.process_time()
     rows = list(xlsx_grid(empty_rows_workbook))
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
 
     assert elapsed < 5  # about 0.05 s here; it took minutes before
     assert rows == QUESTION_ROWS
@@ -82,13 +83,13 @@ def test_the_question_bank_imports_that_workbook_at_once(client, empty_rows_work
     training = TrainingFactory()
     client.force_login(organiser_user())
 
-    started = time.monotonic()
+    started = time.process_time()
     response = client.post(
         reverse("assessments:question_import", args=[training.pk]),
         {"file": SimpleUploadedFile("soal.xlsx", empty_rows_workbook)},
     )
 
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert response.status_code == 302
     assert list(Question.objects.values_list("text", flat=True)) == ["Apa kepanjangan SKM?"]
 
@@ -112,11 +113,11 @@ def test_a_sheet_formatted_across_every_column_is_refused_quickly_naming_the_lim
     wide = b"<row>" + b'<c s="1"/>' * 16384 + b"</row>"
     data = workbook_with_sheet_xml(QUESTION_ROWS, body=wide, megabytes=40)
 
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(SpreadsheetError) as refused:
         list(xlsx_grid(data))
 
-    assert time.monotonic() - started < 10  # about 1.5 s on an idle machine
+    assert time.process_time() - started < 5  # about 1.5 s
     assert refused.value.code == "too_many_cells"
     assert "600.000 sel" in refused.value.message
     assert MAX_CELLS == 600_000
@@ -137,10 +138,10 @@ def test_a_csv_beyond_the_row_limit_is_refused_naming_the_limit():
 def test_a_csv_of_only_line_breaks_ends_at_the_first_thousand_empty_rows():
     data = b"NIP;Nama\r\n198609262015051001;Budi\r\n" + b"\r\n" * 5_000_000
 
-    started = time.monotonic()
+    started = time.process_time()
     grid = csv_grid(data)
 
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert grid == [["NIP", "Nama"], ["198609262015051001", "Budi"]]
 
 
