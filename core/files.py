@@ -31,7 +31,9 @@ def store_whole(instance, field_name: str, filename: str, content) -> str:
     """
     field = instance._meta.get_field(field_name)
     storage = field.storage
-    # The name is chosen here, where it is free, so that a failed write can be found again.
+    # The name is chosen here, where it is free, so that a failed write can be found again. (Two
+    # writers racing for one name at the same instant, on a full disk, are not told apart: the
+    # names used are random or per certificate version, and a lost PDF is made again.)
     name = storage.get_available_name(
         field.generate_filename(instance, filename), max_length=field.max_length
     )
