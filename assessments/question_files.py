@@ -34,6 +34,7 @@ from core.spreadsheets import (
     _unescape,
     cell_text,
     header_key,
+    limited_rows,
     read_upload,
     write_csv,
     write_xlsx,
@@ -135,7 +136,7 @@ def _csv_grid(text: str) -> list[list[str]]:
         if score > best_score:
             best, best_score = delimiter, score
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+        rows = list(limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=best)))
     except csv.Error:
         raise QuestionFileError(
             _("The file is not a readable CSV text file. Save it from Excel as CSV or as .xlsx."),

@@ -12,6 +12,8 @@ admin.site.site_header = _("Bimtek administration")
 admin.site.site_title = _("Bimtek administration")
 admin.site.index_title = _("Staff directory and settings")
 
+handler500 = site_views.server_error
+
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("akun/", include("allauth.urls")),

@@ -1,9 +1,13 @@
 """The pages of the whole site rather than of one app: the start page, the health check and the
 admin addresses of the training models from before they moved to the trainings app."""
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import never_cache
@@ -35,3 +39,17 @@ def admin_moved_to_trainings(request, rest=""):
     url = reverse("admin:app_list", kwargs={"app_label": "trainings"}) + escape_uri_path(rest)
     query = request.META.get("QUERY_STRING", "")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def server_error(request):
+    """Answer an error from the database (restarting, unreachable, busy) with 503, others 500.
+
+    The page of either is static, as Django's own, so it renders without the database. The
+    broken connection is closed as the request ends and the next request opens a new one
+    (CONN_HEALTH_CHECKS checks a kept connection before its first use).
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponseServerError(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.files import store_whole
 from trainings.models import Enrolment, Training
 
 from certificates import numbering, selectors
@@ -75,15 +76,29 @@ def save_certificate_settings(*, training: Training | None, by, **fields) -> Cer
         if base is not None:
             for name in SETTINGS_FIELDS:
                 setattr(instance, name, getattr(base, name))
+    uploads = {}
     for name, value in fields.items():
         if name not in SETTINGS_FIELDS:
             raise TypeError(f"Unknown certificate setting {name}")
-        if name in {"logo", "background", "signature_image"} and not value:
+        if name in {"logo", "background", "signature_image"}:
+            if value:
+                uploads[name] = value
             continue  # no new upload: keep the file
         setattr(instance, name, value)
     numbering.validate_pattern(instance.number_pattern, scope=instance.numbering_scope)
     instance.full_clean(exclude=["training"])
-    instance.save()
+    stored = []
+    try:
+        for name, upload in uploads.items():
+            try:
+                stored.append((name, store_whole(instance, name, upload.name, upload)))
+            except ValidationError as error:
+                raise ValidationError({name: error.error_list}) from error
+        instance.save()
+    except BaseException:
+        for name, file_name in stored:  # the settings are not saved: nothing points to these
+            CertificateSettings._meta.get_field(name).storage.delete(file_name)
+        raise
     logger.info("Certificate settings %s saved by %s", instance.pk, getattr(by, "pk", None))
     return instance
 
@@ -249,7 +264,7 @@ def _generate_pdf(certificate: Certificate) -> Certificate:
     )
     content = backend.sign(content, certificate=certificate)
     digest = hashlib.sha256(content).hexdigest()  # of the signed bytes the participant gets
-    certificate.pdf.save("certificate.pdf", ContentFile(content), save=False)
+    store_whole(certificate, "pdf", "certificate.pdf", ContentFile(content))
     stored = Certificate.objects.filter(pk=certificate.pk, sha256=recorded).update(
         pdf=certificate.pdf.name, sha256=digest, pdf_size=len(content)
     )

@@ -37,8 +37,13 @@ def _enrolment(training, pk) -> Enrolment:
     )
 
 
-def _file_response(certificate: Certificate, *, inline: bool) -> FileResponse:
-    certificate = services.certificate_with_pdf(certificate=certificate)
+def _file_response(request, certificate: Certificate, *, inline: bool):
+    try:
+        certificate = services.certificate_with_pdf(certificate=certificate)
+    except ValidationError as error:  # the PDF had to be made again and could not be stored
+        return render(
+            request, "certificates/pdf_unavailable.html", {"messages_": error.messages}, status=503
+        )
     return FileResponse(
         certificate.pdf.open("rb"),
         as_attachment=not inline,
@@ -274,7 +279,7 @@ def override_remove(request, pk, enrolment_pk):
 def download(request, cert_pk):
     """Download one certificate of a training the organiser manages."""
     certificate = selectors.certificate_for_organiser(user=request.user, pk=cert_pk)
-    return _file_response(certificate, inline=request.GET.get("view") == "1")
+    return _file_response(request, certificate, inline=request.GET.get("view") == "1")
 
 
 @require_POST
@@ -439,7 +444,7 @@ def export_siasn(request, pk):
 def mine_download(request, cert_pk):
     """Download one of the signed-in person's own certificates; anyone else's is a 404."""
     certificate = selectors.certificate_of_participant(user=request.user, pk=cert_pk)
-    return _file_response(certificate, inline=False)
+    return _file_response(request, certificate, inline=False)
 
 
 @require_GET
@@ -453,4 +458,4 @@ def mine_for_enrolment(request, enrolment_pk):
     )
     if certificate is None:
         return render(request, "certificates/not_issued.html", status=404)
-    return _file_response(certificate, inline=False)
+    return _file_response(request, certificate, inline=False)

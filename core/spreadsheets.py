@@ -8,6 +8,11 @@ as text from one Excel turned into a number. The staff list (participants.staff_
 lists of enrolment and the question files build their tables on it. Writing puts every cell as
 inert text, so no exported value runs as a formula, and without control characters, which the
 XLSX format cannot hold (cell_text leaves them out, for reading and writing alike).
+
+Reading is bounded (limited_rows): a table ends at EMPTY_ROWS_END_TABLE empty rows in a row,
+and a file with data beyond MAX_ROWS rows or MAX_SHEET_COLUMNS columns, or more than MAX_CELLS cells
+to go through, is refused with a message naming the limit. So no upload within the size limit
+costs more than a couple of seconds to read, whatever used range or formatting it declares.
 """
 
 import codecs
@@ -21,11 +26,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.text import without_control_characters
 
-MAX_COLUMNS = 100
+MAX_COLUMNS = 100  # columns a staff list may name in its header
+# What any reader goes through: a file with data beyond these is refused, naming the limit.
+MAX_SHEET_COLUMNS = 1_000
+MAX_ROWS = 25_000
+# A sheet's table ends at this many empty rows in a row: formatting dragged down to row
+# 1,048,576 costs nothing, and neither does a used range the file declares far beyond its data.
+EMPTY_ROWS_END_TABLE = 1_000
+# Cells a reader goes through, filled or not (about a second of work): a row formatted across
+# all 16,384 columns counts whole.
+MAX_CELLS = 600_000
 MAX_ZIP_ENTRIES = 1000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -139,14 +154,62 @@ def _iter_xlsx(data: bytes) -> Iterable[list]:
         if hasattr(sheet, "reset_dimensions"):
             # A file may declare a huge used range; read only the cells it really has.
             sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
+        yield from limited_rows(sheet.iter_rows(values_only=True))
     except SpreadsheetError:
         raise
     except Exception:
         raise _not_xlsx() from None
     finally:
         workbook.close()
+
+
+def limited_rows(rows: Iterable) -> Iterable[list]:
+    """Yield a sheet's rows up to the end of its table, refusing one beyond the reading limits.
+
+    The table ends at EMPTY_ROWS_END_TABLE empty rows in a row (the empty rows inside it are
+    kept, so row numbers stay those of the sheet). Empty cells beyond MAX_SHEET_COLUMNS are
+    dropped.
+    """
+    held_empty = 0  # empty rows not yet yielded: inside the table, or the start of its end
+    cells = 0
+    for number, values in enumerate(rows, start=1):
+        cells += len(values)
+        if cells > MAX_CELLS:
+            raise SpreadsheetError(
+                _(
+                    "The sheet has more than %(cells)s cells to read. Delete the empty rows and "
+                    "columns after your data (they may hold formatting) and upload it again."
+                )
+                % {"cells": number_format(MAX_CELLS, force_grouping=True)},
+                code="too_many_cells",
+            )
+        filled = (
+            [i for i, value in enumerate(values) if value is not None and cell_text(value).strip()]
+            if values.count(None) < len(values)
+            else []
+        )
+        if not filled:
+            held_empty += 1
+            if held_empty >= EMPTY_ROWS_END_TABLE:
+                return
+            continue
+        if number > MAX_ROWS:
+            raise SpreadsheetError(
+                _("The file has more than %(rows)s rows. Split it into smaller files.")
+                % {"rows": number_format(MAX_ROWS, force_grouping=True)},
+                code="too_many_rows",
+            )
+        if filled[-1] >= MAX_SHEET_COLUMNS:
+            raise SpreadsheetError(
+                _("Row %(row)d has data beyond column %(max)d; a file may have at most %(max)d "
+                  "columns.")
+                % {"row": number, "max": MAX_SHEET_COLUMNS},
+                code="too_many_columns",
+            )  # fmt: skip
+        for _empty in range(held_empty):
+            yield []
+        held_empty = 0
+        yield list(values[:MAX_SHEET_COLUMNS])
 
 
 def decode_text(data: bytes) -> str:
@@ -191,7 +254,7 @@ def csv_grid(data: bytes, *, known_headers=frozenset()) -> list[list]:
     text = decode_text(data)
     delimiter = _guess_delimiter(text, known_headers)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error:
         raise _not_text() from None
     return [[_unescape(cell) for cell in row] for row in rows]

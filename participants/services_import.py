@@ -36,6 +36,7 @@ from participants.importing import (
     write_staff_plan,
 )
 from participants.models import StaffListImport
+from core.files import store_whole
 from core.spreadsheets import SpreadsheetError
 from participants.staff_files import StaffTable, read_staff_file
 
@@ -84,7 +85,7 @@ def start_staff_import(
         create_units=create_units,
         created_by=user,
     )
-    staff_import.file.save(filename, uploaded_file, save=False)
+    store_whole(staff_import, "file", filename, uploaded_file)  # a full disk: a message
     try:
         with transaction.atomic():
             staff_import.save()

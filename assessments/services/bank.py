@@ -274,14 +274,21 @@ class QuestionImport:
 UNKNOWN_TOPIC = gettext_lazy("The topic %(topic)s is not a session of this training.")
 
 
-@transaction.atomic
 def import_questions(*, training: Training, file, filename: str, by=None) -> QuestionImport:
     """Add the questions of an XLSX, CSV or Aiken file to a bank: all of them, or none.
 
     Raises QuestionFileError when the file cannot be read at all; a file with problems in some
-    rows returns every problem, by row (or line), and saves nothing.
+    rows returns every problem, by row (or line), and saves nothing. The file is read before
+    the transaction that saves begins, so however long it takes, it holds no lock.
     """
-    parsed: ParsedFile = read_question_file(file, filename=filename)
+    parsed = read_question_file(file, filename=filename)
+    return _save_questions(training=training, parsed=parsed, filename=filename, by=by)
+
+
+@transaction.atomic
+def _save_questions(
+    *, training: Training, parsed: ParsedFile, filename: str, by
+) -> QuestionImport:
     result = QuestionImport(kind=parsed.kind, errors=list(parsed.errors))
     if not parsed.questions and not parsed.errors:
         result.errors.append(LineError(1, _("The file holds no questions.")))

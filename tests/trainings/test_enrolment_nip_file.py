@@ -147,3 +147,22 @@ def test_a_finished_training_refuses_the_file_before_reading_it(organiser):
         upload(training, b"garbage", "x.pdf", organiser)
 
     assert caught.value.code == "training_closed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filename", ["peserta.csv", "peserta.xlsx"])
+def test_a_list_of_more_nips_than_one_enrolment_takes_is_refused_without_reading_it_all(
+    organiser, filename
+):
+    rows = [["NIP"], *[[nip_for(n % 999 + 1)] for n in range(25_000 - 1)]]
+    data = csv_bytes(rows) if filename.endswith(".csv") else xlsx_bytes(rows)
+
+    with pytest.raises(ValidationError) as refused:
+        upload(TrainingFactory(), data, filename, organiser)
+
+    assert refused.value.code == "too_many"
+    assert refused.value.messages == [
+        "Berkas ini memuat lebih dari 500 NIP; daftarkan paling banyak 500 orang sekaligus. "
+        "Pecah menjadi beberapa berkas yang lebih kecil."
+    ]
+    assert not Enrolment.objects.exists()

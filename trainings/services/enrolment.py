@@ -267,7 +267,6 @@ def cancel_enrolment(*, enrolment: Enrolment, by, now=None) -> Cancellation:
 # Enrolling from an uploaded list of NIPs --------------------------------------------------------
 
 
-@transaction.atomic
 def enrol_from_nip_file(
     *, training: Training, file_obj, filename: str, by, now=None
 ) -> tuple[EnrolmentResult | None, list[RowError]]:
@@ -275,7 +274,8 @@ def enrol_from_nip_file(
 
     Every row is checked first: a NIP that is invalid, not in the staff directory, or repeated
     is reported with its spreadsheet row, and then nobody is enrolled. Raise ValidationError
-    when the file cannot be read (its SpreadsheetError code) or enrolment is closed.
+    when the file cannot be read (its SpreadsheetError code) or enrolment is closed. The file is
+    read before the transaction that enrols begins, so however long it takes, it holds no lock.
     """
     _check_enrolment_open(training)
     try:
@@ -284,10 +284,11 @@ def enrol_from_nip_file(
         raise ValidationError(error.message, code=error.code) from None
     if not table.rows:
         raise ValidationError(_("The file lists no NIPs."), code="no_rows")
-    employees, errors = _employees_for_rows(table)
-    if errors:
-        return None, errors
-    return enrol(training=training, employees=employees, by=by, now=now), []
+    with transaction.atomic():
+        employees, errors = _employees_for_rows(table)
+        if errors:
+            return None, errors
+        return enrol(training=training, employees=employees, by=by, now=now), []
 
 
 def read_nip_list(file_obj, *, filename: str) -> StaffTable:
@@ -343,6 +344,15 @@ def read_nip_list(file_obj, *, filename: str) -> StaffTable:
         if not any(cell_text(cell).strip() for cell in cells):
             continue  # empty rows are skipped silently, as in staff lists
         table.rows.append(_nip_row(number, cells, column, header_text))
+        if len(table.rows) > MAX_ENROL_AT_ONCE:  # no need to read on: enrol() would refuse it
+            raise SpreadsheetError(
+                gettext(
+                    "The file lists more than %(max)d NIPs; enrol at most %(max)d people at a "
+                    "time. Split it into smaller files."
+                )
+                % {"max": MAX_ENROL_AT_ONCE},
+                code="too_many",
+            )
     return table
 
 
