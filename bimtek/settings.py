@@ -88,6 +88,11 @@ CERTIFICATES_MAX_CHECK_BYTES = int(env("CERTIFICATES_MAX_CHECK_BYTES", 5 * 1024 
 # Certificate checks one address may make a minute on the public page (codes cannot be guessed).
 CERTIFICATES_VERIFY_PER_MINUTE = int(env("CERTIFICATES_VERIFY_PER_MINUTE", 30))
 
+# The task worker writes a heartbeat this often (seconds); one silent for longer than
+# BIMTEK_WORKER_SILENT_SECONDS counts as dead: /healthz fails, and its jobs show as stopped.
+BIMTEK_WORKER_BEAT_SECONDS = float(env("BIMTEK_WORKER_BEAT_SECONDS", 5))
+BIMTEK_WORKER_SILENT_SECONDS = float(env("BIMTEK_WORKER_SILENT_SECONDS", 60))
+
 # Activation codes (slips for staff without email) stay valid this many days.
 BIMTEK_ACTIVATION_DAYS = int(env("BIMTEK_ACTIVATION_DAYS", 14))
 # Wrong activation codes one address may try before the page refuses it for the window (seconds).
@@ -109,8 +114,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "import_export",
+    # Before django_tasks_db: its manage.py db_worker is ours (the heartbeat, a loop that lives).
+    "workers",
     "django_tasks_db",
-    # Bottom to top, as the layers in pyproject.toml's import-linter contract.
+    # Bottom to top, as the layers in pyproject.toml's import-linter contract (workers first).
     "core",
     "participants",
     "trainings",
