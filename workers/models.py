@@ -50,6 +50,7 @@ class Worker(models.Model):
     class Meta:
         verbose_name = _("task worker")
         verbose_name_plural = _("task workers")
+        default_permissions = ()  # written by the workers only, read by /healthz
         ordering = ["-beat_at"]
         constraints = [
             models.CheckConstraint(

@@ -18,7 +18,9 @@ from tests.factories import organiser_user
 from tests.workers.conftest import wait_for
 from workers.models import Worker
 
-PARTICIPANTS = 12
+pytestmark = pytest.mark.worker_process
+
+PARTICIPANTS = 8
 
 
 def page_text(response) -> str:
@@ -41,7 +43,7 @@ def test_a_worker_killed_mid_run_is_noticed_and_the_resumed_run_counts_everyone_
     run_page = reverse("certificates:run", args=[training.pk, run.pk])
     worker = start_worker()
 
-    wait_for(lambda: run_state(run).done >= 3, "three certificates issued", 20, worker)
+    wait_for(lambda: run_state(run).done >= 2, "two certificates issued", 20, worker)
     worker.kill()
     killed_at = time.monotonic()
     left_running = run_state(run)
@@ -83,9 +85,7 @@ def test_a_worker_killed_mid_run_is_noticed_and_the_resumed_run_counts_everyone_
     )
     assert certificates.filter(status="valid", sha256__gt="").count() == PARTICIPANTS
     assert sorted(certificates.values_list("enrolment_id", flat=True)) == sorted(run.item_ids)
-    assert "100%" in page_text(client.get(run_page)) or f"{PARTICIPANTS} / {PARTICIPANTS}" in (
-        page_text(client.get(run_page))
-    )
+    assert f"100% {PARTICIPANTS} / {PARTICIPANTS}" in page_text(client.get(run_page))
     left_behind = DBTaskResult.objects.filter(status="FAILED")
     assert [task.exception_class_path for task in left_behind] == ["workers.loop.WorkerStopped"]
     assert client.get("/healthz").status_code == 200
