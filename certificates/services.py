@@ -485,6 +485,12 @@ def resume_run(*, run_id: int) -> IssueRun:
             return run  # resumed already (a second click), or not stopped
         done = _items_done(run)
         left = [item for item in run.item_ids if item not in done]
+        if run.kind == IssueRun.Kind.EMAIL:
+            # An email the dead worker was sending may or may not have gone: send it again
+            # rather than never (send_certificate_email retries a failed one).
+            CertificateEmail.objects.filter(
+                certificate_id__in=left, status=CertificateEmail.Status.SENDING
+            ).update(status=CertificateEmail.Status.FAILED, error="worker stopped while sending")
         run.item_ids = [item for item in run.item_ids if item in done] + left
         run.next_item = run.done = len(run.item_ids) - len(left)
         run.errors, run.error_log = 0, []

@@ -5,11 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone
 
 from certificates import numbering, services
-from certificates.models import Certificate, IssueRun
+from certificates.models import Certificate, CertificateEmail, IssueRun
 from tests.factories import WorkerFactory, organiser_user
 
 from .factories import CertificateSettingsFactory, finished_training
@@ -155,3 +157,37 @@ def test_the_run_page_says_the_run_stopped_once_its_worker_is_silent_and_offers_
     assert '<meta http-equiv="refresh" content="2">' not in page.content.decode()
     assert carried_on.url == url
     assert "3 / 3" in page_text(client.get(url))
+
+
+def test_an_email_the_dead_worker_was_sending_goes_again_when_the_run_carries_on(
+    training, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_issue_run(training=training, by=None)
+    for certificate in Certificate.objects.select_related("enrolment__employee"):
+        employee = certificate.enrolment.employee
+        employee.email = f"peserta{employee.pk}@magelangkota.go.id"
+        employee.save(update_fields=["email"])
+    real_send, sent = EmailMultiAlternatives.send, []
+
+    def dying_send(message, *args, **kwargs):
+        sent.append(message.to)
+        if len(sent) == 2:
+            raise WorkerKilled  # whether the mail server got it, nobody knows
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", dying_send)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.start_email_run(training=training, by=None)
+    monkeypatch.undo()
+    run.refresh_from_db()
+    assert (run.status, run.done) == ("running", 1)
+    seconds_pass(run, 61)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_email_run(training=training, by=None)
+
+    run.refresh_from_db()
+    assert (run.status, run.done, run.errors, run.attempt) == ("done", 3, 0, 2)
+    assert len(mail.outbox) == 3  # the first, the one cut short (again), the third
+    assert set(CertificateEmail.objects.values_list("status", flat=True)) == {"sent"}
