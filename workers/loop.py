@@ -143,7 +143,7 @@ class BeatingWorker(db_worker.Worker):
     def run_task(self, db_task_result: DBTaskResult) -> None:
         """Run a task in a thread of its own, beating while it runs; record its end."""
         self.current, self.current_started_at = db_task_result, timezone.now()
-        self.beat(force=True)  # the row names the task before the task makes any progress
+        self.beat_while_running(force=True)  # the row names the task before it makes progress
         outcome = {}
         runner = threading.Thread(
             target=self._run_in_thread,
@@ -158,8 +158,9 @@ class BeatingWorker(db_worker.Worker):
                 if runner.is_alive():
                     self.beat_while_running()
             if "error" in outcome:
-                # Recording the end failed (the database was away): record it now, or let the
-                # turn fail and the reaper mark the task failed once it is old enough.
+                # Recording the task's end failed (the database was away): the turn fails and
+                # is logged, and the task, left running under no one, is marked failed by the
+                # next beat once it is older than the silence limit.
                 raise outcome["error"]
         finally:
             if not runner.is_alive():
@@ -206,9 +207,9 @@ class BeatingWorker(db_worker.Worker):
         self.last_beat = time.monotonic()
         self.fail_tasks_of_dead_workers()
 
-    def beat_while_running(self) -> None:
+    def beat_while_running(self, *, force: bool = False) -> None:
         try:
-            self.beat()
+            self.beat(force=force)
         except Exception:
             # The task goes on; the next beat tries again (a row gone silent too long makes the
             # others fail the task, which is what a worker that cannot write should expect).
