@@ -1,4 +1,5 @@
-"""What the health endpoint reports: the database answers, and how far the task worker is behind."""
+"""What the health endpoint reports: the database answers, how far the task workers are behind,
+and whether they are alive (their heartbeat, workers.models.Worker)."""
 
 import logging
 
@@ -7,6 +8,8 @@ from django.db.models import Count, Min, Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from workers.models import Worker, silent_after
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +47,38 @@ def task_backlog() -> dict:
             round((timezone.now() - oldest).total_seconds()) if oldest is not None else None
         ),
     }
+
+
+def task_workers() -> list[dict]:
+    """Describe each worker with a heartbeat row, newest beat first, in one query."""
+    now = timezone.now()
+    limit = now - silent_after()
+    return [
+        {
+            "host": worker.host,
+            "pid": worker.pid,
+            "started": worker.started_at.isoformat(),
+            "last_beat_seconds": round((now - worker.beat_at).total_seconds()),
+            "alive": worker.beat_at >= limit,
+            "task": worker.task_name or None,
+            "task_seconds": (
+                round((now - worker.task_started_at).total_seconds())
+                if worker.task_started_at
+                else None
+            ),
+        }
+        for worker in Worker.objects.order_by("-beat_at")
+    ]
+
+
+def workers_problem(tasks: dict, workers: list[dict]) -> str | None:
+    """Say why the task workers are not ok, or None: work waits or runs, and nobody beats."""
+    if any(worker["alive"] for worker in workers):
+        return None
+    if workers:
+        return "no task worker alive: the newest heartbeat is %ss old" % (
+            workers[0]["last_beat_seconds"]
+        )
+    if tasks["ready"] or tasks["running"]:
+        return "tasks are waiting and no task worker is running"
+    return None  # no worker started yet and nothing to do

@@ -96,6 +96,11 @@ PDF_RENDERERS = int(env("PDF_RENDERERS", 2))
 PDF_TIME_LIMIT_CERTIFICATE = float(env("PDF_TIME_LIMIT_CERTIFICATE", 60))
 PDF_TIME_LIMIT_REPORT = float(env("PDF_TIME_LIMIT_REPORT", 90))
 
+# The task worker writes a heartbeat this often (seconds); one silent for longer than
+# BIMTEK_WORKER_SILENT_SECONDS counts as dead: /healthz fails, and its jobs show as stopped.
+BIMTEK_WORKER_BEAT_SECONDS = float(env("BIMTEK_WORKER_BEAT_SECONDS", 5))
+BIMTEK_WORKER_SILENT_SECONDS = float(env("BIMTEK_WORKER_SILENT_SECONDS", 60))
+
 # Activation codes (slips for staff without email) stay valid this many days.
 BIMTEK_ACTIVATION_DAYS = int(env("BIMTEK_ACTIVATION_DAYS", 14))
 # Wrong activation codes one address may try before the page refuses it for the window (seconds).
@@ -117,8 +122,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "import_export",
+    # Before django_tasks_db: its manage.py db_worker is ours (the heartbeat, a loop that lives).
+    "workers",
     "django_tasks_db",
-    # Bottom to top, as the layers in pyproject.toml's import-linter contract.
+    # Bottom to top, as the layers in pyproject.toml's import-linter contract (workers first).
     "core",
     "participants",
     "trainings",

@@ -13,7 +13,7 @@ from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from bimtek.health import database_ok, task_backlog
+from bimtek.health import database_ok, task_backlog, task_workers, workers_problem
 from core.roles import ROLE_LABELS, user_roles
 
 
@@ -28,10 +28,15 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Tell a load balancer whether this process can serve: 200, or 503 without a database."""
+    """Tell a monitor whether the site works: 200, or 503 without a database or a live worker."""
     if not database_ok():
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "tasks": task_backlog()})
+    tasks, workers = task_backlog(), task_workers()
+    problem = workers_problem(tasks, workers)
+    report = {"status": "ok", "database": "ok", "tasks": tasks, "workers": workers}
+    if problem:
+        return JsonResponse({**report, "status": "error", "reason": problem}, status=503)
+    return JsonResponse(report)
 
 
 def admin_moved_to_trainings(request, rest=""):

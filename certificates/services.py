@@ -479,11 +479,11 @@ def _workers() -> int:
     return max(1, settings.CERTIFICATES_ISSUE_WORKERS)
 
 
-def _enqueue_run(run_id: int, workers: int) -> None:
+def _enqueue_run(run_id: int, attempt: int, workers: int) -> None:
     from certificates.tasks import work_on_run  # tasks call this module; import at use
 
     for _worker in range(workers):
-        work_on_run.enqueue(run_id)
+        work_on_run.enqueue(run_id, attempt)
 
 
 def _active_run(training: Training, kind: str) -> IssueRun | None:
@@ -493,11 +493,68 @@ def _active_run(training: Training, kind: str) -> IssueRun | None:
     if run is None:
         return None
     if run.has_stopped:
-        # A worker died part-way: close the run so a new one can pick up what is left.
-        IssueRun.objects.filter(pk=run.pk, status=IssueRun.Status.RUNNING).update(
-            status=IssueRun.Status.FAILED, finished_at=timezone.now()
-        )
-        return None
+        return resume_run(run_id=run.pk)  # a worker died part-way: carry on where it stopped
+    return run
+
+
+def _items_done(run: IssueRun) -> set[int]:
+    """Return the items of a run whose work is in the database: issued with a PDF, or emailed."""
+    if run.kind == IssueRun.Kind.ISSUE:
+        done = Certificate.objects.filter(
+            enrolment_id__in=run.item_ids, status=Certificate.Status.VALID, sha256__gt=""
+        ).values_list("enrolment_id", flat=True)
+    else:
+        done = CertificateEmail.objects.filter(
+            certificate_id__in=run.item_ids, status=CertificateEmail.Status.SENT
+        ).values_list("certificate_id", flat=True)
+    return set(done)
+
+
+def resume_run(*, run_id: int) -> IssueRun:
+    """Carry on a run whose worker stopped, as a new attempt, counting every item exactly once.
+
+    The items whose work is in the database count as done, whichever worker did them (the one
+    in flight when the worker died among them, if it got that far); the rest, the failed ones
+    included, are worked on again. Issuing is idempotent per participant, so nobody gets a
+    second number. A worker of an earlier attempt that wakes up claims and counts nothing.
+    """
+    with transaction.atomic():
+        run = IssueRun.objects.select_for_update().get(pk=run_id)
+        if not (run.is_active and run.has_stopped):
+            return run  # resumed already (a second click), or not stopped
+        done = _items_done(run)
+        left = [item for item in run.item_ids if item not in done]
+        if run.kind == IssueRun.Kind.EMAIL:
+            # An email the dead worker was sending may or may not have gone: send it again
+            # rather than never (send_certificate_email retries a failed one).
+            CertificateEmail.objects.filter(
+                certificate_id__in=left, status=CertificateEmail.Status.SENDING
+            ).update(status=CertificateEmail.Status.FAILED, error="worker stopped while sending")
+        run.item_ids = [item for item in run.item_ids if item in done] + left
+        run.next_item = run.done = len(run.item_ids) - len(left)
+        run.errors, run.error_log = 0, []
+        run.attempt += 1
+        run.heartbeat_at = timezone.now()
+        if left:
+            run.status = IssueRun.Status.QUEUED
+            workers = min(_workers(), len(left))
+            transaction.on_commit(partial(_enqueue_run, run.pk, run.attempt, workers))
+        else:
+            run.status, run.finished_at = IssueRun.Status.DONE, timezone.now()
+        run.save(
+            update_fields=[
+                "item_ids", "next_item", "done", "errors", "error_log", "attempt",
+                "heartbeat_at", "status", "finished_at",
+            ]
+        )  # fmt: skip
+    logger.warning(
+        "Certificate run %s resumed as attempt %s: %s of %s items done, %s left",
+        run.pk,
+        run.attempt,
+        run.done,
+        run.total,
+        len(left),
+    )
     return run
 
 
@@ -519,7 +576,7 @@ def _start_run(*, training: Training, kind: str, item_ids: list[int], by) -> Iss
                 finished_at=None if item_ids else timezone.now(),
             )
             if item_ids:
-                transaction.on_commit(partial(_enqueue_run, run.pk, workers))
+                transaction.on_commit(partial(_enqueue_run, run.pk, run.attempt, workers))
     except IntegrityError:
         active = _active_run(training, kind)
         if active is None:
@@ -561,16 +618,20 @@ def start_email_run(*, training: Training, by) -> IssueRun:
     return _start_run(training=training, kind=IssueRun.Kind.EMAIL, item_ids=item_ids, by=by)
 
 
-def _claim_item(run_id: int) -> int | None:
+def _claim_item(run_id: int, attempt: int) -> int | None:
     """Claim the next item of a run for this worker; None when every item is claimed."""
     while True:
-        run = IssueRun.objects.filter(pk=run_id).values("next_item", "total", "status").first()
+        run = (
+            IssueRun.objects.filter(pk=run_id, attempt=attempt)
+            .values("next_item", "total", "status")
+            .first()
+        )
         if run is None or run["status"] in {IssueRun.Status.DONE, IssueRun.Status.FAILED}:
-            return None
+            return None  # gone, finished, or carried on by a later attempt
         index = run["next_item"]
         if index >= run["total"]:
             return None
-        claimed = IssueRun.objects.filter(pk=run_id, next_item=index).update(
+        claimed = IssueRun.objects.filter(pk=run_id, attempt=attempt, next_item=index).update(
             next_item=index + 1,
             status=IssueRun.Status.RUNNING,
             heartbeat_at=timezone.now(),
@@ -579,14 +640,17 @@ def _claim_item(run_id: int) -> int | None:
             return index
 
 
-def work_on_run(*, run_id: int) -> None:
-    """Work through a run's items until none is left; any number of workers may share a run."""
-    run = IssueRun.objects.filter(pk=run_id).first()
+def work_on_run(*, run_id: int, attempt: int = 1) -> None:
+    """Work through a run's items until none is left; any number of workers may share a run.
+
+    Only while the run holds this attempt: one resumed since (resume_run) is not ours to count.
+    """
+    run = IssueRun.objects.filter(pk=run_id, attempt=attempt).first()
     if run is None:
         return
     items = run.item_ids
     with translation.override(settings.LANGUAGE_CODE):
-        index = _claim_item(run_id)
+        index = _claim_item(run_id, attempt)
         while index is not None:
             item = items[index]
             try:
@@ -605,11 +669,11 @@ def work_on_run(*, run_id: int) -> None:
             # The progress and the next claim in one commit: one wait for the disk, not two.
             with transaction.atomic():
                 counter = "done" if ok else "errors"
-                IssueRun.objects.filter(pk=run_id).update(
+                IssueRun.objects.filter(pk=run_id, attempt=attempt).update(
                     **{counter: F(counter) + 1}, heartbeat_at=timezone.now()
                 )
-                index = _claim_item(run_id)
-    _finish_if_complete(run_id)
+                index = _claim_item(run_id, attempt)
+    _finish_if_complete(run_id, attempt)
 
 
 def _log_error(run_id: int, item: int, error: Exception) -> None:
@@ -621,9 +685,10 @@ def _log_error(run_id: int, item: int, error: Exception) -> None:
             run.save(update_fields=["error_log"])
 
 
-def _finish_if_complete(run_id: int) -> None:
+def _finish_if_complete(run_id: int, attempt: int) -> None:
     IssueRun.objects.filter(
         pk=run_id,
+        attempt=attempt,
         status__in=IssueRun.ACTIVE_STATUSES,
         total__lte=F("done") + F("errors"),
     ).update(status=IssueRun.Status.DONE, finished_at=timezone.now())

@@ -5,10 +5,11 @@ from django.tasks import task
 from certificates import services, services_export
 
 
+# attempt defaults to 1: a task queued before runs counted their attempts runs as the first one.
 @task
-def work_on_run(run_id: int) -> None:
+def work_on_run(run_id: int, attempt: int = 1) -> None:
     """Issue (or email) a run's items; several of these may share one run."""
-    services.work_on_run(run_id=run_id)
+    services.work_on_run(run_id=run_id, attempt=attempt)
 
 
 @task

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import jobs
 from core.forms import add_service_errors
 from trainings.models import Enrolment
 from core.permissions import require_permissions
@@ -193,7 +194,18 @@ def run_detail(request, pk, run_pk):
     run = get_object_or_404(
         IssueRun.objects.select_related("created_by"), training=training, pk=run_pk
     )
-    return render(request, "certificates/run.html", {"training": training, "run": run})
+    stopped = run.is_active and run.has_stopped
+    return render(
+        request,
+        "certificates/run.html",
+        {
+            "training": training,
+            "run": run,
+            "stopped": stopped,
+            "stopped_message": jobs.stopped_message() if stopped else "",
+            "can_issue": request.user.has_perm("certificates.issue_certificate"),
+        },
+    )
 
 
 @never_cache
@@ -381,10 +393,17 @@ def export_detail(request, pk, export_pk):
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     export = selectors.export_of_training(training=training, pk=export_pk)
     _ids, set_key = selectors.valid_certificate_set(training=training)
+    stopped = export.is_active and export.has_stopped
     return render(
         request,
         "certificates/export.html",
-        {"training": training, "export": export, "is_current": export.set_key == set_key},
+        {
+            "training": training,
+            "export": export,
+            "is_current": export.set_key == set_key,
+            "stopped": stopped,
+            "stopped_message": jobs.stopped_message() if stopped else "",
+        },
     )
 
 

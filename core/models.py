@@ -47,8 +47,8 @@ class BackgroundJob(models.Model):
 
     queued -> running -> done (or failed). A job with other steps declares its own Status and
     status field, ACTIVE_STATUSES and taken_up_at. The worker writes done and total and a
-    heartbeat as it goes; a job it took up that shows no progress for core.jobs.STALE_AFTER has
-    stopped (has_stopped).
+    heartbeat as it goes; a job it took up has stopped (has_stopped) once it shows no progress
+    for core.jobs.STALE_AFTER, or for a minute with no live worker still in its task (core.jobs).
     """
 
     class Status(models.TextChoices):

@@ -356,13 +356,15 @@ class StaffListImport(BackgroundJob):
         minutes = {"minutes": int(workers.STALE_AFTER.total_seconds() // 60)}
         if self.status == self.Status.VALIDATING:
             return _(
-                "The background work stopped while checking the file: nothing has moved for "
-                "more than %(minutes)d minutes. Nothing was saved to the staff directory."
+                "The background work stopped while checking the file: its task worker has "
+                "given no sign of life for over a minute, or nothing has moved for more than "
+                "%(minutes)d minutes. Nothing was saved to the staff directory."
             ) % minutes
         return _(
-            "The background work stopped before the import was finished: nothing has moved for "
-            "more than %(minutes)d minutes. Nothing was saved to the staff directory, because "
-            "the rows are saved all together at the end."
+            "The background work stopped before the import was finished: its task worker has "
+            "given no sign of life for over a minute, or nothing has moved for more than "
+            "%(minutes)d minutes. Nothing was saved to the staff directory, because the rows "
+            "are saved all together at the end."
         ) % minutes
 
     @property

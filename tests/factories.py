@@ -1,8 +1,12 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from core.roles import Role
 from participants.models import Employee, Unit, User
+from workers.models import Worker
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -153,3 +157,22 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     status = Attendance.Status.HADIR
     method = Attendance.Method.MANUAL
     recorded_at = factory.LazyFunction(_timezone.now)
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    """A task worker that beat just now; give task_started_at to have it inside a task."""
+
+    class Meta:
+        model = Worker
+
+    worker_id = factory.Sequence(lambda n: f"worker-{n}")
+    host = "bimtek-1"
+    pid = factory.Sequence(lambda n: 4000 + n)
+    started_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    beat_at = factory.LazyFunction(timezone.now)
+    task_id = factory.Maybe("task_started_at", yes_declaration="a-task", no_declaration="")
+    task_name = factory.Maybe(
+        "task_started_at", yes_declaration="participants.tasks.validate_staff_import",
+        no_declaration="",
+    )
+    task_started_at = None

@@ -1,4 +1,4 @@
-"""A load balancer asks /healthz whether this process can serve, and a monitor reads the backlog."""
+"""A monitor asks /healthz whether the site works: the database, the backlog and the task workers."""
 
 import datetime
 import runpy
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from certificates.tasks import make_missing_pdfs
+from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,7 @@ def test_a_healthy_site_answers_200_with_an_empty_backlog(client):
         "status": "ok",
         "database": "ok",
         "tasks": {"ready": 0, "running": 0, "oldest_ready_seconds": None},
+        "workers": [],
     }
 
 
@@ -81,8 +83,13 @@ def test_without_a_database_the_check_answers_503_and_hides_the_error(client):
     assert b"secret" not in response.content
 
 
-def test_the_check_takes_two_queries(client, django_assert_num_queries):
-    with django_assert_num_queries(2):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_the_check_takes_three_queries_however_many_workers(
+    workers, client, django_assert_num_queries
+):
+    WorkerFactory.create_batch(workers)
+
+    with django_assert_num_queries(3):
         client.get("/healthz")
 
 
@@ -100,3 +107,63 @@ def test_production_answers_the_check_over_plain_http(client, settings, monkeypa
 
     assert client.get("/healthz").status_code == 200
     assert client.get("/akun/login/").status_code == 301
+
+
+def test_a_live_worker_is_reported_with_the_task_it_runs(client):
+    WorkerFactory(
+        host="bimtek-1",
+        pid=4242,
+        started_at=datetime.datetime(2026, 3, 2, 1, 0, tzinfo=datetime.UTC),
+        beat_at=timezone.now() - datetime.timedelta(seconds=3),
+        task_name="certificates.tasks.work_on_run",
+        task_started_at=timezone.now() - datetime.timedelta(seconds=40),
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    [worker] = response.json()["workers"]
+    assert worker.pop("last_beat_seconds") in {3, 4}
+    assert worker.pop("task_seconds") in {40, 41}
+    assert worker == {
+        "host": "bimtek-1",
+        "pid": 4242,
+        "started": "2026-03-02T01:00:00+00:00",
+        "alive": True,
+        "task": "certificates.tasks.work_on_run",
+    }
+
+
+def test_tasks_waiting_with_no_worker_running_answer_503_with_the_reason(client, database_tasks):
+    make_missing_pdfs.enqueue(1)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+    assert response.json()["reason"] == "tasks are waiting and no task worker is running"
+    assert response.json()["tasks"]["ready"] == 1
+
+
+def test_a_worker_silent_for_over_a_minute_answers_503_even_with_nothing_waiting(client):
+    WorkerFactory(beat_at=timezone.now() - datetime.timedelta(seconds=75))
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["reason"] in {
+        f"no task worker alive: the newest heartbeat is {seconds}s old" for seconds in (75, 76)
+    }
+    assert response.json()["workers"][0]["alive"] is False
+
+
+def test_one_live_worker_beside_a_dead_one_is_enough(client, database_tasks):
+    WorkerFactory(beat_at=timezone.now() - datetime.timedelta(minutes=30))
+    WorkerFactory(beat_at=timezone.now())
+    make_missing_pdfs.enqueue(1)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert [worker["alive"] for worker in response.json()["workers"]] == [True, False]

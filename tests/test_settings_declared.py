@@ -14,6 +14,7 @@ from bimtek import settings as project_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = (
+    "workers",
     "core",
     "participants",
     "trainings",

@@ -26,8 +26,9 @@ from participants import importing, services_import
 from participants.models import Employee, StaffListImport, Unit
 from participants.services_import import _Run, restart_staff_import
 from participants.tasks import apply_staff_import, validate_staff_import
+from workers.models import Worker
 from tests.trainings.test_enrolment_concurrency import run_at_once, thread_database
-from tests.factories import EmployeeFactory, UnitFactory, nip_for
+from tests.factories import EmployeeFactory, UnitFactory, WorkerFactory, nip_for
 from tests.participants.test_admin_import import (
     counts_shown,
     csv_upload,
@@ -42,13 +43,15 @@ Status = StaffListImport.Status
 HEADER = ["NIP", "Nama", "Pangkat/Gol", "Unit Kerja"]
 REFRESH = '<meta http-equiv="refresh" content="2">'
 STOPPED_CHECK = (
-    "Proses latar belakang terhenti saat memeriksa berkas: tidak ada kemajuan selama lebih dari "
-    "10 menit. Tidak ada data yang disimpan ke direktori pegawai."
+    "Proses latar belakang terhenti saat memeriksa berkas: worker tugasnya tidak memberi tanda "
+    "hidup selama lebih dari satu menit, atau tidak ada kemajuan selama lebih dari 10 menit. "
+    "Tidak ada data yang disimpan ke direktori pegawai."
 )
 STOPPED_IMPORT = (
-    "Proses latar belakang terhenti sebelum impor selesai: tidak ada kemajuan selama lebih dari "
-    "10 menit. Tidak ada data yang disimpan ke direktori pegawai, karena semua baris baru "
-    "disimpan bersamaan di akhir impor."
+    "Proses latar belakang terhenti sebelum impor selesai: worker tugasnya tidak memberi tanda "
+    "hidup selama lebih dari satu menit, atau tidak ada kemajuan selama lebih dari 10 menit. "
+    "Tidak ada data yang disimpan ke direktori pegawai, karena semua baris baru disimpan "
+    "bersamaan di akhir impor."
 )
 postgres_only = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
@@ -182,10 +185,12 @@ def kill_worker(monkeypatch):
 # The admin's story -----------------------------------------------------------------------------
 
 
-def test_a_check_whose_worker_died_shows_its_progress_until_ten_minutes_pass_then_stopped(
+def test_a_check_whose_worker_hangs_shows_its_progress_until_ten_minutes_pass_then_stopped(
     unit, upload, client_for, kill_worker
 ):
     kill_worker.while_checking_row(5)
+    # The worker still beats, inside the task since before it: the task hangs.
+    WorkerFactory(task_started_at=timezone.now() - datetime.timedelta(hours=1))
 
     staff_import = upload(csv_upload(staff_rows(6)))
 
@@ -214,6 +219,27 @@ def test_a_check_whose_worker_died_shows_its_progress_until_ten_minutes_pass_the
     assert table_rows(recent, "staff-import-recent")[0][:2] == ["pegawai.csv", "Terhenti"]
     past = client_for.get(reverse("admin:participants_stafflistimport_changelist"))
     assert '<td class="field-status_column">Terhenti</td>' in past.content.decode()
+
+
+def test_a_check_whose_worker_died_shows_stopped_once_the_worker_is_silent_for_a_minute(
+    unit, upload, client_for, kill_worker
+):
+    kill_worker.while_checking_row(5)
+    worker = WorkerFactory(task_started_at=timezone.now() - datetime.timedelta(seconds=5))
+    staff_import = upload(csv_upload(staff_rows(6)))
+    Worker.objects.filter(pk=worker.pk).update(
+        beat_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+
+    stays_moving = client_for.get(status_url(staff_import))  # its last progress is too recent
+    minutes_pass(staff_import, 1)
+    page = client_for.get(status_url(staff_import))
+
+    assert "Memeriksa baris… 66% 4 / 6 baris" in text_of(stays_moving)
+    assert REFRESH not in page.content.decode()
+    assert "Terhenti" in text_of(page)
+    assert STOPPED_CHECK in text_of(page)
+    assert CHECK_AGAIN in page.content.decode()
 
 
 def test_checking_again_reads_the_stored_file_and_shows_the_preview(
@@ -314,6 +340,7 @@ def test_a_long_check_that_still_reports_progress_is_never_called_stopped(
     StaffListImport.objects.filter(pk=staff_import.pk).update(
         heartbeat_at=timezone.now() - datetime.timedelta(minutes=3)
     )
+    WorkerFactory(task_started_at=timezone.now() - datetime.timedelta(minutes=40))
 
     page = client_for.get(status_url(staff_import))
     click_again(staff_import)  # a hand-made POST
