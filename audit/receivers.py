@@ -99,7 +99,7 @@ def _name(item) -> str:
 def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     kind = Action.ROLE_GIVEN if action == "post_add" else Action.ROLE_REMOVED
     for user, names in _membership_changes(instance, action, reverse, model, pk_set):
-        record(kind, target=user.get_username(), target_ref=user.pk, details={"roles": names})
+        record(kind, target=user.get_username(), details={"roles": names})
 
 
 def _permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -108,6 +108,5 @@ def _permissions_changed(sender, instance, action, reverse, model, pk_set, **kwa
         record(
             Action.PERMISSIONS_CHANGED,
             target=user.get_username(),
-            target_ref=user.pk,
             details={change: names},
         )

@@ -258,6 +258,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", 1 if PRODUCT
 BIMTEK_MFA_REQUIRED = env_bool("BIMTEK_MFA_REQUIRED", PRODUCTION)
 MFA_ADAPTER = "participants.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"add_webauthn": "participants.forms_mfa.AddSecurityKeyForm"}
 MFA_TOTP_ISSUER = "Bimtek BKPSDM"
 # Browsers offer WebAuthn on http://localhost too; the server checks the origin is HTTPS unless
 # this is on (development only).
