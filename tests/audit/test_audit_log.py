@@ -262,3 +262,45 @@ def test_the_log_is_read_only_in_the_django_admin():
     ).status_code == 403
     entry.refresh_from_db()
     assert entry.actor_name == "ani"
+
+
+def test_a_panitia_change_on_the_training_page_appears(admin_client):
+    from tests.trainings.test_trainings_views import _training_post
+
+    creator = organiser_user(username="rina.penyelenggara")
+    colleague = organiser_user(username="budi.penyelenggara")
+    client = Client()
+    client.force_login(creator)
+    client.post(reverse("trainings:training_create"), _training_post())
+    training = creator.organised_trainings.get()
+
+    client.post(
+        reverse("trainings:training_edit", args=[training.pk]),
+        _training_post(code=training.code, organisers=[creator.pk, colleague.pk]),
+    )
+
+    row = _rows(admin_client.get(LOG, {"action": "panitia_changed"}).content.decode())[0]
+    assert f"Panitia diubah rina.penyelenggara {training.code} · {training.title}" in row
+    assert "ditambahkan: budi.penyelenggara" in row
+    assert "panitia: budi.penyelenggara, rina.penyelenggara" in row
+
+
+def test_a_second_factor_set_up_appears(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
+    from tests.test_mfa import _log_in, _set_up_totp
+
+    settings.BIMTEK_MFA_REQUIRED = True
+    organiser = organiser_user(username="rina.penyelenggara")
+    client = Client()
+    _log_in(client, organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):  # allauth signals after the commit
+        _set_up_totp(client)
+
+    settings.BIMTEK_MFA_REQUIRED = False  # the admin reading the log has no second factor here
+    rows = _rows(admin_client.get(LOG, {"action": "mfa_added"}).content.decode())
+    assert [row.split(" ", 4)[4].split(" 127.0.0.1 ")[1] for row in rows] == [
+        "jenis: Kode pemulihan",
+        "jenis: Otentikator TOTP",
+    ]
