@@ -5,8 +5,8 @@ secret, a temporary BIMTEK_DATA_DIR; migrate, createcachetable, collectstatic, c
 the demo data; gunicorn with deploy/gunicorn.conf.py and the task worker as a second process.
 Then: the login page, a static file through whitenoise, /healthz, a certificate's verification
 page, an organiser led to set up two-factor sign-in (an authenticator app, its codes computed
-with allauth's helper) who logs in again with a code, revokes a certificate, sees an issue run through the worker leave it
-revoked and re-issues it with a reason, then has the worker make the ZIP of all the training's certificates and downloads it.
+with allauth's helper) who logs in again with a code, revokes a certificate, sees an issue run
+through the worker leave it revoked and re-issues it with a reason, then has the worker make the ZIP of all the training's certificates and downloads it.
 Everything is stopped and removed at the end, also on failure. Run after `./dev setup`:
 
     .venv/bin/python scripts/smoke_production.py
@@ -380,7 +380,9 @@ def set_up_totp(browser, env) -> str:
     """Activate an authenticator app through allauth's pages; return the code it took."""
     response, _ = browser.get("/akun/2fa/totp/activate/")
     reauthenticate = response.headers.get("Location", "")
-    check(reauthenticate.startswith("/akun/reauthenticate/"), f"no password asked: {response.status}")
+    check(
+        reauthenticate.startswith("/akun/reauthenticate/"), f"no password asked: {response.status}"
+    )
     response, _ = browser.post(reauthenticate, {"password": ORGANISER[1]})
     check(response.status == 302, f"reauthenticate: {response.status}")
     response, page = browser.get("/akun/2fa/totp/activate/")
@@ -406,7 +408,8 @@ def totp_code(env, secret: str, *, not_this: str = "") -> str:
         "from allauth.mfa import app_settings\n"
         "from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value\n"
         "while True:\n"
-        f"    code = format_hotp_value(hotp_value({secret!r}, int(time.time()) // app_settings.TOTP_PERIOD))\n"
+        "    counter = int(time.time()) // app_settings.TOTP_PERIOD\n"
+        f"    code = format_hotp_value(hotp_value({secret!r}, counter))\n"
         f"    if code != {not_this!r}:\n"
         "        break\n"
         "    time.sleep(1)\n"

@@ -227,7 +227,9 @@ def test_reversed_dates_get_a_clear_message(admin_client):
 
 
 @pytest.mark.parametrize("entries", [1, 60])
-def test_the_log_runs_a_fixed_number_of_queries(admin_client, entries, django_assert_max_num_queries):
+def test_the_log_runs_a_fixed_number_of_queries(
+    admin_client, entries, django_assert_max_num_queries
+):
     AuditEntry.objects.bulk_create(
         AuditEntry(action="login_failed", actor_name=f"orang{n}", details={"roles": ["x"]})
         for n in range(entries)
