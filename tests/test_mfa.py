@@ -10,9 +10,11 @@ import time
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from tests.factories import admin_user, organiser_user, participant_user
+from core.mfa import mfa_required
+from tests.factories import UserFactory, admin_user, organiser_user, participant_user
 
 PASSWORD = "rahasia-123"
 LOGIN = reverse("account_login")
@@ -155,3 +157,23 @@ def test_the_requirement_is_off_when_the_setting_is(client, settings):
     _log_in(client, organiser)
 
     assert client.get(TRAININGS).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make_user", "required"),
+    [
+        (admin_user, True),
+        (organiser_user, True),
+        (lambda: UserFactory(is_staff=True), True),  # may enter the Django admin
+        (lambda: UserFactory(is_superuser=True), True),  # holds every role
+        (participant_user, False),
+        (AnonymousUser, False),
+    ],
+)
+def test_who_must_use_a_second_factor(make_user, required, settings):
+    user = make_user()
+
+    assert mfa_required(user) is required
+    settings.BIMTEK_MFA_REQUIRED = False
+    assert mfa_required(user) is False
