@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from core.mfa import mfa_setup_missing
 from core.pdf import SERVER_CODES, PdfNotMade
 
 
@@ -58,3 +62,35 @@ class PdfNotMadeMiddleware:
             {"reasons": exception.messages, "back": back},
             status=503 if exception.code in SERVER_CODES else 409,
         )
+
+
+class MfaRequiredMiddleware:
+    """Lead an account that must sign in with a second factor (core.mfa) to set one up first.
+
+    Until it has one, every page but the set-up page, allauth's account pages (the MFA set-up,
+    log out, reauthentication), the language switch, static files, the public verification
+    pages and /healthz answers with a redirect to the set-up page: the organiser pages, the staff
+    directory and the Django admin stay closed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if mfa_setup_missing(request.user) and not self._open_path(request.path_info):
+            return redirect_to_login(
+                request.get_full_path(), reverse("mfa_required"), REDIRECT_FIELD_NAME
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _open_path(path: str) -> bool:
+        open_prefixes = (
+            reverse("mfa_required"),
+            reverse("account_login").removesuffix("login/"),  # allauth's pages, /akun/
+            reverse("set_language"),
+            reverse("healthz"),
+            reverse("verify:lookup"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        )
+        return path.startswith(open_prefixes)

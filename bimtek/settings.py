@@ -121,12 +121,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "import_export",
     # Before django_tasks_db: its manage.py db_worker is ours (the heartbeat, a loop that lives).
     "workers",
     "django_tasks_db",
     # Bottom to top, as the layers in pyproject.toml's import-linter contract (workers first).
     "core",
+    "audit",
     "participants",
     "trainings",
     "assessments",
@@ -148,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "bimtek.middleware.PdfNotMadeMiddleware",
+    "audit.middleware.AuditRequestMiddleware",
+    "bimtek.middleware.MfaRequiredMiddleware",
 ]
 
 if PRODUCTION:
@@ -265,6 +269,19 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # X-Forwarded-For. Without this every visitor has the proxy's address, so the per-address limits
 # (login, activation codes, certificate checks) would count everyone together.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0))
+
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) with recovery codes, and security
+# keys or passkeys (WebAuthn) where the browser has them. Whether the accounts that hold the keys
+# (Admin kepegawaian, Penyelenggara, staff of the Django admin) must use it is core.mfa's rule:
+# on in production, off in development so the demo's organiser gets in without an app.
+BIMTEK_MFA_REQUIRED = env_bool("BIMTEK_MFA_REQUIRED", PRODUCTION)
+MFA_ADAPTER = "participants.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"add_webauthn": "participants.forms_mfa.AddSecurityKeyForm"}
+MFA_TOTP_ISSUER = "Bimtek BKPSDM"
+# Browsers offer WebAuthn on http://localhost too; the server checks the origin is HTTPS unless
+# this is on (development only).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -11,12 +12,16 @@ from bimtek import views as site_views
 admin.site.site_header = _("Bimtek administration")
 admin.site.site_title = _("Bimtek administration")
 admin.site.index_title = _("Staff directory and settings")
+# The admin signs in through allauth's login, so its second factor is asked there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 handler500 = site_views.server_error
 
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("akun/", include("allauth.urls")),
+    path("keamanan-akun/", site_views.mfa_required, name="mfa_required"),
+    path("log-audit/", include("audit.urls")),
     path("aktivasi/", participant_views.activate, name="activate"),
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
     path("pegawai/", include("participants.urls")),

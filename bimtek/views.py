@@ -3,6 +3,7 @@ admin addresses of the training models from before they moved to the trainings a
 
 import sys
 
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
@@ -10,10 +11,13 @@ from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bimtek.health import database_ok, task_backlog, task_workers, workers_problem
+from core.mfa import mfa_required as mfa_required_for
+from core.mfa import mfa_setup_missing
 from core.roles import ROLE_LABELS, user_roles
 
 
@@ -23,6 +27,29 @@ def home(request):
     held = user_roles(request.user)
     labels = [str(label) for role, label in ROLE_LABELS.items() if role in held]
     return render(request, "home.html", {"role_labels": labels})
+
+
+@login_required
+def mfa_required(request):
+    """Explain to an account that holds the keys why and how to set up two-factor sign-in."""
+    return render(
+        request,
+        "account/mfa_required.html",
+        {
+            "setup_missing": mfa_setup_missing(request.user),
+            "required": mfa_required_for(request.user),
+            "next_url": _safe_next(request),
+        },
+    )
+
+
+def _safe_next(request) -> str:
+    url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("home")
 
 
 @never_cache

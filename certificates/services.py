@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, record
 from core.files import store_whole
 from trainings.models import Enrolment, Training
 
@@ -436,6 +437,18 @@ def reissue_after_revocation(*, enrolment: Enrolment, by, reason: str) -> Certif
         certificate, _created = _issue_certificate(
             enrolment_id=enrolment.pk, by=by, reissue_reason=reason
         )
+        record(
+            Action.CERTIFICATE_REISSUED,
+            actor=by,
+            target=f"{certificate.number} · {certificate.snapshot.get('name', '')}",
+            target_ref=certificate.code,
+            details={
+                "number": revoked.number,
+                "new_number": certificate.number,
+                "training": certificate.snapshot.get("training_code", ""),
+                "reason": certificate.correction_note,
+            },
+        )
     logger.info(
         "Certificate %s re-issued after revocation of %s by %s: %s",
         certificate.number,
@@ -468,6 +481,17 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
     locked.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
     logger.info(
         "Certificate %s v%s revoked by %s", locked.number, locked.version, getattr(by, "pk", None)
+    )
+    record(
+        Action.CERTIFICATE_REVOKED,
+        actor=by,
+        target=f"{locked.number} · {locked.snapshot.get('name', '')}",
+        target_ref=locked.code,
+        details={
+            "number": locked.number,
+            "training": locked.snapshot.get("training_code", ""),
+            "reason": locked.revoked_reason,
+        },
     )
     return locked
 

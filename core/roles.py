@@ -33,6 +33,7 @@ ROLE_PERMISSIONS = {
         "participants.add_activationcode",
         "participants.view_activationcode",
         "participants.view_user",
+        "audit.view_auditentry",
     ],
     Role.ORGANISER: [
         "trainings.view_training",

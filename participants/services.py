@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, record
 from core.ratelimit import RateLimit
 from core.roles import Role
 
@@ -252,7 +253,19 @@ def issue_activation_code(*, user: User, created_by: User | None) -> tuple[Activ
         user.pk,
         getattr(created_by, "pk", None),
     )
+    record(
+        Action.ACTIVATION_CODE_ISSUED,
+        actor=created_by,
+        target=f"{user.get_username()} · {_account_name(user)}",
+        target_ref=user.get_username(),
+    )
     return activation, format_activation_code(raw)
+
+
+def _account_name(user: User) -> str:
+    """Return the name of the person behind an account, from the directory where it has one."""
+    employee = Employee.objects.filter(user=user).first()
+    return employee.full_name if employee else user.get_full_name()
 
 
 def activation_failure_limit() -> RateLimit:

@@ -36,6 +36,7 @@ from participants.importing import (
     write_staff_plan,
 )
 from participants.models import StaffListImport
+from audit.services import Action, record
 from core.files import store_whole
 from core.spreadsheets import SpreadsheetError
 from participants.staff_files import StaffTable, read_staff_file
@@ -386,6 +387,7 @@ def _store_result(
             staff_import = run.lock()
             if write is not None:
                 write()
+                _record_import(staff_import, report)
             replaced = [staff_import.rejected_file.name]
             if status != Status.VALIDATED:
                 replaced.append(staff_import.file.name)
@@ -410,6 +412,21 @@ def _store_result(
     for name in replaced:
         if name:
             storage.delete(name)
+
+
+def _record_import(staff_import: StaffListImport, report: ImportReport) -> None:
+    """Put the import that is being saved in the audit log, as done by whoever confirmed it."""
+    record(
+        Action.STAFF_IMPORTED,
+        actor=staff_import.confirmed_by,
+        target=staff_import.original_filename,
+        target_ref=staff_import.pk,
+        details={
+            "file": staff_import.original_filename,
+            "created": report.created,
+            "updated": report.updated,
+        },
+    )
 
 
 def _file_gone_message() -> str:

@@ -4,14 +4,15 @@ A fresh PostgreSQL database (created and dropped here), DJANGO_ENV=production wi
 secret, a temporary BIMTEK_DATA_DIR; migrate, createcachetable, collectstatic, check --deploy,
 the demo data; gunicorn with deploy/gunicorn.conf.py and the task worker as a second process.
 Then: the login page, a static file through whitenoise, /healthz, a certificate's verification
-page, an organiser who revokes a certificate, sees an issue run through the worker leave it
-revoked and re-issues it with a reason, then has the worker make the ZIP of all the training's certificates and downloads it.
+page, an organiser led to set up two-factor sign-in (an authenticator app, its codes computed
+with allauth's helper) who logs in again with a code, revokes a certificate, sees an issue run
+through the worker leave it revoked and re-issues it with a reason, then has the worker make the ZIP of all the training's certificates and downloads it.
 Everything is stopped and removed at the end, also on failure. Run after `./dev setup`:
 
     .venv/bin/python scripts/smoke_production.py
 
 SMOKE_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432) says where to create the
-database; the role needs CREATEDB.
+database; the role needs CREATEDB. SMOKE_DATABASE_PREFIX (default bimtek_smoke) names it.
 """
 
 import http.client
@@ -239,12 +240,36 @@ def run(env, settings, port, processes, logs, work):
         check(response.status == 200, f"verify page: {response.status}")
         check(b"verdict-valid" in page, "the verify page does not call the certificate valid")
 
-    with step("the organiser logs in, revokes a certificate and starts an issue run"):
+    with step("the organiser, led to two-factor set-up at first login, sets up an app (TOTP)"):
         response, _ = browser.post(
             "/akun/login/", {"login": ORGANISER[0], "password": ORGANISER[1]}
         )
         check(response.status == 302, f"login: {response.status}, expected a redirect")
         check("sessionid" in browser.cookies, "no session after logging in")
+        response, _ = browser.get("/pelatihan/")
+        check(
+            response.status == 302 and response.headers["Location"].startswith("/keamanan-akun/"),
+            f"an organiser without two-factor reached the organiser pages: {response.status}",
+        )
+        used_code = set_up_totp(browser, env)
+
+    with step("the organiser logs in again with password and authenticator code"):
+        browser.post("/akun/logout/", {})
+        response, _ = browser.post(
+            "/akun/login/", {"login": ORGANISER[0], "password": ORGANISER[1]}
+        )
+        check(
+            response.headers.get("Location") == "/akun/2fa/authenticate/",
+            f"the login did not ask for the code: {response.status} {response.headers}",
+        )
+        response, _ = browser.post(
+            "/akun/2fa/authenticate/", {"code": totp_code(env, SECRET[0], not_this=used_code)}
+        )
+        check(response.status == 302, f"the code was refused: {response.status}")
+        response, _ = browser.get("/pelatihan/")
+        check(response.status == 200, f"organiser pages after two-factor login: {response.status}")
+
+    with step("the organiser revokes a certificate and starts an issue run"):
         response, _ = browser.post(
             f"/sertifikat/{certificate_id}/cabut/", {"reason": "Smoke test of the deployment"}
         )
@@ -353,6 +378,51 @@ def run(env, settings, port, processes, logs, work):
         check((work / "restored" / "media" / pdf).is_file(), "the restored media lack the PDF")
 
 
+SECRET: list[str] = []
+
+
+def set_up_totp(browser, env) -> str:
+    """Activate an authenticator app through allauth's pages; return the code it took."""
+    response, _ = browser.get("/akun/2fa/totp/activate/")
+    reauthenticate = response.headers.get("Location", "")
+    check(
+        reauthenticate.startswith("/akun/reauthenticate/"), f"no password asked: {response.status}"
+    )
+    response, _ = browser.post(reauthenticate, {"password": ORGANISER[1]})
+    check(response.status == 302, f"reauthenticate: {response.status}")
+    response, page = browser.get("/akun/2fa/totp/activate/")
+    check(response.status == 200, f"activate page: {response.status}")
+    found = re.search(rb'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
+    check(found, "the activate page shows no secret")
+    SECRET[:] = [found.group(1).decode()]
+    code = totp_code(env, SECRET[0])
+    response, _ = browser.post("/akun/2fa/totp/activate/", {"code": code})
+    check(
+        response.headers.get("Location") == "/akun/2fa/recovery-codes/",
+        f"activating the app: {response.status}, expected the recovery codes",
+    )
+    response, page = browser.get("/akun/2fa/recovery-codes/")
+    check(response.status == 200 and b"recovery_codes" in page, "no recovery codes shown")
+    return code
+
+
+def totp_code(env, secret: str, *, not_this: str = "") -> str:
+    """Compute the app's current code with allauth's own TOTP helper (a code is taken once)."""
+    program = (
+        "import time\n"
+        "from allauth.mfa import app_settings\n"
+        "from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value\n"
+        "while True:\n"
+        "    counter = int(time.time()) // app_settings.TOTP_PERIOD\n"
+        f"    code = format_hotp_value(hotp_value({secret!r}, counter))\n"
+        f"    if code != {not_this!r}:\n"
+        "        break\n"
+        "    time.sleep(1)\n"
+        "print(code)\n"
+    )
+    return manage(env, "shell", "-c", program).strip().splitlines()[-1]
+
+
 def poll(condition, what, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -370,7 +440,7 @@ def drop_databases(*names):
 
 def main() -> int:
     started = time.monotonic()
-    database = f"bimtek_smoke_{os.getpid()}"
+    database = f"{os.environ.get('SMOKE_DATABASE_PREFIX', 'bimtek_smoke')}_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix="bimtek-smoke-"))
     port = free_port()
     settings = {

@@ -64,6 +64,9 @@ MATRIX = {
     "activate": (None, PUBLIC),
     "activate_with_code": (lambda o: {"code": "ABCD-EFGH-JK"}, PUBLIC),
     "set_language": (None, PUBLIC),
+    "mfa_required": (None, ANY_LOGGED_IN),
+    # The audit log: only the staff administrator reads it
+    "audit:log": (None, ADMIN_ONLY),
     # The staff directory
     "participants:employee_list": (None, STAFF_DIRECTORY),
     "participants:employee_create": (None, ADMIN_ONLY),

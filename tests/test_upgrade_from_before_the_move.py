@@ -35,10 +35,13 @@ TRAINING_TABLES = (
 )  # fmt: skip
 # Tables that later migrations add, which the code before the move could not have.
 ADDED_SINCE = {"trainings_training_organisers"}  # trainings.0003, the panitia of a training
-# Tables of apps added since, each model with its content type (no permissions): the task
-# workers' heartbeat, which holds no office data.
-NEW_APPS = {"workers"}
-NEW_APP_TABLES = {"workers_worker"}
+# Apps installed since, with their tables: two-factor sign-in (allauth.mfa), the audit log and
+# the task workers' heartbeat.
+ADDED_APPS = {
+    "audit": {"audit_auditentry"},
+    "mfa": {"mfa_authenticator"},
+    "workers": {"workers_worker"},
+}
 RENAMED = {f"bimtek_{name}": f"trainings_{name}" for name in TRAINING_TABLES}
 MOVED_TASKS = {"bimtek.tasks.send_invitation": "trainings.tasks.send_invitation"}
 # What an office adds by hand: a group that is none of the roles (no migrate resets it), and a
@@ -83,13 +86,15 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
             "urls": [[new, kwargs] for _old, new, kwargs, _path in PRINTED_ADDRESSES],
         })  # fmt: skip
     before, after, checks = installed["snapshot"], upgraded["snapshot"], upgraded["checks"]
+    added_apps = set_apart_added_apps(after)
+    assert added_apps["tables"] == set().union(*ADDED_APPS.values())
+    assert "audit.view_auditentry" in added_apps["grants"][Role.ADMIN]
     assert before["samples"]["attendance"] and before["samples"]["certificates"]
 
     # The training tables carry the trainings app's names, with every row of every table.
     assert sorted(t for t in before["tables"] if t.startswith("bimtek_")) == sorted(RENAMED)
     assert not [table for table in after["tables"] if table.startswith("bimtek_")]
     added = {table: after["counts"].pop(table) for table in ADDED_SINCE}
-    after["counts"]["django_content_type"] -= len(NEW_APP_TABLES)
     assert after["counts"] == renamed(before["counts"])
     # trainings.0003 made each training's creator its panitia (every demo training has one).
     assert added["trainings_training_organisers"] == before["counts"]["bimtek_training"]
@@ -99,7 +104,7 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
     assert {
         table: keys
         for table, keys in after["foreign_keys"].items()
-        if table not in ADDED_SINCE | NEW_APP_TABLES
+        if table not in ADDED_SINCE
     } == renamed(before["foreign_keys"])
     assert ["enrolment_id", "id", "trainings_enrolment"] in after["foreign_keys"][
         "certificates_certificate"
@@ -118,9 +123,7 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
         assert not upload or after["files"][upload] == digest
 
     # Content types moved app with their ids, so every grant holds the same permissions.
-    assert [
-        ct for ct in after["content_types"] if ct[1] not in NEW_APPS
-    ] == moved_app_label(before["content_types"], column=1)
+    assert after["content_types"] == moved_app_label(before["content_types"], column=1)
     assert not [ct for ct in after["content_types"] if ct[1] == "bimtek"]
     assert after["permissions"] == moved_app_label(before["permissions"], column=1)
     assert after["group_permissions"] == before["group_permissions"]
@@ -255,6 +258,33 @@ def moved_app_label(rows: list, *, column: int) -> list:
         [*row[:column], "trainings" if row[column] == "bimtek" else row[column], *row[column + 1 :]]
         for row in rows
     ]
+
+
+def set_apart_added_apps(snapshot: dict) -> dict:
+    """Take out of the snapshot what the apps installed since hold; return it.
+
+    Their tables, content types, permissions and the grants of their permissions are new; the
+    rest must match the database from before the move as it did.
+    """
+    tables = {t for t in snapshot["tables"] if any(t in own for own in ADDED_APPS.values())}
+    content_types = [ct for ct in snapshot["content_types"] if ct[1] in ADDED_APPS]
+    permissions = [p for p in snapshot["permissions"] if p[1] in ADDED_APPS]
+    permission_ids = {p[0] for p in permissions}
+    grants = [g for g in snapshot["group_permissions"] if g[1] in permission_ids]
+    added = {"tables": tables, "grants": group_grants(snapshot)}
+    snapshot["tables"] = [t for t in snapshot["tables"] if t not in tables]
+    snapshot["content_types"] = [ct for ct in snapshot["content_types"] if ct not in content_types]
+    snapshot["permissions"] = [p for p in snapshot["permissions"] if p not in permissions]
+    snapshot["group_permissions"] = [g for g in snapshot["group_permissions"] if g not in grants]
+    snapshot["foreign_keys"] = {
+        table: keys for table, keys in snapshot["foreign_keys"].items() if table not in tables
+    }
+    snapshot["counts"]["django_content_type"] -= len(content_types)
+    snapshot["counts"]["auth_permission"] -= len(permissions)
+    snapshot["counts"]["auth_group_permissions"] -= len(grants)
+    for table in tables & set(snapshot["counts"]):
+        snapshot["counts"].pop(table)
+    return added
 
 
 def group_grants(snapshot: dict) -> dict:

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import Action, record
 from trainings.locks import lock_rooms
 from trainings.models import Attendance, Enrolment, Session, Speaker, Training, jp_for_minutes
 from trainings.selectors.trainings import (
@@ -121,7 +122,21 @@ def _set_panitia(training: Training, organisers) -> None:
             code="not_an_organiser",
             params={"names": ", ".join(user.get_username() for user in refused)},
         )]})
+    before = set(training.organisers.values_list("username", flat=True))
     training.organisers.set(organisers)
+    after = {user.get_username() for user in organisers}
+    if before != after:
+        record(
+            Action.PANITIA_CHANGED,
+            target=f"{training.code} · {training.title}",
+            target_ref=training.code,
+            details={
+                "training": training.code,
+                "added": sorted(after - before),
+                "removed": sorted(before - after),
+                "panitia": sorted(after),
+            },
+        )
 
 
 def _check_training(training: Training) -> None:
