@@ -91,6 +91,8 @@ MATRIX = {
     "trainings:speaker_edit": (lambda o: {"pk": o["speaker"].pk}, ORGANISER_ONLY),
     # Enrolment
     "trainings:my_trainings": (None, ANY_LOGGED_IN),
+    "trainings:my_calendar": (lambda o: {"enrolment_pk": o["enrolment"].pk}, PARTICIPANT_OWN),
+    "trainings:whatsapp_list": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
     "trainings:enrolment_list": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
     "trainings:enrol_from_directory": (
         lambda o: {"training_pk": o["training"].pk},
@@ -115,6 +117,8 @@ MATRIX = {
     "trainings:session_projector": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
     "trainings:session_projector_live": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
     "trainings:badge_scan": (lambda o: {"token": o["enrolment"].badge_token}, ORGANISER_ONLY),
+    "trainings:session_scanner": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
+    "trainings:session_scanner_record": (lambda o: {"pk": o["session"].pk}, ORGANISER_ONLY),
     "trainings:attendance_grid": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "trainings:attendance_set": (
         lambda o: {"session_pk": o["session"].pk, "enrolment_pk": o["enrolment"].pk},
@@ -149,6 +153,10 @@ MATRIX = {
         lambda o: {"pk": o["training"].pk, "kind": "pre"},
         ORGANISER_ONLY,
     ),
+    "assessments:assessment_open_now": (
+        lambda o: {"pk": o["training"].pk, "kind": "pre"},
+        ORGANISER_ONLY,
+    ),
     "assessments:results": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "assessments:item_analysis": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "assessments:results_xlsx": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
@@ -168,6 +176,7 @@ MATRIX = {
     "certificates:training": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:issue": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:email": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:whatsapp_list": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:run": (
         lambda o: {"pk": o["training"].pk, "run_pk": o["run"].pk},
         ORGANISER_ONLY,
