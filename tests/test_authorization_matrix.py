@@ -95,6 +95,11 @@ MATRIX = {
     ),
     "trainings:enrol_from_file": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
     "trainings:invitation_sheet": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrolment_export": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrolment_bulk_invite": (
+        lambda o: {"training_pk": o["training"].pk},
+        ORGANISER_ONLY,
+    ),
     "trainings:enrolment_cancel": (
         lambda o: {"training_pk": o["training"].pk, "pk": o["enrolment"].pk},
         ORGANISER_ONLY,

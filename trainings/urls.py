@@ -25,6 +25,12 @@ urlpatterns = [
     # Enrolment
     path("saya/", participant.my_trainings, name="my_trainings"),
     path("<int:training_pk>/peserta/", enrolment.enrolment_list, name="enrolment_list"),
+    path("<int:training_pk>/peserta.xlsx", enrolment.enrolment_export, name="enrolment_export"),
+    path(
+        "<int:training_pk>/peserta/kirim-undangan/",
+        enrolment.enrolment_bulk_invite,
+        name="enrolment_bulk_invite",
+    ),
     path(
         "<int:training_pk>/peserta/dari-direktori/",
         enrolment.enrol_from_directory,
