@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from participants.selectors import employee_search
 from trainings.models import Session, Training
 from trainings.selectors.trainings import trainings_visible_to
 
@@ -166,3 +167,11 @@ def export_of_training(*, training: Training, pk: int) -> CertificateExport:
     return get_object_or_404(
         CertificateExport.objects.select_related("training").filter(training=training), pk=pk
     )
+
+
+def enrolment_ids_matching(*, training: Training, query: str | None, unit=None) -> list[int]:
+    """Return the ids of a training's enrolments whose person matches the search box and unit."""
+    enrolments = training.enrolments.filter(employee_search(query, prefix="employee__"))
+    if unit:
+        enrolments = enrolments.filter(employee__unit=unit)
+    return list(enrolments.values_list("pk", flat=True))

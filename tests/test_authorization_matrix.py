@@ -170,6 +170,8 @@ MATRIX = {
     "certificates:training": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:issue": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:email": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:email_selected": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:training_xlsx": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:run": (
         lambda o: {"pk": o["training"].pk, "run_pk": o["run"].pk},
         ORGANISER_ONLY,
