@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "import_export",
     "django_tasks_db",
+    "django_htmx",  # request.htmx, and htmx itself among its static files
     # Bottom to top, as the layers in pyproject.toml's import-linter contract.
     "core",
     "participants",
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 if PRODUCTION:

@@ -14,6 +14,7 @@ admin.site.index_title = _("Staff directory and settings")
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("sesi-pekan-ini/", site_views.home_sessions, name="home_sessions"),
     path("akun/", include("allauth.urls")),
     path("aktivasi/", participant_views.activate, name="activate"),
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),

@@ -60,6 +60,7 @@ PUBLIC = _ps(OK, OK, OK, OK, OK)
 # ("own"), organiser and admin; B's objects for "other".
 MATRIX = {
     "home": (None, ANY_LOGGED_IN),
+    "home_sessions": (None, _ps(LOGIN, DENIED, DENIED, OK, DENIED)),
     "healthz": (None, PUBLIC),
     "activate": (None, PUBLIC),
     "activate_with_code": (lambda o: {"code": "ABCD-EFGH-JK"}, PUBLIC),
