@@ -427,7 +427,9 @@ TRAINING_LISTS = (
     "evaluations:evaluation_list",
     "certificates:training_list",
 )
-NOT_OF_A_TRAINING = ("trainings:training_create", "trainings:speaker_edit")
+# home_sessions lists this week's sessions on the home page; tests/test_home_dashboard.py checks
+# that it follows the rule (trainings_visible_to).
+NOT_OF_A_TRAINING = ("trainings:training_create", "trainings:speaker_edit", "home_sessions")
 APPS = ("core", "participants", "trainings", "assessments", "evaluations", "certificates",
         "privacy", "bimtek")
 

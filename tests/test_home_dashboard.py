@@ -186,3 +186,23 @@ def test_the_menu_folds_into_a_button_and_offers_the_evaluations(client, organis
     menu = html.split('<details class="site-menu">', 1)[1].split("</details>", 1)[0]
     assert '<summary class="menu-button">Menu</summary>' in menu
     assert f'<a href="{reverse("evaluations:evaluation_list")}">Evaluasi</a>' in menu
+
+
+def test_an_organiser_outside_the_panitia_sees_none_of_its_sessions_or_tasks(
+    client, organiser, settings
+):
+    settings.BIMTEK_ORGANISERS_SEE_ALL_TRAININGS = False
+    theirs, _session = running_training(title="Bimtek Panitia Sendiri")
+    running_training(title="Bimtek Orang Lain")
+    theirs.organisers.add(organiser)
+
+    home = client.get(HOME)
+    partial = client.get(reverse("home_sessions"))
+
+    assert [item["training"].title for item in home.context["trainings_in_hand"]] == [
+        "Bimtek Panitia Sendiri"
+    ]
+    assert {s.training.title for s in home.context["today_sessions"]} == {"Bimtek Panitia Sendiri"}
+    assert "Bimtek Orang Lain" not in home.content.decode()
+    assert "Bimtek Orang Lain" not in partial.content.decode()
+    assert "Bimtek Panitia Sendiri" in partial.content.decode()
