@@ -5,11 +5,17 @@ Participant reads take the acting user and only ever reach that person's own enr
 attempts; nothing they return carries the answer key unless key_visible() allows it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from core.todo import Todo
 
 from trainings.models import Enrolment, Training
 from trainings.selectors.trainings import trainings_visible_to
@@ -591,3 +597,51 @@ def review_for_attempt(attempt: Attempt) -> list[ReviewedQuestion]:
             )
         )
     return reviewed
+
+
+def dashboard_todos(*, trainings: list[Training], now=None) -> dict[int, list[Todo]]:
+    """Return per training what its tests need, in one query: a test not set up while the
+    training is open or running, one opening within a day, results waiting to be released."""
+    now = now or timezone.now()
+    by_training: dict[int, dict[str, Assessment]] = {}
+    for assessment in Assessment.objects.filter(training__in=[t.pk for t in trainings]):
+        by_training.setdefault(assessment.training_id, {})[assessment.kind] = assessment
+    todos: dict[int, list[Todo]] = {}
+    for training in trainings:
+        tests = by_training.get(training.pk, {})
+        items = todos.setdefault(training.pk, [])
+        for kind, label in Assessment.Kind.choices:
+            test = tests.get(kind)
+            edit = reverse("assessments:assessment_edit", args=[training.pk, kind])
+            if test is None:
+                if training.status in (Training.Status.OPEN, Training.Status.RUNNING):
+                    items.append(
+                        Todo(
+                            text=gettext("%(test)s not set up yet.") % {"test": label},
+                            action=gettext("Set it up"),
+                            url=edit,
+                        )
+                    )
+            elif now < test.opens_at <= now + datetime.timedelta(days=1):
+                items.append(
+                    Todo(
+                        text=gettext("%(test)s opens %(when)s.")
+                        % {
+                            "test": label,
+                            "when": date_format(timezone.localtime(test.opens_at), "l, H.i"),
+                        },
+                        action=gettext("Check the test"),
+                        url=edit,
+                        urgent=True,
+                    )
+                )
+            elif test.closes_at <= now and test.results_released_at is None:
+                items.append(
+                    Todo(
+                        text=gettext("%(test)s closed: results not released yet.")
+                        % {"test": label},
+                        action=gettext("See the results"),
+                        url=reverse("assessments:results", args=[training.pk]),
+                    )
+                )
+    return todos

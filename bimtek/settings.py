@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     # Before django_tasks_db: its manage.py db_worker is ours (the heartbeat, a loop that lives).
     "workers",
     "django_tasks_db",
+    "django_htmx",  # request.htmx, and htmx itself among its static files
     # Bottom to top, as the layers in pyproject.toml's import-linter contract (workers first).
     "core",
     "audit",
@@ -152,6 +153,7 @@ MIDDLEWARE = [
     "bimtek.middleware.PdfNotMadeMiddleware",
     "audit.middleware.AuditRequestMiddleware",
     "bimtek.middleware.MfaRequiredMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 if PRODUCTION:

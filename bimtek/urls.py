@@ -19,6 +19,7 @@ handler500 = site_views.server_error
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("sesi-pekan-ini/", site_views.home_sessions, name="home_sessions"),
     path("akun/", include("allauth.urls")),
     path("keamanan-akun/", site_views.mfa_required, name="mfa_required"),
     path("log-audit/", include("audit.urls")),

@@ -18,7 +18,12 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.spreadsheets import inert_cell
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext
+
+from core.spreadsheets import inert_cell, write_xlsx
 
 from certificates.models import Certificate
 
@@ -99,3 +104,37 @@ def siasn_workbook(certificates, *, institution: str):
     workbook.save(out)
     out.seek(0)
     return out
+
+
+def certificate_list_xlsx(entries: list[dict], *, state_labels: dict) -> bytes:
+    """Write the certificate page's rows: person, attendance, eligibility, number and state."""
+    with translation.override(settings.LANGUAGE_CODE):
+        headers = [
+            gettext("No."), gettext("Name"), gettext("NIP / NIK"), gettext("Unit"),
+            gettext("Sessions attended"), gettext("Eligible"), gettext("Certificate number"),
+            gettext("Status"),
+        ]  # fmt: skip
+        rows = []
+        for index, entry in enumerate(entries, start=1):
+            row, employee = entry["row"], entry["row"].enrolment.employee
+            if row.meets_rules:
+                eligible = gettext("Yes")
+            elif row.override:
+                eligible = gettext("By exception")
+            else:
+                eligible = gettext("No")
+            rows.append([
+                index, employee.full_name, employee.identifier_display, employee.unit.name,
+                f"{row.attended} / {row.sessions}", eligible,
+                entry["valid"].number if entry["valid"] else "",
+                str(state_labels[entry["state"]]),
+            ])  # fmt: skip
+    return write_xlsx(headers, rows, text_columns=[2])
+
+
+def certificate_list_filename(training) -> str:
+    """Return e.g. "daftar-sertifikat-BIMTEK-PP-2022.xlsx"."""
+    code = slugify(training.code).upper() or str(training.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        stem = pgettext("file name", "certificate-list")
+    return f"{stem}-{code}.xlsx"

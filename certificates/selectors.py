@@ -5,7 +5,12 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import ngettext
 
+from core.todo import Todo
+
+from participants.selectors import employee_search
 from trainings.models import Session, Training
 from trainings.selectors.trainings import trainings_visible_to
 
@@ -166,3 +171,62 @@ def export_of_training(*, training: Training, pk: int) -> CertificateExport:
     return get_object_or_404(
         CertificateExport.objects.select_related("training").filter(training=training), pk=pk
     )
+
+
+def enrolment_ids_matching(*, training: Training, query: str | None, unit=None) -> list[int]:
+    """Return the ids of a training's enrolments whose person matches the search box and unit."""
+    enrolments = training.enrolments.filter(employee_search(query, prefix="employee__"))
+    if unit:
+        enrolments = enrolments.filter(employee__unit=unit)
+    return list(enrolments.values_list("pk", flat=True))
+
+
+def dashboard_todos(*, trainings: list[Training]) -> dict[int, list[Todo]]:
+    """Return per training what its certificates need, in one query: participants of a finished
+    training without a certificate, and certificates whose PDF is not made yet.
+
+    Each training needs enrolled_count (trainings.selectors.dashboard.trainings_in_hand).
+    """
+    counts = {
+        row["enrolment__training"]: row
+        for row in Certificate.objects.filter(
+            enrolment__training__in=[t.pk for t in trainings], status=Certificate.Status.VALID
+        )
+        .order_by()
+        .values("enrolment__training")
+        .annotate(valid=Count("pk"), pending=Count("pk", filter=Q(pdf="") | Q(sha256="")))
+    }
+    todos: dict[int, list[Todo]] = {}
+    for training in trainings:
+        row = counts.get(training.pk, {"valid": 0, "pending": 0})
+        items = todos.setdefault(training.pk, [])
+        url = reverse("certificates:training", args=[training.pk])
+        without = training.enrolled_count - row["valid"]
+        if training.status == Training.Status.FINISHED and without > 0:
+            items.append(
+                Todo(
+                    text=ngettext(
+                        "%(count)d participant has no certificate yet: see who is eligible.",
+                        "%(count)d participants have no certificate yet: see who is eligible.",
+                        without,
+                    )
+                    % {"count": without},
+                    action=ngettext("Issue certificate", "Issue certificates", without),
+                    url=url,
+                    urgent=True,
+                )
+            )
+        if row["pending"]:
+            items.append(
+                Todo(
+                    text=ngettext(
+                        "%(count)d certificate PDF is not made yet.",
+                        "%(count)d certificate PDFs are not made yet.",
+                        row["pending"],
+                    )
+                    % {"count": row["pending"]},
+                    action=ngettext("See the certificate", "See the certificates", row["pending"]),
+                    url=url,
+                )
+            )
+    return todos

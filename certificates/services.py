@@ -630,11 +630,16 @@ def start_issue_run(*, training: Training, by) -> IssueRun:
     return _start_run(training=training, kind=IssueRun.Kind.ISSUE, item_ids=item_ids, by=by)
 
 
-def start_email_run(*, training: Training, by) -> IssueRun:
-    """Queue one email to each holder of a valid certificate with an address, not yet sent."""
+def start_email_run(*, training: Training, by, enrolment_ids=None) -> IssueRun:
+    """Queue one email to each holder of a valid certificate with an address, not yet sent;
+    only to those of enrolment_ids when given (the people ticked on the list)."""
+    certificates = Certificate.objects.filter(
+        enrolment__training=training, status=Certificate.Status.VALID
+    )
+    if enrolment_ids is not None:
+        certificates = certificates.filter(enrolment__in=list(enrolment_ids))
     item_ids = list(
-        Certificate.objects.filter(enrolment__training=training, status=Certificate.Status.VALID)
-        .exclude(enrolment__employee__email="")
+        certificates.exclude(enrolment__employee__email="")
         .exclude(email__status=CertificateEmail.Status.SENT)
         .order_by("sequence")
         .values_list("pk", flat=True)

@@ -9,9 +9,13 @@ app_name = "certificates"
 urlpatterns = [
     path("", views.training_list, name="training_list"),
     path("pelatihan/<int:pk>/", views.training_certificates, name="training"),
+    path("pelatihan/<int:pk>/daftar.xlsx", views.training_certificates_xlsx, name="training_xlsx"),
     path("pelatihan/<int:pk>/terbitkan/", views.issue, name="issue"),
     path("pelatihan/<int:pk>/kirim-email/", views.email, name="email"),
     path("pelatihan/<int:pk>/whatsapp/", views.whatsapp_list, name="whatsapp_list"),
+    path(
+        "pelatihan/<int:pk>/kirim-email-terpilih/", views.email_selected, name="email_selected"
+    ),
     path("pelatihan/<int:pk>/proses/<int:run_pk>/", views.run_detail, name="run"),
     path("pelatihan/<int:pk>/pengaturan/", views.settings_edit, name="settings"),
     path("pelatihan/<int:pk>/pratinjau/<int:enrolment_pk>/", views.preview, name="preview"),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -13,12 +14,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import jobs
 from core.forms import add_service_errors
-from trainings.models import Enrolment
 from core.permissions import require_permissions
+from core.submissions import claim_submission, submission_token
+from trainings.models import Enrolment
 
 from certificates import exports, selectors, services, services_export
 from certificates.eligibility import eligibility_for_training
-from certificates.forms import CertificateSettingsForm, ReasonForm
+from certificates.forms import (
+    CertificateFilterForm,
+    CertificateSettingsForm,
+    EnrolmentSelectionForm,
+    ReasonForm,
+)
 from certificates.models import Certificate, CertificateExport, IssueRun, certificate_set_key
 from certificates.whatsapp import certificate_message
 
@@ -68,12 +75,18 @@ def training_list(request):
     return render(request, "certificates/training_list.html", {"trainings": trainings})
 
 
-@never_cache
-@require_GET
-@require_permissions("certificates.view_certificate")
-def training_certificates(request, pk):
-    """List who will and who won't receive a certificate and why, with the issued ones."""
-    training = selectors.training_for_certificates(user=request.user, pk=pk)
+def _entry_state(entry) -> str:
+    """Return where a participant's certificate stands: a key of CertificateFilterForm.STATES."""
+    if entry["valid"]:
+        return "issued" if entry["valid"].has_pdf else "pdf_pending"
+    if entry["revoked"]:
+        return "revoked"
+    return "to_issue" if entry["row"].eligible else "not_eligible"
+
+
+def _certificate_entries(training, *, filters: dict):
+    """Return every participant's row (eligibility, certificates, state), the certificates and
+    the rows the search and filters keep. A fixed number of queries whatever the length."""
     rows = eligibility_for_training(training=training)
     by_enrolment: dict[int, list[Certificate]] = {}
     all_certificates = list(selectors.certificates_of_training(training=training))
@@ -83,16 +96,40 @@ def training_certificates(request, pk):
     entries = []
     for row in rows:
         certificates = by_enrolment.get(row.enrolment.pk, [])
-        valid = next((c for c in certificates if c.status == Certificate.Status.VALID), None)
-        entries.append(
-            {
-                "row": row,
-                "valid": valid,
-                "whatsapp": certificate_message(valid) if valid else None,
-                "revoked": revoked.get(row.enrolment.pk),
-                "history": certificates,
-            }
+        entry = {
+            "row": row,
+            "valid": next((c for c in certificates if c.status == Certificate.Status.VALID), None),
+            "revoked": revoked.get(row.enrolment.pk),
+            "history": certificates,
+        }
+        entry["state"] = _entry_state(entry)
+        entries.append(entry)
+    shown = entries
+    if filters.get("q") or filters.get("unit"):
+        found = set(
+            selectors.enrolment_ids_matching(
+                training=training, query=filters.get("q"), unit=filters.get("unit")
+            )
         )
+        shown = [entry for entry in shown if entry["row"].enrolment.pk in found]
+    if state := filters.get("state"):
+        shown = [entry for entry in shown if entry["state"] == state]
+    return entries, all_certificates, shown
+
+
+@never_cache
+@require_GET
+@require_permissions("certificates.view_certificate")
+def training_certificates(request, pk):
+    """List who will and who won't receive a certificate and why, with the issued ones;
+    searchable, filtered, with the ticked people to email."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    filter_form = CertificateFilterForm(request.GET or None, training=training)
+    filters = filter_form.filters()
+    entries, all_certificates, shown = _certificate_entries(training, filters=filters)
+    for entry in shown:
+        entry["whatsapp"] = certificate_message(entry["valid"]) if entry["valid"] else None
+    rows = [entry["row"] for entry in entries]
     runs = selectors.runs_of_training(training=training)
     set_key = certificate_set_key(
         (c.pk, c.version) for c in all_certificates if c.status == Certificate.Status.VALID
@@ -112,11 +149,14 @@ def training_certificates(request, pk):
         "certificates/training.html",
         {
             "training": training,
-            "entries": entries,
+            "entries": shown,
+            "entries_total": len(entries),
+            "filter_form": filter_form,
+            "is_filtered": any(value for value in filters.values()),
+            "query": request.GET.urlencode(),
+            "submission": submission_token(),
             "eligible_count": sum(1 for row in rows if row.eligible),
-            "to_issue": sum(
-                1 for e in entries if e["row"].eligible and not e["valid"] and not e["revoked"]
-            ),
+            "to_issue": sum(1 for e in entries if e["state"] == "to_issue"),
             "valid_count": sum(1 for e in entries if e["valid"]),
             "revoked_count": sum(1 for e in entries if e["row"].eligible and e["revoked"]),
             "not_eligible_count": sum(1 for row in rows if not row.eligible),
@@ -130,6 +170,73 @@ def training_certificates(request, pk):
             "reason_form": ReasonForm(),
         },
     )
+
+
+@never_cache
+@require_GET
+@require_permissions("certificates.view_certificate")
+def training_certificates_xlsx(request, pk):
+    """Download the certificate list, as the page's search and filters show it, as XLSX."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    filter_form = CertificateFilterForm(request.GET or None, training=training)
+    _entries, _certificates, shown = _certificate_entries(training, filters=filter_form.filters())
+    labels = dict(CertificateFilterForm.STATES)
+    return HttpResponse(
+        exports.certificate_list_xlsx(shown, state_labels=labels),
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, exports.certificate_list_filename(training)
+            ),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@require_POST
+@require_permissions("certificates.issue_certificate")
+def email_selected(request, pk):
+    """Email the download link to the ticked holders not yet emailed, once per submitted form."""
+    training = selectors.training_for_certificates(user=request.user, pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = _training_url(training)
+    form = EnrolmentSelectionForm(request.POST, training=training)
+    if not form.is_valid():
+        for error in form.errors.get("enrolments", []):
+            messages.error(request, error)
+        return redirect(back)
+    if not claim_submission(user=request.user, token=form.cleaned_data["submission"]):
+        messages.info(request, _("This request was already carried out; nothing was sent again."))
+        return redirect(back)
+    ticked = form.cleaned_data["enrolments"]
+    run = services.start_email_run(training=training, by=request.user, enrolment_ids=ticked)
+    skipped = len(ticked) - run.total
+    if run.total:
+        messages.success(
+            request,
+            ngettext(
+                "The certificate link is being emailed to %(count)d participant.",
+                "The certificate link is being emailed to %(count)d participants.",
+                run.total,
+            )
+            % {"count": run.total},
+        )
+    if skipped > 0:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d ticked participant gets no email: no certificate yet, no email "
+                "address, or emailed already.",
+                "%(count)d ticked participants get no email: no certificate yet, no email "
+                "address, or emailed already.",
+                skipped,
+            )
+            % {"count": skipped},
+        )
+    if not run.total:
+        return redirect(back)
+    return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
 
 
 @require_POST

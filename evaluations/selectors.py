@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.todo import Todo
 
 from trainings.models import Enrolment, Session, Speaker, Training
 from trainings.selectors.trainings import trainings_visible_to
@@ -525,3 +528,41 @@ def response_rows(*, form: EvaluationForm) -> list[ResponseRow]:
     for response_id, row in rows.items():
         row.respondent = names.get(response_id, "")
     return sorted(rows.values(), key=lambda row: row.respondent.casefold())
+
+
+def dashboard_todos(*, trainings: list[Training], now=None) -> dict[int, list[Todo]]:
+    """Return per training what its evaluation needs, in one query: a form not set up once the
+    training runs, and the responses so far while the form is open.
+
+    Each training needs enrolled_count (trainings.selectors.dashboard.trainings_in_hand).
+    """
+    now = now or timezone.now()
+    forms = {
+        form.training_id: form
+        for form in EvaluationForm.objects.filter(
+            training__in=[t.pk for t in trainings]
+        ).annotate(receipt_count=Count("receipts"))
+    }
+    todos: dict[int, list[Todo]] = {}
+    for training in trainings:
+        form = forms.get(training.pk)
+        items = todos.setdefault(training.pk, [])
+        if form is None:
+            if training.status in (Training.Status.RUNNING, Training.Status.FINISHED):
+                items.append(
+                    Todo(
+                        text=_("Evaluation form not set up yet."),
+                        action=_("Set it up"),
+                        url=reverse("evaluations:form_settings", args=[training.pk]),
+                    )
+                )
+        elif form.opens_at <= now < form.closes_at:
+            items.append(
+                Todo(
+                    text=_("Evaluation open: %(responses)d of %(enrolled)d responded.")
+                    % {"responses": form.receipt_count, "enrolled": training.enrolled_count},
+                    action=_("See the results"),
+                    url=reverse("evaluations:results", args=[training.pk]),
+                )
+            )
+    return todos

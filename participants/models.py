@@ -20,6 +20,24 @@ from participants.names import full_name
 from participants.nip import NipInfo, format_nip, mask_nik, parse_nik, parse_nip
 
 
+class AccountState(models.TextChoices):
+    """Where a person's login stands, as the lists show and filter it."""
+
+    ACTIVE = "active", _("active")
+    NOT_ACTIVATED = "not_activated", _("not activated yet")
+    NONE = "none", _("no account")
+    DEACTIVATED = "deactivated", _("deactivated")
+
+
+def account_state(user) -> AccountState:
+    """Return the state of a login (None: no account)."""
+    if user is None:
+        return AccountState.NONE
+    if not user.is_active:
+        return AccountState.DEACTIVATED
+    return AccountState.ACTIVE if user.has_usable_password() else AccountState.NOT_ACTIVATED
+
+
 class User(AbstractUser):
     """A login. Civil servants log in with their NIP as username; see Employee.user."""
 

@@ -6,6 +6,24 @@ from participants.models import Employee
 from participants.nip import normalize_nip
 
 
+def employee_search(query: str | None, *, prefix: str = "") -> Q:
+    """Return the condition "matches the search box": a NIP or NIK (spaces and dots allowed, four
+    digits or more), or else every word within the name.
+
+    prefix reaches the person through a relation, e.g. "employee__" from an enrolment.
+    """
+    query = (query or "").strip()
+    if not query:
+        return Q()
+    digits = normalize_nip(query)
+    if digits.isdigit() and len(digits) >= 4:
+        return Q(**{f"{prefix}nip__contains": digits}) | Q(**{f"{prefix}nik": digits})
+    condition = Q()
+    for word in query.split():
+        condition &= Q(**{f"{prefix}name__icontains": word})
+    return condition
+
+
 def employees_for_directory(*, filters: dict | None = None) -> QuerySet[Employee]:
     """Return directory entries matching the list page's search and filters, units and accounts
     joined.
@@ -16,14 +34,7 @@ def employees_for_directory(*, filters: dict | None = None) -> QuerySet[Employee
     filters = filters or {}
     queryset = Employee.objects.select_related("unit", "user")
 
-    query = (filters.get("q") or "").strip()
-    if query:
-        digits = normalize_nip(query)
-        if digits.isdigit() and len(digits) >= 4:
-            queryset = queryset.filter(Q(nip__contains=digits) | Q(nik=digits))
-        else:
-            for word in query.split():
-                queryset = queryset.filter(name__icontains=word)
+    queryset = queryset.filter(employee_search(filters.get("q")))
 
     if unit := filters.get("unit"):
         queryset = queryset.filter(unit=unit)

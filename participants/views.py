@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.forms import add_service_errors
 from core.permissions import require_permissions
 from core.qr import qr_svg
+from core.submissions import claim_submission
 from core.whatsapp import WhatsAppMessage
 
 from participants import selectors, services
@@ -250,6 +251,16 @@ def activation_slips(request):
     if not form.is_valid():
         for error in form.errors.get("employees", []):
             messages.error(request, error)
+        return redirect(back)
+    # A list's bulk form carries a one-time token: submitted twice, it prints no second set of
+    # codes (which would void the first).
+    if "submission" in request.POST and not claim_submission(
+        user=request.user, token=request.POST["submission"]
+    ):
+        messages.info(
+            request,
+            _("These slips were already printed from this page; reload the page to print new ones."),
+        )
         return redirect(back)
     employees = selectors.employees_by_ids(ids=[e.pk for e in form.cleaned_data["employees"]])
     # A slip sets a password: people who have one are left out, and the organiser is told.

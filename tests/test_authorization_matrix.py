@@ -60,6 +60,7 @@ PUBLIC = _ps(OK, OK, OK, OK, OK)
 # ("own"), organiser and admin; B's objects for "other".
 MATRIX = {
     "home": (None, ANY_LOGGED_IN),
+    "home_sessions": (None, _ps(LOGIN, DENIED, DENIED, OK, DENIED)),
     "healthz": (None, PUBLIC),
     "activate": (None, PUBLIC),
     "activate_with_code": (lambda o: {"code": "ABCD-EFGH-JK"}, PUBLIC),
@@ -100,6 +101,11 @@ MATRIX = {
     ),
     "trainings:enrol_from_file": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
     "trainings:invitation_sheet": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrolment_export": (lambda o: {"training_pk": o["training"].pk}, ORGANISER_ONLY),
+    "trainings:enrolment_bulk_invite": (
+        lambda o: {"training_pk": o["training"].pk},
+        ORGANISER_ONLY,
+    ),
     "trainings:enrolment_cancel": (
         lambda o: {"training_pk": o["training"].pk, "pk": o["enrolment"].pk},
         ORGANISER_ONLY,
@@ -177,6 +183,8 @@ MATRIX = {
     "certificates:issue": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:email": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:whatsapp_list": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:email_selected": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
+    "certificates:training_xlsx": (lambda o: {"pk": o["training"].pk}, ORGANISER_ONLY),
     "certificates:run": (
         lambda o: {"pk": o["training"].pk, "run_pk": o["run"].pk},
         ORGANISER_ONLY,
@@ -431,7 +439,9 @@ TRAINING_LISTS = (
     "evaluations:evaluation_list",
     "certificates:training_list",
 )
-NOT_OF_A_TRAINING = ("trainings:training_create", "trainings:speaker_edit")
+# home_sessions lists this week's sessions on the home page; tests/test_home_dashboard.py checks
+# that it follows the rule (trainings_visible_to).
+NOT_OF_A_TRAINING = ("trainings:training_create", "trainings:speaker_edit", "home_sessions")
 APPS = ("core", "participants", "trainings", "assessments", "evaluations", "certificates",
         "privacy", "bimtek")
 

@@ -34,6 +34,12 @@ urlpatterns = [
     path("saya/", participant.my_trainings, name="my_trainings"),
     path("saya/<int:enrolment_pk>/jadwal.ics", participant.my_calendar, name="my_calendar"),
     path("<int:training_pk>/peserta/", enrolment.enrolment_list, name="enrolment_list"),
+    path("<int:training_pk>/peserta.xlsx", enrolment.enrolment_export, name="enrolment_export"),
+    path(
+        "<int:training_pk>/peserta/kirim-undangan/",
+        enrolment.enrolment_bulk_invite,
+        name="enrolment_bulk_invite",
+    ),
     path(
         "<int:training_pk>/peserta/dari-direktori/",
         enrolment.enrol_from_directory,

@@ -144,9 +144,9 @@ def test_the_kiosk_shows_the_code_rides_out_a_dropped_connection_and_catches_up(
     page = screen.page
     page.clock.install()  # the page's timers, so a minute offline takes no minute of the test
 
-    # Two clicks from the home page: "Tampilkan di layar", then "Layar penuh".
+    # Two clicks from the home page: "Proyektor" by today's session, then "Layar penuh".
     log_in(page, organiser.username)
-    page.get_by_role("link", name=t("Show on screen")).click()
+    page.locator("#dashboard-sessions").get_by_role("link", name=t("Projector")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Budaya Kerja BerAKHLAK")
     expect(page.locator("nav")).to_have_count(0)
     expect(page.get_by_role("button", name=t("Log out"))).to_have_count(0)

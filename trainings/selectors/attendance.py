@@ -36,15 +36,6 @@ def sessions_for_attendance(user) -> QuerySet[Session]:
     )
 
 
-def sessions_today_for_attendance(user, *, today: datetime.date) -> list[Session]:
-    """Return today's sessions, training joined, whose check-in a user may run, by time."""
-    if not user.has_perm("trainings.run_attendance"):
-        return []
-    return list(
-        sessions_for_attendance(user).filter(date=today).order_by("start_time", "end_time", "pk")
-    )
-
-
 # The check-in window -------------------------------------------------------------------------
 
 

@@ -4,11 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from participants.models import Employee
-from participants.selectors import employee_for_user, employees_for_directory
+from participants.models import AccountState, Employee
+from participants.selectors import employee_for_user, employee_search, employees_for_directory
 
 from trainings.models import Attendance, Enrolment, Session, Training
 from trainings.selectors.attendance import CandidateCheckin, TodayCheckin, checkin_window
@@ -94,6 +96,52 @@ def enrolled_for_invitations(*, training: Training) -> list[Enrolment]:
         training.enrolments.filter(status=Enrolment.Status.ENROLLED)
         .select_related("employee", "employee__unit")
         .order_by("employee__name", "pk")
+    )
+
+
+# participants.models.account_state, as conditions on an enrolment's person
+ACCOUNT_STATES = {
+    AccountState.NONE: Q(employee__user__isnull=True),
+    AccountState.DEACTIVATED: Q(employee__user__is_active=False),
+    AccountState.NOT_ACTIVATED: Q(employee__user__is_active=True)
+    & Q(employee__user__password__startswith=UNUSABLE_PASSWORD_PREFIX),
+    AccountState.ACTIVE: Q(employee__user__is_active=True)
+    & ~Q(employee__user__password__startswith=UNUSABLE_PASSWORD_PREFIX),
+}
+ATTENDANCE_STATES = {"some": Q(sessions_attended__gt=0), "none": Q(sessions_attended=0)}
+
+
+def enrolled_participants(*, training: Training, filters: dict | None = None) -> list[Enrolment]:
+    """Return a training's enrolled people by name, filtered, each with sessions_attended.
+
+    filters may hold: q (name, NIP or NIK, as the directory's search), unit, account (a key of
+    ACCOUNT_STATES) and attendance (a key of ATTENDANCE_STATES). One query whatever the length.
+    """
+    filters = filters or {}
+    attended = Count(
+        "attendances", filter=Q(attendances__status__in=training.attended_statuses)
+    )
+    enrolments = (
+        training.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .filter(employee_search(filters.get("q"), prefix="employee__"))
+        .select_related("employee", "employee__unit", "employee__user")
+        .annotate(sessions_attended=attended)
+    )
+    if unit := filters.get("unit"):
+        enrolments = enrolments.filter(employee__unit=unit)
+    if account := ACCOUNT_STATES.get(filters.get("account") or ""):
+        enrolments = enrolments.filter(account)
+    if attendance := ATTENDANCE_STATES.get(filters.get("attendance") or ""):
+        enrolments = enrolments.filter(attendance)
+    return list(enrolments.order_by(Lower("employee__name"), "pk"))
+
+
+def enrolled_among(*, training: Training, employee_ids) -> list[Enrolment]:
+    """Return the enrolled people of a training among these directory ids, by name."""
+    return list(
+        training.enrolments.filter(status=Enrolment.Status.ENROLLED, employee__in=list(employee_ids))
+        .select_related("employee", "employee__unit", "employee__user")
+        .order_by(Lower("employee__name"), "pk")
     )
 
 

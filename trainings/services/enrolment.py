@@ -496,3 +496,28 @@ def resend_invitation(*, enrolment: Enrolment, by) -> None:
     logger.info(
         "Invitation for enrolment %s queued again by %s", enrolment.pk, getattr(by, "pk", None)
     )
+
+
+@dataclass
+class InvitationBatch:
+    queued: list[Enrolment] = field(default_factory=list)
+    without_email: list[Enrolment] = field(default_factory=list)
+
+
+def resend_invitations(*, enrolments: Iterable[Enrolment], by) -> InvitationBatch:
+    """Queue the invitation email again for each enrolled person with an address.
+
+    People without an address are returned apart; each queued one is what resend_invitation
+    queues for a single person.
+    """
+    batch = InvitationBatch()
+    for enrolment in enrolments:
+        try:
+            resend_invitation(enrolment=enrolment, by=by)
+        except ValidationError as error:
+            if error.code != "no_email":
+                raise
+            batch.without_email.append(enrolment)
+        else:
+            batch.queued.append(enrolment)
+    return batch

@@ -1,15 +1,11 @@
-"""The home page's cards about today: the participant's check-in ({% checkin_today_card %}) and
-the organiser's sessions with their projector ({% sessions_today_card %})."""
+"""The home page's card about today for a participant: the check-in of a session open now
+({% checkin_today_card %}). The organiser's sessions of today are on the home dashboard."""
 
 from django import template
 from django.utils import timezone
 
 from trainings.forms.attendance import CheckinCodeForm
-from trainings.selectors.attendance import (
-    TodayCheckin,
-    checkin_today,
-    sessions_today_for_attendance,
-)
+from trainings.selectors.attendance import TodayCheckin, checkin_today
 from trainings.views.checkin import checkin_prefix
 
 register = template.Library()
@@ -26,14 +22,4 @@ def checkin_today_card(context):
         "form": CheckinCodeForm(),
         "next": context["request"].path,
         "checkin_prefix": checkin_prefix(),
-    }
-
-
-@register.inclusion_tag("trainings/checkin/_home_sessions_today.html", takes_context=True)
-def sessions_today_card(context):
-    """Show an organiser today's sessions, each one click from its projector."""
-    return {
-        "sessions": sessions_today_for_attendance(
-            context["user"], today=timezone.localdate()
-        ),
     }

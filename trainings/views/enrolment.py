@@ -3,22 +3,31 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.permissions import require_permissions
+from core.submissions import claim_submission, submission_token
 from participants.forms import EmployeeFilterForm
 
 from trainings import badges, whatsapp
-from trainings.forms.enrolment import EnrolSelectionForm, NipFileForm
+from trainings.forms.enrolment import (
+    BulkSelectionForm,
+    EnrolledFilterForm,
+    EnrolSelectionForm,
+    NipFileForm,
+)
 from trainings.models import Enrolment, Training
+from trainings.reports.enrolled import enrolled_filename, enrolled_xlsx
+from trainings.reports.recap import XLSX_CONTENT_TYPE
 from trainings.selectors import enrolment as selectors
 from trainings.services import enrolment as services
 
@@ -86,15 +95,20 @@ def _report(request, result: services.EnrolmentResult) -> None:
         )
 
 
+@never_cache
 @require_GET
 @require_permissions("trainings.view_enrolment")
 def enrolment_list(request, training_pk):
-    """List a training's participants: enrolled, the waiting list in order, cancelled."""
+    """List a training's participants: enrolled (searchable, filtered, to tick for bulk
+    actions), the waiting list in order, cancelled."""
     training = _training(request, training_pk)
     groups = selectors.enrolments_for_training(training=training)
+    filter_form = EnrolledFilterForm(request.GET or None, training=training)
+    query = request.GET.urlencode()
+    enrolled = selectors.enrolled_participants(training=training, filters=filter_form.filters())
     for message in whatsapp.invitation_messages(
         training=training,
-        enrolments=groups.enrolled,
+        enrolments=enrolled,
         first_session=selectors.first_session(training=training),
     ):
         message.enrolment.whatsapp_message = message
@@ -104,12 +118,90 @@ def enrolment_list(request, training_pk):
         {
             "training": training,
             "groups": groups,
+            "filter_form": filter_form,
+            "is_filtered": any(value for value in filter_form.filters().values()),
+            "enrolled": enrolled,
+            "sessions": training.sessions.count(),
+            "query": query,
+            "submission": submission_token(),
             "free_places": max(0, training.quota - len(groups.enrolled)),
             "can_manage": request.user.has_perm("trainings.manage_enrolment"),
             "can_print_slips": request.user.has_perm("participants.add_activationcode"),
             "is_open": training.status in services.ENROLLABLE_STATUSES,
         },
     )
+
+
+@require_GET
+@require_permissions("trainings.view_enrolment")
+def enrolment_export(request, training_pk):
+    """Download the enrolled participants, as the list's search and filters show them, as XLSX."""
+    training = _training(request, training_pk)
+    filter_form = EnrolledFilterForm(request.GET or None, training=training)
+    enrolled = selectors.enrolled_participants(training=training, filters=filter_form.filters())
+    return HttpResponse(
+        enrolled_xlsx(enrolled, sessions=training.sessions.count()),
+        content_type=XLSX_CONTENT_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(True, enrolled_filename(training)),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _back_to_list(request, training: Training) -> str:
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return _list_url(training)
+
+
+@require_POST
+@require_permissions("trainings.manage_enrolment")
+def enrolment_bulk_invite(request, training_pk):
+    """Send the invitation email again to the ticked participants, once per submitted form."""
+    training = _training(request, training_pk)
+    back = _back_to_list(request, training)
+    form = BulkSelectionForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("employees", []):
+            messages.error(request, error)
+        return redirect(back)
+    if not claim_submission(user=request.user, token=form.cleaned_data["submission"]):
+        messages.info(request, _("This request was already carried out; nothing was sent again."))
+        return redirect(back)
+    enrolments = selectors.enrolled_among(
+        training=training, employee_ids=[e.pk for e in form.cleaned_data["employees"]]
+    )
+    batch = services.resend_invitations(enrolments=enrolments, by=request.user)
+    if batch.queued:
+        messages.success(
+            request,
+            ngettext(
+                "The invitation is on its way again to %(count)d participant.",
+                "The invitation is on its way again to %(count)d participants.",
+                len(batch.queued),
+            )
+            % {"count": len(batch.queued)},
+        )
+    if batch.without_email:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d participant has no email address and got nothing: %(names)s. Print "
+                "an activation slip or a name tag instead.",
+                "%(count)d participants have no email address and got nothing: %(names)s. Print "
+                "activation slips or name tags instead.",
+                len(batch.without_email),
+            )
+            % {
+                "count": len(batch.without_email),
+                "names": ", ".join(e.employee.full_name for e in batch.without_email),
+            },
+        )
+    if not enrolments:
+        messages.error(request, _("None of the ticked people is enrolled in this training."))
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,12 +347,23 @@ def resend_invitation(request, training_pk, pk):
     return redirect(_list_url(training))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @require_permissions("trainings.view_enrolment")
 def invitation_sheet(request, training_pk):
-    """Print invitation slips / name tags for the enrolled, each with its personal QR badge."""
+    """Print invitation slips / name tags with personal QR badges: for every enrolled person,
+    or (POST from the list) for the ticked ones. Printing changes nothing, so twice is harmless."""
     training = _training(request, training_pk)
-    enrolments = selectors.enrolled_for_invitations(training=training)
+    if request.method == "POST":
+        form = BulkSelectionForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("employees", []):
+                messages.error(request, error)
+            return redirect(_back_to_list(request, training))
+        enrolments = selectors.enrolled_among(
+            training=training, employee_ids=[e.pk for e in form.cleaned_data["employees"]]
+        )
+    else:
+        enrolments = selectors.enrolled_for_invitations(training=training)
     tags = [
         # segno's own markup, with no user input in it
         {"enrolment": enrolment, "qr": mark_safe(badges.badge_qr_svg(enrolment))}
