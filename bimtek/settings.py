@@ -56,8 +56,6 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DATA_DIR = Path(env("BIMTEK_DATA_DIR", BASE_DIR / "var"))
 
-# Where the office signs its documents: "Magelang, 14 September 2022".
-BIMTEK_DOCUMENT_PLACE = env("BIMTEK_DOCUMENT_PLACE", "Magelang")
 
 # Whether every organiser sees (and changes) every training, as in a small office, or only the
 # trainings whose panitia they are (Training.organisers), as in a larger one. Superusers see all.
@@ -112,6 +110,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Bottom to top, as the layers in pyproject.toml's import-linter contract.
     "core",
+    "office",
     "participants",
     "trainings",
     "assessments",
@@ -128,6 +127,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times are shown and computed in the office's zone (office.Office.time_zone).
+    "office.zone.OfficeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from office.services import require_complete_office
 from trainings.models import Enrolment, Training
 
 from certificates import numbering, selectors
@@ -150,6 +151,7 @@ def issue_certificate(
         raise ValidationError(
             _("Only enrolled participants can receive a certificate."), code="not_enrolled"
         )
+    require_complete_office()
     training = enrolment.training
     certificate_settings = selectors.certificate_settings_for(training=training)
     numbering.validate_pattern(
@@ -246,6 +248,7 @@ def _generate_pdf(certificate: Certificate) -> Certificate:
 
 def preview_certificate(*, enrolment: Enrolment) -> bytes:
     """Render what a participant's certificate would look like, issuing and storing nothing."""
+    require_complete_office()
     training = enrolment.training
     certificate_settings = selectors.certificate_settings_for(training=training)
     signed_on = signing_date(training)
@@ -495,6 +498,7 @@ def start_issue_run(*, training: Training, by) -> IssueRun:
 
     A participant whose certificate was revoked is left out: see reissue_after_revocation().
     """
+    require_complete_office()
     holders = set(
         Certificate.objects.filter(
             enrolment__training=training, status=Certificate.Status.VALID, sha256__gt=""

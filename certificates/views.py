@@ -17,6 +17,7 @@ from core.permissions import require_permissions
 from certificates import exports, selectors, services, services_export
 from certificates.eligibility import eligibility_for_training
 from certificates.forms import CertificateSettingsForm, ReasonForm
+from certificates.pdf import printed_by
 from certificates.models import Certificate, CertificateExport, IssueRun, certificate_set_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -127,7 +128,11 @@ def training_certificates(request, pk):
 def issue(request, pk):
     """Start issuing the eligible participants' certificates in the background."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
-    run = services.start_issue_run(training=training, by=request.user)
+    try:
+        run = services.start_issue_run(training=training, by=request.user)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("certificates:training", pk=training.pk)
     return redirect("certificates:run", pk=training.pk, run_pk=run.pk)
 
 
@@ -187,7 +192,11 @@ def preview(request, pk, enrolment_pk):
     """Show a participant's certificate as it would be printed, issuing nothing."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     enrolment = _enrolment(training, enrolment_pk)
-    content = services.preview_certificate(enrolment=enrolment)
+    try:
+        content = services.preview_certificate(enrolment=enrolment)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("certificates:training", pk=training.pk)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
     return response
@@ -385,7 +394,7 @@ def export_siasn(request, pk):
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     out = exports.siasn_workbook(
         selectors.valid_certificates(training=training),
-        institution=selectors.certificate_settings_for(training=training).government.title(),
+        institution=printed_by(selectors.certificate_settings_for(training=training))["government"].title(),
     )
     return FileResponse(
         out, as_attachment=True, filename=f"siasn-kursus-{training.code}.xlsx", content_type=XLSX

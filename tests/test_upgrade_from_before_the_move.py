@@ -34,7 +34,10 @@ TRAINING_TABLES = (
     "attendancechange",
 )  # fmt: skip
 # Tables that later migrations add, which the code before the move could not have.
-ADDED_SINCE = {"trainings_training_organisers"}  # trainings.0003, the panitia of a training
+ADDED_SINCE = {
+    "trainings_training_organisers",  # trainings.0003, the panitia of a training
+    "office_office",  # office.0001, the office profile, filled by office.0002
+}
 RENAMED = {f"bimtek_{name}": f"trainings_{name}" for name in TRAINING_TABLES}
 MOVED_TASKS = {"bimtek.tasks.send_invitation": "trainings.tasks.send_invitation"}
 # What an office adds by hand: a group that is none of the roles (no migrate resets it), and a
@@ -88,6 +91,8 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
     assert after["counts"] == renamed(before["counts"])
     # trainings.0003 made each training's creator its panitia (every demo training has one).
     assert added["trainings_training_organisers"] == before["counts"]["bimtek_training"]
+    # office.0002 filled the profile from the install's certificate settings and zone.
+    assert added["office_office"] == 1
     assert after["samples"] == before["samples"]
 
     # Every foreign key still holds and points at the renamed tables; new rows get fresh ids.
