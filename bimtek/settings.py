@@ -252,6 +252,9 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["bimtek.formats"]
+# Only the zone of an install whose office profile has none yet: every request, task and
+# document runs in the office's own zone (office.Office.time_zone, made current by
+# office.zone.OfficeZoneMiddleware and on each task's start). Times are stored in UTC.
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
