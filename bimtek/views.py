@@ -3,7 +3,7 @@ admin addresses of the training models from before they moved to the trainings a
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import never_cache
@@ -11,11 +11,14 @@ from django.views.decorators.http import require_GET
 
 from bimtek.health import database_ok, task_backlog
 from core.roles import ROLE_LABELS, user_roles
+from office.selectors import current_office
 
 
 @login_required
 def home(request):
     """Show each role its starting points."""
+    if request.user.has_perm("office.change_office") and not current_office().is_complete:
+        return redirect("office:profile")  # a fresh install: the set-up comes first
     held = user_roles(request.user)
     labels = [str(label) for role, label in ROLE_LABELS.items() if role in held]
     return render(request, "home.html", {"role_labels": labels})

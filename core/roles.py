@@ -33,6 +33,8 @@ ROLE_PERMISSIONS = {
         "participants.add_activationcode",
         "participants.view_activationcode",
         "participants.view_user",
+        "office.view_office",
+        "office.change_office",
     ],
     Role.ORGANISER: [
         "trainings.view_training",

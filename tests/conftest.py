@@ -39,10 +39,20 @@ TEST_OFFICE = {
 }
 
 
+def make_test_office(**changes):
+    """Save the test office profile (with some fields changed) and return it, cached."""
+    from office.models import Office
+    from office.selectors import current_office, forget_office
+
+    Office.objects.update_or_create(pk=1, defaults={**TEST_OFFICE, **changes})
+    forget_office()
+    return current_office()
+
+
 @pytest.fixture(autouse=True)
 def office(request):
     """Give each database test the office profile (see TEST_OFFICE); None for tests without."""
-    from office.selectors import current_office, forget_office
+    from office.selectors import forget_office
 
     forget_office()
     marker = request.node.get_closest_marker("office")
@@ -52,11 +62,5 @@ def office(request):
         forget_office()
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
-    from office.models import Office
-
-    values = {**TEST_OFFICE, **(marker.kwargs if marker else {})}
-    Office.objects.update_or_create(pk=1, defaults=values)
-    forget_office()
-    current_office()  # in the cache, as after the first request
-    yield current_office()
+    yield make_test_office(**(marker.kwargs if marker else {}))
     forget_office()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from trainings import checkin_tokens
 from trainings.models import Training
 from trainings.selectors import trainings as training_selectors
+from tests.conftest import make_test_office
 from tests.factories import (
     EnrolmentFactory,
     SessionFactory,
@@ -64,6 +65,7 @@ MATRIX = {
     "activate": (None, PUBLIC),
     "activate_with_code": (lambda o: {"code": "ABCD-EFGH-JK"}, PUBLIC),
     "set_language": (None, PUBLIC),
+    "office:profile": (None, ADMIN_ONLY),
     # The staff directory
     "participants:employee_list": (None, STAFF_DIRECTORY),
     "participants:employee_create": (None, ADMIN_ONLY),
@@ -341,6 +343,7 @@ def world(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
+        make_test_office()
         a = participant_user()
         b = participant_user()
         # Participant B's data sits apart from A's: another training, another certificate.
