@@ -35,5 +35,5 @@ def office_zone() -> zoneinfo.ZoneInfo:
 
 
 def zone_label() -> str:
-    """Return the label printed after a time: WIB, WITA or WIT."""
+    """Return the label printed after a time (office.models.ZONE_LABELS)."""
     return ZONE_LABELS.get(office_zone_name(), "")

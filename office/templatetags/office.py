@@ -1,4 +1,4 @@
-"""{% zone_label %}: the office's zone label (WIB, WITA, WIT) to print after a time."""
+"""{% zone_label %}: the label of the office's time zone, to print after a time."""
 
 from django import template
 
@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag
 def zone_label() -> str:
-    """Return WIB, WITA or WIT: the office's zone, printed after every time."""
+    """Return the label of the office's zone (office.models.ZONE_LABELS), printed after a time."""
     return selectors.zone_label()
