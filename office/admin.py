@@ -3,7 +3,7 @@ from django.db import transaction
 
 from core.forms import WithoutControlCharactersModelForm
 from office.models import Office
-from office.selectors import forget_office
+from office.selectors import current_office, forget_office
 
 
 @admin.register(Office)
@@ -11,7 +11,8 @@ class OfficeAdmin(admin.ModelAdmin):
     form = WithoutControlCharactersModelForm
 
     def has_add_permission(self, request):
-        return not Office.objects.exists() and super().has_add_permission(request)
+        # Only until the one profile exists (read from the cache: no query on each admin page).
+        return current_office().updated_at is None and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False

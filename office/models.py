@@ -101,11 +101,11 @@ class Office(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    # What an office must fill in before it issues documents, in the order of the form.
+    # What certificates and attendance sheets print, so must be filled in before they are issued
+    # (in the order of the form). The address is for letterheads, which ask for it themselves.
     REQUIRED_FIELDS = (
         "government",
         "agency",
-        "address",
         "place",
         "head_name",
         "head_position",

@@ -11,3 +11,10 @@ register = template.Library()
 def zone_label() -> str:
     """Return the label of the office's zone (office.models.ZONE_LABELS), printed after a time."""
     return selectors.zone_label()
+
+
+@register.simple_tag
+def office_agency() -> str:
+    """Return the office's short name (its code, else its name), as pages and emails sign."""
+    office = selectors.current_office()
+    return office.agency_code or office.agency

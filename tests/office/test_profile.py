@@ -28,7 +28,7 @@ def test_a_fresh_install_has_an_empty_profile_and_says_what_is_missing():
         require_complete_office()
     assert refused.value.messages == [
         "Profil kantor belum lengkap, jadi dokumen belum dapat diterbitkan. Yang belum diisi: "
-        "pemerintah (kop surat), instansi, alamat, tempat penandatanganan, kepala instansi (nama "
+        "pemerintah (kop surat), instansi, tempat penandatanganan, kepala instansi (nama "
         "dan gelar), jabatan kepala, NIP kepala, zona waktu. Admin kepegawaian mengisinya di "
         "Profil kantor."
     ]

@@ -78,7 +78,7 @@ def test_a_fresh_install_without_a_profile_gets_no_daftar_hadir_but_the_reason(
     [message] = [str(m) for m in response.context["messages"]]
     assert message == (
         "Profil kantor belum lengkap, jadi dokumen belum dapat diterbitkan. Yang belum diisi: "
-        "pemerintah (kop surat), instansi, alamat, tempat penandatanganan, kepala instansi (nama "
+        "pemerintah (kop surat), instansi, tempat penandatanganan, kepala instansi (nama "
         "dan gelar), jabatan kepala, NIP kepala, zona waktu. Admin kepegawaian mengisinya di "
         "Profil kantor."
     )
