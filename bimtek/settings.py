@@ -56,8 +56,6 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DATA_DIR = Path(env("BIMTEK_DATA_DIR", BASE_DIR / "var"))
 
-# Where the office signs its documents: "Magelang, 14 September 2022".
-BIMTEK_DOCUMENT_PLACE = env("BIMTEK_DOCUMENT_PLACE", "Magelang")
 
 # Whether every organiser sees (and changes) every training, as in a small office, or only the
 # trainings whose panitia they are (Training.organisers), as in a larger one. Superusers see all.
@@ -130,6 +128,7 @@ INSTALLED_APPS = [
     # Bottom to top, as the layers in pyproject.toml's import-linter contract (workers first).
     "core",
     "audit",
+    "office",
     "participants",
     "trainings",
     "assessments",
@@ -146,6 +145,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times are shown and computed in the office's zone (office.Office.time_zone).
+    "office.zone.OfficeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -289,6 +290,9 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["bimtek.formats"]
+# Only the zone of an install whose office profile has none yet: every request, task and
+# document runs in the office's own zone (office.Office.time_zone, made current by
+# office.zone.OfficeZoneMiddleware and on each task's start). Times are stored in UTC.
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True

@@ -25,6 +25,7 @@ urlpatterns = [
     path("log-audit/", include("audit.urls")),
     path("aktivasi/", participant_views.activate, name="activate"),
     path("aktivasi/<str:code>/", participant_views.activate, name="activate_with_code"),
+    path("kantor/", include("office.urls")),
     path("pegawai/", include("participants.urls")),
     path("pegawai/profil-saya/", include("privacy.urls")),
     path("pelatihan/", include("trainings.urls")),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from core.mfa import mfa_setup_missing
 from core.roles import ROLE_LABELS, user_roles
 from core.todo import merge_todos
 from evaluations import selectors as evaluation_selectors
+from office.selectors import current_office
 from trainings.selectors import dashboard
 
 HOME_REFRESH_SECONDS = 30
@@ -66,6 +67,8 @@ def _organiser_dashboard(request) -> dict:
 def home(request):
     """Show organisers their day (sessions with live counts, what needs doing next) and each
     role its starting points."""
+    if request.user.has_perm("office.change_office") and not current_office().is_complete:
+        return redirect("office:profile")  # a fresh install: the set-up comes first
     held = user_roles(request.user)
     labels = [str(label) for role, label in ROLE_LABELS.items() if role in held]
     context = {"role_labels": labels}

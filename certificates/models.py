@@ -85,8 +85,8 @@ class CertificateSettings(models.Model):
     government = models.CharField(
         _("government"),
         max_length=120,
-        default="PEMERINTAH KOTA MAGELANG",
-        help_text=_("First line of the letterhead, e.g. PEMERINTAH KOTA MAGELANG."),
+        blank=True,
+        help_text=_("First line of the letterhead. Empty: the office profile's."),
     )
     issuer = models.CharField(
         _("issuing body"),
@@ -123,7 +123,12 @@ class CertificateSettings(models.Model):
         blank=True,
         help_text=_('Optional line such as "dengan predikat BAIK".'),
     )
-    place = models.CharField(_("place of signing"), max_length=100, default="Magelang")
+    place = models.CharField(
+        _("place of signing"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty: the office profile's."),
+    )
     back_page = models.BooleanField(_("back page with the topics"), default=True)
     logo = CertificateImageField(
         _("logo"),

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from core.qr import qr_svg as shared_qr_svg
 from core.pdf import render_pdf
 from core.templatetags.tanggal import format_date_range
+from office.selectors import current_office
 from participants.names import full_name
 
 from certificates.images import check_stored_image
@@ -81,6 +82,22 @@ def _file_name(field) -> str:
     return field.name if field else ""
 
 
+def printed_by(cs: CertificateSettings) -> dict:
+    """Return who a certificate says issued and signed it: the settings', else the office's."""
+    office = current_office()
+    own_signer = bool(cs.signer_name)
+    return {
+        "government": cs.government or office.government,
+        "issuer": cs.issuer or office.agency,
+        "place": cs.place or office.place,
+        "signer_name": cs.signer_name if own_signer else office.head_name,
+        "signer_position": cs.signer_position if own_signer else office.head_position,
+        "signer_pangkat": cs.signer_pangkat if own_signer else office.head_pangkat,
+        "signer_nip": cs.signer_nip if own_signer else office.head_nip,
+        "logo": _file_name(cs.logo) or _file_name(office.emblem),
+    }
+
+
 def build_snapshot(
     *, enrolment, certificate_settings: CertificateSettings, sessions, signed_on: datetime.date
 ) -> dict:
@@ -93,6 +110,7 @@ def build_snapshot(
     with translation.override(settings.LANGUAGE_CODE):
         dates = format_date_range(training.start_date, training.end_date)
     cs = certificate_settings
+    printed = printed_by(cs)
     return {
         "v": SNAPSHOT_VERSION,
         "name": employee.full_name,
@@ -112,17 +130,17 @@ def build_snapshot(
         "jp_words": terbilang(jp),
         "topics": [[topic, topic_jp] for topic, topic_jp in topics.items()],
         "organiser": training.organiser_unit.name,
-        "government": cs.government,
-        "issuer": cs.issuer,
+        "government": printed["government"],
+        "issuer": printed["issuer"],
         "course_kind": cs.course_kind,
         "qualification": cs.qualification,
-        "place": cs.place,
+        "place": printed["place"],
         "signed_on": signed_on.isoformat(),
-        "signer_name": cs.signer_name,
-        "signer_position": cs.signer_position,
-        "signer_pangkat": cs.signer_pangkat,
-        "signer_nip": cs.signer_nip,
-        "logo": _file_name(cs.logo),
+        "signer_name": printed["signer_name"],
+        "signer_position": printed["signer_position"],
+        "signer_pangkat": printed["signer_pangkat"],
+        "signer_nip": printed["signer_nip"],
+        "logo": printed["logo"],
         "background": _file_name(cs.background),
         "signature": _file_name(cs.signature_image),
         "orientation": cs.orientation,

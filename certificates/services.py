@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, record
 from core.files import store_whole
+from office.services import require_complete_office
 from trainings.models import Enrolment, Training
 
 from certificates import numbering, selectors
@@ -189,6 +190,7 @@ def _issue_certificate(
         raise ValidationError(
             _("Only enrolled participants can receive a certificate."), code="not_enrolled"
         )
+    require_complete_office()
     training = enrolment.training
     certificate_settings = selectors.certificate_settings_for(training=training)
     numbering.validate_pattern(
@@ -286,6 +288,7 @@ def _generate_pdf(certificate: Certificate) -> Certificate:
 
 def preview_certificate(*, enrolment: Enrolment) -> bytes:
     """Render what a participant's certificate would look like, issuing and storing nothing."""
+    require_complete_office()
     training = enrolment.training
     certificate_settings = selectors.certificate_settings_for(training=training)
     signed_on = signing_date(training)
@@ -615,6 +618,7 @@ def start_issue_run(*, training: Training, by) -> IssueRun:
 
     A participant whose certificate was revoked is left out: see reissue_after_revocation().
     """
+    require_complete_office()
     holders = set(
         Certificate.objects.filter(
             enrolment__training=training, status=Certificate.Status.VALID, sha256__gt=""

@@ -26,6 +26,7 @@ from certificates.forms import (
     EnrolmentSelectionForm,
     ReasonForm,
 )
+from certificates.pdf import printed_by
 from certificates.models import Certificate, CertificateExport, IssueRun, certificate_set_key
 from certificates.whatsapp import certificate_message
 
@@ -244,7 +245,11 @@ def email_selected(request, pk):
 def issue(request, pk):
     """Start issuing the eligible participants' certificates in the background."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
-    run = services.start_issue_run(training=training, by=request.user)
+    try:
+        run = services.start_issue_run(training=training, by=request.user)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("certificates:training", pk=training.pk)
     revoked = selectors.revoked_for_good(selectors.certificates_of_training(training=training))
     if revoked:
         message = ngettext(
@@ -350,7 +355,11 @@ def preview(request, pk, enrolment_pk):
     """Show a participant's certificate as it would be printed, issuing nothing."""
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     enrolment = _enrolment(training, enrolment_pk)
-    content = services.preview_certificate(enrolment=enrolment)
+    try:
+        content = services.preview_certificate(enrolment=enrolment)
+    except ValidationError as error:
+        _error_message(request, error)
+        return redirect("certificates:training", pk=training.pk)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="pratinjau-sertifikat.pdf"'
     return response
@@ -555,7 +564,7 @@ def export_siasn(request, pk):
     training = selectors.training_for_certificates(user=request.user, pk=pk)
     out = exports.siasn_workbook(
         selectors.valid_certificates(training=training),
-        institution=selectors.certificate_settings_for(training=training).government.title(),
+        institution=printed_by(selectors.certificate_settings_for(training=training))["government"].title(),
     )
     return FileResponse(
         out, as_attachment=True, filename=f"siasn-kursus-{training.code}.xlsx", content_type=XLSX

@@ -34,6 +34,8 @@ ROLE_PERMISSIONS = {
         "participants.view_activationcode",
         "participants.view_user",
         "audit.view_auditentry",
+        "office.view_office",
+        "office.change_office",
     ],
     Role.ORGANISER: [
         "trainings.view_training",

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from office.selectors import office_zone
 from trainings.models import Enrolment, Training
 
 from evaluations import defaults
@@ -33,8 +34,8 @@ SECTION_FIELDS = {
 
 
 def default_window(training: Training) -> tuple[datetime.datetime, datetime.datetime]:
-    """Return a new form's window: the training's last day until a week after it, in WIB."""
-    zone = timezone.get_default_timezone()
+    """Return a new form's window: the training's last day until a week after it, office time."""
+    zone = office_zone()
     opens = datetime.datetime.combine(training.end_date, datetime.time(0, 0), tzinfo=zone)
     closes = datetime.datetime.combine(
         training.end_date + datetime.timedelta(days=defaults.CLOSES_DAYS_AFTER_END + 1),

@@ -56,7 +56,7 @@ class User(AbstractUser):
 
 
 class Unit(models.Model):
-    """An OPD or unit kerja, such as RSUD Tidar or Kelurahan Kemirirejo."""
+    """An OPD or unit kerja, such as a regional hospital (RSUD) or a kelurahan office."""
 
     class Kind(models.TextChoices):
         SEKRETARIAT = "sekretariat", _("Secretariat")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from trainings import checkin_tokens
 from trainings.models import Training
 from trainings.selectors import trainings as training_selectors
+from tests.conftest import make_test_office
 from tests.factories import (
     EnrolmentFactory,
     SessionFactory,
@@ -68,6 +69,7 @@ MATRIX = {
     "mfa_required": (None, ANY_LOGGED_IN),
     # The audit log: only the staff administrator reads it
     "audit:log": (None, ADMIN_ONLY),
+    "office:profile": (None, ADMIN_ONLY),
     # The staff directory
     "participants:employee_list": (None, STAFF_DIRECTORY),
     "participants:employee_create": (None, ADMIN_ONLY),
@@ -361,6 +363,7 @@ def world(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
+        make_test_office()
         a = participant_user()
         b = participant_user()
         # Participant B's data sits apart from A's: another training, another certificate.

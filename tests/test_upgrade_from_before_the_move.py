@@ -35,11 +35,12 @@ TRAINING_TABLES = (
 )  # fmt: skip
 # Tables that later migrations add, which the code before the move could not have.
 ADDED_SINCE = {"trainings_training_organisers"}  # trainings.0003, the panitia of a training
-# Apps installed since, with their tables: two-factor sign-in (allauth.mfa), the audit log and
-# the task workers' heartbeat.
+# Apps installed since, with their tables: two-factor sign-in (allauth.mfa), the audit log, the
+# office profile and the task workers' heartbeat.
 ADDED_APPS = {
     "audit": {"audit_auditentry"},
     "mfa": {"mfa_authenticator"},
+    "office": {"office_office"},
     "workers": {"workers_worker"},
 }
 RENAMED = {f"bimtek_{name}": f"trainings_{name}" for name in TRAINING_TABLES}
@@ -89,6 +90,7 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
     added_apps = set_apart_added_apps(after)
     assert added_apps["tables"] == set().union(*ADDED_APPS.values())
     assert "audit.view_auditentry" in added_apps["grants"][Role.ADMIN]
+    assert "office.change_office" in added_apps["grants"][Role.ADMIN]
     assert before["samples"]["attendance"] and before["samples"]["certificates"]
 
     # The training tables carry the trainings app's names, with every row of every table.
@@ -155,6 +157,11 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
     assert checks["verify"]["status"] == 200
     assert escape(checks["certificate"]["training_title"]) in checks["verify"]["content"]
     assert checks["download"] == {"status": 200, "sha256": checks["certificate"]["sha256"]}
+    # office.0002 filled the profile from what the install printed: it issues the same documents.
+    assert checks["office"] == {
+        "government": "PEMERINTAH KOTA MAGELANG", "place": "Magelang",
+        "time_zone": "Asia/Jakarta", "is_complete": True,
+    }  # fmt: skip
 
     # Printed and bookmarked addresses lead where they did.
     assert list(installed["urls"].values()) == [path for *_names, path in PRINTED_ADDRESSES]

@@ -289,8 +289,8 @@ class Migration(migrations.Migration):
                 (
                     "government",
                     models.CharField(
-                        default="PEMERINTAH KOTA MAGELANG",
-                        help_text="First line of the letterhead, e.g. PEMERINTAH KOTA MAGELANG.",
+                        default="",
+                        help_text="First line of the letterhead.",
                         max_length=120,
                         verbose_name="government",
                     ),
@@ -362,7 +362,7 @@ class Migration(migrations.Migration):
                 (
                     "place",
                     models.CharField(
-                        default="Magelang", max_length=100, verbose_name="place of signing"
+                        default="", max_length=100, verbose_name="place of signing"
                     ),
                 ),
                 (

@@ -3,11 +3,13 @@
 import datetime
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from office.services import save_office
 from assessments.models import Answer, Assessment, Attempt
 from assessments.services import release_results, start_attempt
 from tests.factories import EnrolmentFactory, organiser_user, participant_user
@@ -79,6 +81,22 @@ def test_start_creates_an_attempt_and_shows_every_question(client, participant, 
     assert page.status_code == 200
     assert len(_question_ids(page.content.decode())) == 5
     assert len(_option_ids(page.content.decode())) == 20
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"), [("Asia/Jakarta", "WIB"), ("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")]
+)
+def test_the_deadline_is_shown_in_the_offices_time_and_zone(client, participant, pre, zone, label):
+    save_office(values={"time_zone": zone})
+    client.force_login(participant)
+    client.post(reverse("assessments:test_start", args=[pre.pk]))
+    attempt = Attempt.objects.get()
+
+    page = client.get(reverse("assessments:attempt_take", args=[attempt.pk])).content.decode()
+
+    local = attempt.deadline.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%H.%M")
+    assert f"Selesaikan sebelum pukul {local} {label}" in page
+    assert attempt.deadline.tzinfo == datetime.UTC  # stored in UTC, whatever the office's zone
 
 
 def test_reloading_shows_the_same_order(client, participant, pre):

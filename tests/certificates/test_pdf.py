@@ -3,10 +3,13 @@
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from django.core.exceptions import ValidationError
 
 from trainings.models import Enrolment
 from certificates import services
-from certificates.models import Certificate, Counter
+from certificates.models import Certificate, CertificateSettings, Counter
+from office.services import save_office
+from tests.conftest import TEST_OFFICE
 from certificates.pdf import name_size_class, terbilang
 
 from .factories import CertificateSettingsFactory, finished_training
@@ -73,6 +76,41 @@ def test_the_pdf_prints_the_participant_the_training_and_the_signer():
     assert "NIP. 19680512 199403 1 006" in front
     assert "BSrE" not in front  # an unsigned PDF never claims an electronic signature
     assert "DAFTAR MATERI" in back and "Materi 6" in back
+
+
+@pytest.mark.parametrize(
+    ("zone", "government", "place"),
+    [("Asia/Makassar", "PEMERINTAH KOTA MAKASSAR", "Makassar"),
+     ("Asia/Jayapura", "PEMERINTAH KOTA JAYAPURA", "Jayapura")],
+)  # fmt: skip
+def test_settings_left_empty_print_the_office_profile(zone, government, place):
+    save_office(values={
+        "time_zone": zone, "government": government, "place": place,
+        "head_name": "Dr. Yohanes Wenda, M.Si.", "head_nip": "197502102000031004",
+    })  # fmt: skip
+    CertificateSettings.objects.filter(training=None).update(signer_name="")
+
+    front, _back = _text(_issue().pdf.read())
+
+    assert government in front
+    assert f"{place}, 14 Oktober 2022" in front  # the training's last day, whatever the zone
+    assert "Dr. Yohanes Wenda, M.Si." in front
+    assert "NIP. 19750210 200003 1 004" in front
+    assert "Magelang" not in front
+
+
+@pytest.mark.office(None)
+def test_a_fresh_install_issues_nothing_until_the_profile_is_complete():
+    enrolment = Enrolment.objects.get(training=finished_training(participants=1))
+
+    with pytest.raises(ValidationError) as refused:
+        services.issue_certificate(enrolment_id=enrolment.pk)
+
+    assert refused.value.code == "office_incomplete"
+    assert not Certificate.objects.exists() and not Counter.objects.exists()
+    save_office(values=TEST_OFFICE)
+    certificate, created = services.issue_certificate(enrolment_id=enrolment.pk)
+    assert created and certificate.number == "800/001/BKPSDM/X/2022"
 
 
 def test_the_pdf_stored_is_the_one_its_hash_describes():

@@ -21,6 +21,7 @@ from django.tasks.signals import task_enqueued
 from django.urls import reverse
 from django.utils import timezone
 
+from office.selectors import current_office
 from core import jobs as workers
 from participants import importing, services_import
 from participants.models import Employee, StaffListImport, Unit
@@ -706,7 +707,8 @@ def test_the_recent_imports_list_takes_the_same_queries_for_1_or_3_of_each_state
     _imports_in_every_state(count, admin)
 
     # session, user, the import permission's check (the user's, then their groups'), the groups
-    # for the menu, the recent imports with their uploaders
+    # for the menu, the recent imports with their uploaders; the office profile is in the cache
+    current_office()
     with django_assert_num_queries(6):
         response = client_for.get(reverse("admin:participants_employee_import"))
 

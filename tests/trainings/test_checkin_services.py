@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageDraw
 
+from office.services import save_office
 from trainings import checkin_tokens
 from trainings.models import Attendance, Enrolment, Training
 from trainings.selectors import attendance as selectors
@@ -119,6 +120,32 @@ def test_the_time_decides_between_hadir_and_terlambat(session, enrolment, moment
     assert attendance.method == Attendance.Method.SELF
     assert attendance.recorded_by == enrolment.employee.user
     assert attendance.ip_address == "10.0.0.7"
+
+
+@pytest.mark.parametrize(
+    ("zone", "label"), [("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")]
+)
+def test_an_office_in_another_zone_opens_a_0730_session_at_0700_its_time(
+    session, enrolment, zone, label
+):
+    save_office(values={"time_zone": zone})
+    session.start_time, session.end_time = datetime.time(7, 30), datetime.time(9, 0)
+    session.save()
+    local = zoneinfo.ZoneInfo(zone)
+
+    with pytest.raises(ValidationError) as caught:
+        _check_in(session, enrolment, datetime.datetime(2026, 12, 7, 6, 59, 59, tzinfo=local))
+    attendance, created = _check_in(
+        session, enrolment, datetime.datetime(2026, 12, 7, 7, 0, tzinfo=local)
+    )
+
+    assert caught.value.messages == [
+        f"Presensi untuk Pelayanan Prima baru dibuka pukul 07.00 {label}. "
+        "Silakan kembali pada waktu itu."
+    ]
+    assert created and attendance.status == Attendance.Status.HADIR
+    # 07.00 there is 06.00 or 05.00 in Jakarta: a WIB window would have refused it.
+    assert attendance.recorded_at.astimezone(JAKARTA).hour < 7
 
 
 def test_before_the_window_opens_the_message_says_when_it_opens(session, enrolment):

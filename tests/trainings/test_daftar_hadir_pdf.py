@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils import translation
 from PIL import Image
 
+from office.services import save_office
 from trainings.models import Session
 from trainings.reports.daftar_hadir import (
     build_daftar_hadir,
@@ -175,6 +176,22 @@ def test_pdf_ends_with_the_organisers_signature_block(scenario):
         "Magelang, 14 September 2022 Ketua Panitia, Hening Widyaningrum, S.Psi., M.M. "
         "NIP. 19880314 201203 2 017"
     ) in text
+
+
+@pytest.mark.parametrize(
+    ("zone", "place", "label"),
+    [("Asia/Makassar", "Makassar", "WITA"), ("Asia/Jayapura", "Jayapura", "WIT")],
+)
+def test_an_office_in_another_zone_prints_its_place_and_its_zone(scenario, zone, place, label):
+    save_office(values={"time_zone": zone, "place": place})
+    session, _people = scenario
+
+    _sheet, data = _pdf(session)
+    text = pdf_text(data)
+
+    assert f"Waktu : 08.00 – 11.30 {label}" in text  # the session's own clock times
+    assert f"{place}, 14 September 2022 Ketua Panitia" in text
+    assert "WIB" not in text
 
 
 def test_signer_without_a_directory_entry_is_named_without_nip():
@@ -440,10 +457,10 @@ def test_venue_names_the_room_once(room, venue, expected):
 @pytest.mark.parametrize(
     ("zone", "expected"),
     [("Asia/Jakarta", "08.00 – 11.30 WIB"), ("Asia/Makassar", "08.00 – 11.30 WITA"),
-     ("Asia/Jayapura", "08.00 – 11.30 WIT"), ("UTC", "08.00 – 11.30")],
+     ("Asia/Jayapura", "08.00 – 11.30 WIT")],
 )  # fmt: skip
-def test_time_range_names_the_indonesian_time_zone(settings, zone, expected):
-    settings.TIME_ZONE = zone
+def test_time_range_names_the_offices_time_zone(zone, expected):
+    save_office(values={"time_zone": zone})
     session = make_session(make_training())
 
     with translation.override("id"):

@@ -62,6 +62,28 @@ def test_recap_page_shows_chart_tables_and_absentees(organiser, training):
         assert reverse("trainings:daftar_hadir_pdf", kwargs={"pk": session.pk}) in content
 
 
+@pytest.mark.office(None)
+def test_a_fresh_install_without_a_profile_gets_no_daftar_hadir_but_the_reason(
+    organiser, training
+):
+    session = training.sessions.order_by("date", "start_time").first()
+
+    response = organiser.get(
+        reverse("trainings:daftar_hadir_pdf", kwargs={"pk": session.pk}), follow=True
+    )
+
+    assert response.redirect_chain == [
+        (reverse("trainings:attendance_recap", kwargs={"pk": training.pk}), 302)
+    ]
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == (
+        "Profil kantor belum lengkap, jadi dokumen belum dapat diterbitkan. Yang belum diisi: "
+        "pemerintah (kop surat), instansi, tempat penandatanganan, kepala instansi (nama "
+        "dan gelar), jabatan kepala, NIP kepala, zona waktu. Admin kepegawaian mengisinya di "
+        "Profil kantor."
+    )
+
+
 def test_recap_page_is_csp_clean(organiser, training):
     response = organiser.get(reverse("trainings:attendance_recap", kwargs={"pk": training.pk}))
 

@@ -7,6 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from office.services import save_office
 from trainings.models import Enrolment, Training
 from trainings.selectors.trainings import (
     attendance_for_day,
@@ -40,7 +41,7 @@ JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 Status = Training.Status
 
 
-# Session times (no database needed: unsaved sessions) -------------------------------------------
+# Session times (unsaved sessions; the office profile says the zone) ------------------------------
 
 
 def _session(**fields):
@@ -48,6 +49,7 @@ def _session(**fields):
     return SessionFactory.build(training=TrainingFactory.build(), **fields)
 
 
+@pytest.mark.django_db
 def test_session_times_are_aware_datetimes_in_jakarta():
     session = _session()
 
@@ -74,6 +76,7 @@ def test_session_times_are_aware_datetimes_in_jakarta():
     ],
     ids=["defaults", "configured", "zero"],
 )
+@pytest.mark.django_db
 def test_session_window_opens_before_and_closes_after_the_start(fields, opens, closes, late):
     session = _session(**fields)
 
@@ -87,6 +90,23 @@ def test_session_window_opens_before_and_closes_after_the_start(fields, opens, c
     assert session_late_at(session) == datetime.datetime.combine(day, late, tzinfo=JAKARTA)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("zone", "utc_hour"), [("Asia/Jakarta", 0), ("Asia/Makassar", 23), ("Asia/Jayapura", 22)]
+)
+def test_a_0730_session_opens_at_0700_in_the_offices_zone(zone, utc_hour):
+    save_office(values={"time_zone": zone})
+    session = _session(start_time=T(7, 30), end_time=T(9, 0))
+
+    opens, closes = session_window(session)
+
+    local = zoneinfo.ZoneInfo(zone)
+    assert opens == datetime.datetime(2022, 9, 14, 7, 0, tzinfo=local)
+    assert closes == datetime.datetime(2022, 9, 14, 8, 0, tzinfo=local)
+    assert opens.astimezone(datetime.UTC).hour == utc_hour  # stored and compared in UTC
+
+
+@pytest.mark.django_db
 def test_a_window_opening_before_midnight_starts_the_day_before():
     session = _session(start_time=T(0, 15), end_time=T(1, 0))
 

@@ -148,6 +148,13 @@ def try_out(spec: dict) -> dict:
         "status": download.status_code,
         "sha256": hashlib.sha256(body).hexdigest(),
     }
+    from office.selectors import current_office
+
+    office = current_office()
+    checks["office"] = {
+        "government": office.government, "place": office.place,
+        "time_zone": office.time_zone, "is_complete": office.is_complete,
+    }  # fmt: skip
     return checks
 
 

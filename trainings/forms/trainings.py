@@ -41,7 +41,7 @@ class TrainingForm(WithoutControlCharacters, forms.Form):
     venue = forms.CharField(
         label=_("Venue"), max_length=200, required=False,
         help_text=_(
-            "As the certificates and attendance sheets print it, e.g. Aula BKPSDM Kota Magelang."
+            "As the certificates and attendance sheets print it, e.g. Aula BKPSDM Lantai 2."
         ),
     )
     batch = forms.IntegerField(label=_("Batch (angkatan)"), min_value=1, max_value=999, initial=1)

@@ -24,13 +24,8 @@ from trainings.selectors.reports import (
     enrolled_participants,
     session_position,
 )
-from trainings.reports.labels import (
-    METHOD_WORDS,
-    NOT_RECORDED,
-    STATUS_ORDER,
-    STATUS_WORDS,
-    zone_abbreviation,
-)
+from office.selectors import current_office, zone_label
+from trainings.reports.labels import METHOD_WORDS, NOT_RECORDED, STATUS_ORDER, STATUS_WORDS
 from core.pdf import render_pdf
 
 Status = Attendance.Status
@@ -103,11 +98,11 @@ def daftar_hadir_filename(session: Session, *, number: int) -> str:
 
 
 def time_range(session: Session) -> str:
-    """Return "08.00 – 11.30 WIB"."""
+    """Return "08.00 – 11.30" followed by the office's zone label."""
     text = "{} – {}".format(
         formats.time_format(session.start_time, "H.i"), formats.time_format(session.end_time, "H.i")
     )
-    zone = zone_abbreviation()
+    zone = zone_label()
     return f"{text} {zone}" if zone else text
 
 
@@ -193,7 +188,7 @@ def _totals(rows: list[SheetRow]) -> tuple[list[TotalLine], list[TotalLine]]:
 
 def _signer(session: Session) -> Signer:
     training = session.training
-    place = settings.BIMTEK_DOCUMENT_PLACE
+    place = current_office().place
     date = formats.date_format(session.date, "j F Y")
     employee = contact_employee(training=training)
     return Signer(

@@ -4,7 +4,6 @@ Documents print the short official words (Hadir, Terlambat, Izin, Sakit, Dinas L
 rather than the longer labels of the forms, hence their own message context.
 """
 
-from django.conf import settings
 from django.utils.translation import pgettext_lazy
 
 from trainings.models import Attendance
@@ -61,16 +60,3 @@ STATUS_COLOURS = {
     Status.ALPA: ("#b71c1c", "#ffffff"),
     NOT_RECORDED: ("#cfd8dc", "#000000"),
 }
-
-# Time zones of Indonesia and the abbreviation printed after a time.
-ZONE_ABBREVIATIONS = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-
-
-def zone_abbreviation() -> str:
-    """Return WIB, WITA or WIT for the configured time zone (empty if it is none of them)."""
-    return ZONE_ABBREVIATIONS.get(settings.TIME_ZONE, "")

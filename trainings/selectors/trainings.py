@@ -2,7 +2,7 @@
 Reads for trainings, their sessions and speakers, with their joins and counts done.
 
 Times: a session's date and clock times are wall-clock times where the training takes place
-(settings.TIME_ZONE, Asia/Jakarta); session_starts_at, session_ends_at, session_late_at and
+(the office's time zone, office.selectors.office_zone); session_starts_at, session_ends_at, session_late_at and
 session_window turn them into aware datetimes in that zone for the check-in.
 """
 
@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.roles import Role
+from office.selectors import office_zone
 from trainings.models import Attendance, Enrolment, Session, Speaker, Training
 
 ACTIVE_ENROLMENT_STATUSES = (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLISTED)
@@ -35,16 +36,16 @@ ACTIVE_ENROLMENT_STATUSES = (Enrolment.Status.ENROLLED, Enrolment.Status.WAITLIS
 
 
 def _aware(date: datetime.date, time: datetime.time) -> datetime.datetime:
-    return datetime.datetime.combine(date, time, tzinfo=timezone.get_default_timezone())
+    return datetime.datetime.combine(date, time, tzinfo=office_zone())
 
 
 def session_starts_at(session: Session) -> datetime.datetime:
-    """Return when a session starts, as an aware datetime in Asia/Jakarta."""
+    """Return when a session starts, as an aware datetime in the office's zone."""
     return _aware(session.date, session.start_time)
 
 
 def session_ends_at(session: Session) -> datetime.datetime:
-    """Return when a session ends, as an aware datetime in Asia/Jakarta."""
+    """Return when a session ends, as an aware datetime in the office's zone."""
     return _aware(session.date, session.end_time)
 
 
@@ -54,7 +55,7 @@ def session_late_at(session: Session) -> datetime.datetime:
 
 
 def session_window(session: Session) -> tuple[datetime.datetime, datetime.datetime]:
-    """Return when a session's check-in opens and closes, as aware datetimes in Asia/Jakarta."""
+    """Return when a session's check-in opens and closes, as aware datetimes in the office's zone."""
     starts = session_starts_at(session)
     return (
         starts - datetime.timedelta(minutes=session.checkin_opens_before),

@@ -22,6 +22,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core import rows
 from core.ratelimit import RateLimit
+from office.selectors import office_zone, zone_label
 from trainings import checkin_tokens
 from trainings.models import Attendance, AttendanceChange, Enrolment, Session, Training
 from trainings.selectors.attendance import (
@@ -40,9 +41,9 @@ MAX_SIGNATURE_PIXELS = 2000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 MESSAGES = {
-    "window_not_open": _("Check-in for %(session)s opens at %(time)s WIB. Please come back then."),
+    "window_not_open": _("Check-in for %(session)s opens at %(time)s %(zone)s. Please come back then."),
     "window_closed": _(
-        "Check-in for %(session)s closed at %(time)s WIB. Please ask the organiser to record "
+        "Check-in for %(session)s closed at %(time)s %(zone)s. Please ask the organiser to record "
         "your attendance."
     ),
     "not_enrolled": _(
@@ -74,18 +75,20 @@ MESSAGES = {
     ),
     "invalid_status": _("Choose one of the attendance statuses."),
     "window_still_open": _(
-        "Check-in for %(session)s is open until %(time)s WIB. Confirm to mark everyone not yet "
+        "Check-in for %(session)s is open until %(time)s %(zone)s. Confirm to mark everyone not yet "
         "recorded as absent now."
     ),
 }
 
 
 def _error(code: str, **params) -> ValidationError:
+    if "time" in params:
+        params["zone"] = zone_label()
     return ValidationError(MESSAGES[code], code=code, params=params or None)
 
 
 def _time(moment: datetime.datetime) -> str:
-    return formats.time_format(timezone.localtime(moment), "H.i")
+    return formats.time_format(timezone.localtime(moment, office_zone()), "H.i")
 
 
 # Check-in ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import Action, record
+from office.selectors import zone_label
 from trainings.locks import lock_rooms
 from trainings.models import Attendance, Enrolment, Session, Speaker, Training, jp_for_minutes
 from trainings.selectors.trainings import (
@@ -390,7 +391,7 @@ def _check_session(session: Session) -> None:
             errors.setdefault("room", []).append(ValidationError(
                 _(
                     "%(room)s is already taken by the session \"%(topic)s\" (%(training)s) on "
-                    "%(date)s, %(start)s – %(end)s WIB."
+                    "%(date)s, %(start)s – %(end)s %(zone)s."
                 ),
                 code="room_taken",
                 params={
@@ -400,6 +401,7 @@ def _check_session(session: Session) -> None:
                     "date": _day(clash.date),
                     "start": _clock(clash.start_time),
                     "end": _clock(clash.end_time),
+                    "zone": zone_label(),
                 },
             ))
     _errors(errors)

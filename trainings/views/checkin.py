@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from office.selectors import zone_label
 from trainings import badges, checkin_tokens
 from trainings.forms.attendance import BadgeScanForm, CheckinCodeForm, SelfCheckinForm
 from trainings.models import Attendance, Enrolment, Session
@@ -197,11 +198,13 @@ def _self_checkin_problem(request, session, token, slot, now) -> str:
         return str(services.MESSAGES["window_not_open"]) % {
             "session": session.topic,
             "time": _clock(window.opens),
+            "zone": zone_label(),
         }
     if state == "closed":
         return str(services.MESSAGES["window_closed"]) % {
             "session": session.topic,
             "time": _clock(window.closes),
+            "zone": zone_label(),
         }
     return ""
 

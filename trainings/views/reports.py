@@ -3,13 +3,16 @@
 import logging
 import time
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.permissions import require_permissions
+from office.services import require_complete_office
 
 from trainings.reports.chart import attendance_chart
 from trainings.reports.daftar_hadir import build_daftar_hadir, render_daftar_hadir_pdf
@@ -64,6 +67,11 @@ def attendance_recap_xlsx(request, pk):
 def daftar_hadir_pdf(request, pk):
     """Show a session's daftar hadir as a PDF in the browser, ready to print."""
     session = session_for_reports(user=request.user, pk=pk)
+    try:
+        require_complete_office()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("trainings:attendance_recap", pk=session.training_id)
     started = time.perf_counter()
     sheet = build_daftar_hadir(session)
     content = render_daftar_hadir_pdf(sheet)

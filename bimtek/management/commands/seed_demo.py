@@ -1,7 +1,8 @@
 """
-seed_demo: load the demo data of Kota Magelang, each app its own part, and print the logins.
+seed_demo: load the demo data of the demo city, each app its own part, and print the logins.
 
-The parts run in one transaction, bottom layer first: the staff directory (participants.demo),
+The parts run in one transaction, bottom layer first: the office profile (office.demo), the
+staff directory (participants.demo),
 the trainings with their attendance (trainings.demo), the tests (assessments.demo), the
 evaluation (evaluations.demo) and the certificates (certificates.demo). Every part is
 idempotent, so running the command again changes nothing; it refuses to run on a production
@@ -24,6 +25,7 @@ from core.demo import DemoDataError, fixtures_dir
 from core.roles import ROLE_LABELS
 from evaluations.demo import demo_training as demo_evaluation_training
 from evaluations.demo import seed_demo_evaluation
+from office.demo import seed_office
 from participants.demo import (
     ACCOUNTS_FILE,
     STAFF_FILE,
@@ -59,6 +61,7 @@ def seed_demo(*, directory: Path | None = None, force: bool = False) -> SeedResu
         )
     directory = Path(directory or fixtures_dir())
     with transaction.atomic():
+        seed_office()
         units = load_units(directory / UNITS_FILE)
         staff = load_staff(directory / STAFF_FILE)
         logins = ensure_accounts(directory / ACCOUNTS_FILE)
@@ -110,7 +113,7 @@ def login_lines(result: SeedResult) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data from fixtures/ (Kota Magelang's units, 55 frontline staff, a login "
+        "Load the demo data from fixtures/ (the demo city's office profile and units, 55 frontline staff, a login "
         "for each role) and print the demo logins. Safe to run again."
     )
 

@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from office.services import require_complete_office
+from office.zone import office_time
 from trainings.models import Training
 from certificates import selectors, services
 from certificates.exports import pdf_filename
@@ -20,7 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("code", help="The training's code, e.g. BIMTEK-PP-2022.")
         parser.add_argument("--out", type=Path, help="Folder to write the PDFs into.")
 
-    def handle(self, *args, code, out=None, **options):
+    def handle(self, *args, **options):
+        try:
+            require_complete_office()
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        with office_time():
+            self.issue(**options)
+
+    def issue(self, *, code, out=None, **options):
         training = Training.objects.filter(code__iexact=code).first()
         if training is None:
             raise CommandError(f"No training with the code {code}.")
