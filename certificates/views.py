@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import jobs
 from core.forms import add_service_errors
+from core.pdf import PdfNotMade
 from core.permissions import require_permissions
 from core.submissions import claim_submission, submission_token
 from trainings.models import Enrolment
@@ -357,7 +358,9 @@ def preview(request, pk, enrolment_pk):
     enrolment = _enrolment(training, enrolment_pk)
     try:
         content = services.preview_certificate(enrolment=enrolment)
-    except ValidationError as error:
+    except PdfNotMade:
+        raise  # its own page says why (bimtek.middleware.PdfNotMadeMiddleware)
+    except ValidationError as error:  # the office profile is not complete yet
         _error_message(request, error)
         return redirect("certificates:training", pk=training.pk)
     response = HttpResponse(content, content_type="application/pdf")

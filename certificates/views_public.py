@@ -55,8 +55,8 @@ PUBLIC_FIELDS = ("name", "training_title", "dates", "jp", "issuer", "government"
 def public_facts(snapshot: dict) -> dict:
     """Return the part of a certificate's snapshot that anyone checking it may see.
 
-    `signed_on` is the date printed above the signature ("Magelang, 15 September 2022"), as a
-    date: the page shows the certificate's own date, the one the holder sees on paper.
+    `signed_on` is the date printed above the signature, after the place of signing, as a date:
+    the page shows the certificate's own date, the one the holder sees on paper.
     """
     facts = {key: snapshot.get(key, "") for key in PUBLIC_FIELDS}
     signed_on = snapshot.get("signed_on")

@@ -125,6 +125,7 @@ def test_the_filtered_list_and_its_export_run_a_fixed_number_of_queries(
             training=training, employee=EmployeeFactory(unit=unit, user=UserFactory())
         )
         AttendanceFactory(session=sessions[0], enrolment=enrolment)
+    client.get(list_url(training))  # warm the session and the office profile's cache
 
     # the unfiltered list's eleven (see test_enrolment_views) and the chosen unit checked.
     with django_assert_num_queries(12):
