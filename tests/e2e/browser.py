@@ -10,7 +10,7 @@ from django.utils import translation
 from PIL import Image
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 SERIOUS = {"serious", "critical"}
 
 
