@@ -23,11 +23,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.identity import check_identity, parse_status
+from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NipInfo, parse_nip
-from participants.staff_files import HEADER_ALIASES, HEADERS, StaffTable
+from participants.nip import NipInfo, mask_nik, parse_nip
+from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
+from participants.vocabulary import parse_cpns_pns, parse_gender, parse_status, parse_yes_no
 
 PROGRESS_EVERY = 500
 CREATE_BATCH = 1000
@@ -45,14 +46,13 @@ FIELDS = {
     "phone": "phone",
     "status": "status",
     "is_frontline": "is_frontline",
+    "nik": "nik",
 }
 MAX_LENGTHS = {
     key: Employee._meta.get_field(name).max_length
     for key, name in FIELDS.items()
     if key in {"name", "gelar_depan", "gelar_belakang", "jabatan", "email", "phone"}
 }
-YES = {"ya", "y", "yes", "1", "true", "benar"}
-NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 
 
 @dataclass
@@ -149,6 +149,8 @@ def plan_staff_import(
     units = _unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
+    niks = _read_niks(table, columns)
+    nik_owners = _nik_owners(niks)
 
     report = ImportReport(rows=[])
     to_create, to_update = [], []
@@ -161,6 +163,8 @@ def plan_staff_import(
             info=info,
             today=today,
             duplicate_rows=duplicates.get(row.number),
+            nik_rows=niks.get(_nik_digits(row.values.get("nik"))) if "nik" in columns else None,
+            nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
             new_units=new_units,
@@ -254,6 +258,28 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
     }
 
 
+def _nik_digits(value) -> str:
+    return "".join(ch for ch in cell_text(value) if ch.isdigit())
+
+
+def _read_niks(table: StaffTable, columns) -> dict[str, list[int]]:
+    """Map each NIK the file gives to the rows that give it."""
+    rows_by_nik = defaultdict(list)
+    if "nik" in columns:
+        for row in table.rows:
+            if nik := _nik_digits(row.values.get("nik")):
+                rows_by_nik[nik].append(row.number)
+    return rows_by_nik
+
+
+def _nik_owners(niks: dict[str, list[int]]) -> dict[str, str | None]:
+    """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN)."""
+    owners = {}
+    for chunk in _chunks(list(niks)):
+        owners.update(Employee.objects.filter(nik__in=chunk).values_list("nik", "nip"))
+    return owners
+
+
 def _chunks(items: list) -> list[list]:
     # One query for any realistic file: SQLite allows 32766 parameters, PostgreSQL more.
     size = min(connection.features.max_query_params or 30000, 30000) - 1
@@ -282,8 +308,8 @@ def _unit_lookup() -> dict[str, int]:
 
 
 def _validate_row(
-    values, *, columns, nip, info, today, duplicate_rows, employee, units, new_units,
-    create_units, errors, warnings,
+    values, *, columns, nip, info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
+    new_units, create_units, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
 
@@ -296,6 +322,16 @@ def _validate_row(
     stored = employee or {}
     status_cell = values.get("status") if "status" in columns else ""
     status = parse_status(status_cell)
+    if "cpns_pns" in columns and status in ("", Employee.Status.PNS):
+        # SIASN: JENIS PEGAWAI says PNS DAERAH, STATUS CPNS PNS whether still a candidate.
+        stage = parse_cpns_pns(values.get("cpns_pns"))
+        if stage is None:
+            errors.append(
+                _("Write %(column)s as P (PNS) or C (CPNS), not %(value)s.")
+                % {"column": FIELD_LABELS["cpns_pns"], "value": _quoted(values.get("cpns_pns"))}
+            )
+        elif stage:
+            status_cell = status = stage
     if status == Employee.Status.NON_ASN:
         errors.append(
             _(
@@ -319,6 +355,7 @@ def _validate_row(
             # An empty status keeps the stored one; a new row's is read from its NIP.
             status=status_cell if status != "" else stored.get("status", ""),
             nip=values.get("nip"),
+            nik=values.get("nik") if "nik" in columns else None,
             golongan=golongan,
             today=today,
         )
@@ -329,6 +366,14 @@ def _validate_row(
             clean["status"] = identity.status
         if "golongan" in columns:
             clean["golongan"] = identity.golongan
+        if identity.nik:
+            clean["nik"] = identity.nik
+            owner = nik_owners.get(identity.nik, nip)
+            if owner != nip or len(nik_rows or ()) > 1:
+                errors.append(
+                    _("The NIK %(nik)s belongs to another person in the directory or the file.")
+                    % {"nik": mask_nik(identity.nik)}
+                )
     if duplicate_rows:
         errors.append(
             _("The NIP %(nip)s appears more than once in the file (rows %(rows)s).")
@@ -336,6 +381,18 @@ def _validate_row(
         )
     if info is not None:
         warnings.extend(str(warning) for warning in info.warnings)
+        if "gender" in columns:
+            gender = parse_gender(values.get("gender"))
+            if gender is None:
+                warnings.append(
+                    _("%(column)s %(value)s was not understood; it is not stored.")
+                    % {"column": FIELD_LABELS["gender"], "value": _quoted(values.get("gender"))}
+                )
+            elif gender and gender != info.gender:
+                warnings.append(
+                    _("%(column)s says %(gender)s, but the NIP says otherwise.")
+                    % {"column": FIELD_LABELS["gender"], "gender": _quoted(values.get("gender"))}
+                )
 
     if "email" in columns:
         email = cell_text(values.get("email")).strip().lower()
@@ -397,18 +454,6 @@ def clean_phone(value) -> str:
     if not isinstance(value, str) and digits.startswith("8"):
         return "0" + digits  # a number cell dropped the leading 0 of 08xx
     return digits
-
-
-def parse_yes_no(value) -> bool | None:
-    """Read Ya/Tidak, yes/no, 1/0 or a boolean cell; None if it is none of them."""
-    if isinstance(value, bool):
-        return value
-    text = cell_text(value).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    return None
 
 
 def _unit(value, units, new_units, create_units):

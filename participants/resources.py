@@ -16,12 +16,13 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from participants.golongan import parse_golongan
-from participants.identity import check_identity, parse_status
-from participants.importing import clean_phone, parse_yes_no, unit_key
+from participants.identity import check_identity
+from participants.importing import clean_phone, unit_key
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text
 from participants.nip import normalize_nip
 from participants.staff_files import HEADERS
+from participants.vocabulary import parse_status, parse_yes_no
 
 # The NIP, golongan and status widgets read spellings ("NIP. 1986...", "III-b", "P3K") before
 # check_identity does, because skip_unchanged compares what they read with the stored values

@@ -37,25 +37,44 @@ HEADERS = {
     "is_frontline": "Pelayanan Langsung",
 }
 
-# Every spelling met in real files, compared after header_key().
+# Columns an import reads that the directory's own export does not write.
+IMPORT_ONLY_HEADERS = {
+    "nik": "NIK",
+    "gender": "Jenis Kelamin",
+    "cpns_pns": "Status CPNS/PNS",
+}
+# Every column an import can fill, by canonical key: what the column-mapping step offers.
+FIELD_LABELS = {**HEADERS, **IMPORT_ONLY_HEADERS}
+
+# Every spelling met in real files, compared after header_key(). BKN's SIASN export writes its
+# columns in capitals, with spaces or underscores (NIP_BARU, GOL_AKHIR_NAMA, UNOR_NAMA).
 _ALIASES = {
     "nip": ["nip", "nip baru", "nip ni pppk", "ni pppk", "nomor induk pegawai", "no nip"],
-    "name": ["nama", "nama lengkap", "nama pegawai", "nama tanpa gelar"],
-    "gelar_depan": ["gelar depan"],
-    "gelar_belakang": ["gelar belakang"],
+    "name": ["nama", "nama lengkap", "nama pegawai", "nama tanpa gelar", "nama pns"],
+    "gelar_depan": ["gelar depan", "gelar dpn"],
+    "gelar_belakang": ["gelar belakang", "gelar blkg", "gelar blk"],
     "golongan": [
         "pangkat gol", "golongan", "pangkat", "gol", "pangkat golongan", "gol ruang",
-        "golongan ruang", "pangkat gol ruang", "pangkat golongan ruang",
+        "golongan ruang", "pangkat gol ruang", "pangkat golongan ruang", "gol akhir nama",
+        "gol akhir", "golongan akhir", "gol ruang akhir",
     ],
-    "jabatan": ["jabatan", "nama jabatan"],
-    "unit": ["unit kerja", "opd", "instansi", "unit", "perangkat daerah", "skpd"],
+    "jabatan": ["jabatan", "nama jabatan", "jabatan nama"],
+    "unit": [
+        "unit kerja", "opd", "instansi", "unit", "perangkat daerah", "skpd", "unor nama",
+        "unor", "unit organisasi", "nama unor", "unit kerja nama",
+    ],
     "email": ["email", "e mail", "alamat email"],
     "phone": [
         "no hp", "telepon", "hp", "no telepon", "nomor hp", "no telp", "telp", "nomor telepon",
         "no hp wa", "no wa", "whatsapp",
     ],
-    "status": ["status kepegawaian", "status", "status pegawai", "jenis pegawai"],
+    "status": [
+        "status kepegawaian", "status", "status pegawai", "jenis pegawai", "jenis pegawai nama",
+    ],
     "is_frontline": ["frontline", "pelayanan langsung"],
+    "nik": ["nik", "no nik", "nomor nik", "nomor induk kependudukan"],
+    "gender": ["jenis kelamin", "jenis kelamin nama", "jk", "l p", "kelamin"],
+    "cpns_pns": ["status cpns pns", "status cpns", "cpns pns"],
 }  # fmt: skip
 HEADER_ALIASES = {alias: key for key, aliases in _ALIASES.items() for alias in aliases}
 REQUIRED_KEYS = ("nip", "name")
