@@ -65,6 +65,16 @@ class StaffImportForm(WithoutControlCharacters, forms.Form):
         ),
     )
 
+    clear_empty = forms.BooleanField(
+        label=_("Empty cells clear stored values"),
+        required=False,
+        help_text=_(
+            "Without this, an empty cell keeps the value stored in the directory (email, "
+            "phone, titles, position, rank, frontline). The preview lists every change, old "
+            "and new."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_bytes = settings.BIMTEK_MAX_UPLOAD_BYTES
@@ -147,6 +157,7 @@ class StaffImportViews:
                     filename=upload.name,
                     skip_invalid=form.cleaned_data["skip_invalid"],
                     create_units=form.cleaned_data["create_units"],
+                    clear_empty=form.cleaned_data["clear_empty"],
                     user=request.user,
                 )
             except ValidationError as error:

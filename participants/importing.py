@@ -27,6 +27,7 @@ from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
 from participants.nip import NipInfo, mask_nik, parse_nip
+from participants.services import account_emails_follow_directory
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
 from participants.vocabulary import parse_cpns_pns, parse_gender, parse_status, parse_yes_no
 
@@ -64,6 +65,7 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     original: dict[str, str] = field(default_factory=dict)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ImportReport:
     invalid: int = 0
     applied: bool = False  # True when changes were written
     notes: list[str] = field(default_factory=list)
+    kept_empty: int = 0  # rows in which an empty cell kept a stored value
 
     @property
     def summary_line(self) -> str:
@@ -111,6 +114,7 @@ def import_staff(
     dry_run: bool = False,
     skip_invalid: bool = False,
     create_units: bool = False,
+    clear_empty: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate a staff table and write it to the directory, all or nothing unless skip_invalid.
@@ -122,6 +126,7 @@ def import_staff(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         create_units=create_units,
+        clear_empty=clear_empty,
         progress=progress,
     )
     if not dry_run and plan.writable:
@@ -135,18 +140,21 @@ def plan_staff_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     create_units: bool = False,
+    clear_empty: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> StaffImportPlan:
     """Validate a staff table against the directory and plan its writes, writing nothing.
 
-    progress(done, total) is called every PROGRESS_EVERY rows and once at the end.
+    An empty cell keeps the stored value unless clear_empty says empty cells clear it. Each
+    updated row's report lists its changes, old and new. progress(done, total) is called every
+    PROGRESS_EVERY rows and once at the end.
     """
     today = timezone.localdate()
     total = len(table.rows)
     columns = set(table.columns)
     nips = _read_nips(table, today)
     existing = _existing_employees([nip for nip, _info in nips if nip])
-    units = _unit_lookup()
+    units, unit_names = _unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
     niks = _read_niks(table, columns)
@@ -169,9 +177,11 @@ def plan_staff_import(
             units=units,
             new_units=new_units,
             create_units=create_units,
+            clear_empty=clear_empty,
             errors=errors,
             warnings=warnings,
         )
+        kept_empty = clean.pop(_KEPT_EMPTY, False)
         result = RowResult(
             number=row.number,
             outcome="invalid",
@@ -188,10 +198,12 @@ def plan_staff_import(
             changes = {
                 FIELDS[key]: value for key, value in clean.items() if stored[FIELDS[key]] != value
             }
+            report.kept_empty += kept_empty
             if changes:
-                employee = Employee(pk=stored["id"], nip=nip, **changes)
+                employee = Employee(pk=stored["id"], nip=nip, user_id=stored["user_id"], **changes)
                 to_update.append((employee, tuple(sorted(changes))))
                 result.outcome = "updated"
+                result.changes = _described_changes(stored, changes, unit_names)
                 report.updated += 1
             else:
                 result.outcome = "unchanged"
@@ -209,7 +221,10 @@ def plan_staff_import(
         for employee in (*to_create, *(employee for employee, _fields in to_update))
         if isinstance(employee.unit_id, _NewUnit)
     }
-    _add_notes(report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid)
+    _add_notes(
+        report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid,
+        clear_empty=clear_empty,
+    )  # fmt: skip
     if progress:
         progress(total, total)
     return StaffImportPlan(
@@ -291,12 +306,15 @@ def _existing_employees(nips: list[str]) -> dict[str, dict]:
     # Plain dicts: building 20,000 model instances would cost more than all the checks.
     found = {}
     for chunk in _chunks(nips):
-        rows = Employee.objects.filter(nip__in=chunk).values("id", "nip", *FIELDS.values())
+        rows = Employee.objects.filter(nip__in=chunk).values(
+            "id", "nip", "user_id", *FIELDS.values()
+        )
         found.update((row["nip"], row) for row in rows)
     return found
 
 
-def _unit_lookup() -> dict[str, int]:
+def _unit_lookup() -> tuple[dict[str, int], dict[int, str]]:
+    """Return the units by every name a file may use, and their names by id."""
     units = {}
     rows = list(Unit.objects.values_list("id", "name", "short_name"))
     for pk, _name, short_name in rows:
@@ -304,18 +322,52 @@ def _unit_lookup() -> dict[str, int]:
             units.setdefault(unit_key(short_name), pk)
     for pk, name, _short_name in rows:
         units[unit_key(name)] = pk  # a full name wins over another unit's short name
-    return units
+    return units, {pk: name for pk, name, _short_name in rows}
+
+
+# Columns whose empty cell keeps the stored value unless the import is told to clear it.
+CLEARABLE = ("gelar_depan", "gelar_belakang", "jabatan", "email", "phone", "golongan")
+_KEPT_EMPTY = "_kept_empty"  # a marker _validate_row leaves in its result
+
+
+def _described_changes(stored: dict, changes: dict, unit_names: dict) -> list:
+    """Return (column, old, new) for each changed field, as the preview shows them."""
+    keys = {field: key for key, field in FIELDS.items()}
+    return [
+        (
+            FIELD_LABELS[keys[field]],
+            _shown(field, stored[field], unit_names),
+            _shown(field, value, unit_names),
+        )
+        for field, value in sorted(changes.items(), key=lambda item: _FIELD_ORDER[item[0]])
+    ]
+
+
+_FIELD_ORDER = {field: index for index, field in enumerate(FIELDS.values())}
+
+
+def _shown(field: str, value, unit_names: dict) -> str:
+    if field == "unit_id":
+        return value.name if isinstance(value, _NewUnit) else unit_names.get(value, "")
+    if field == "is_frontline":
+        return "Ya" if value else "Tidak"
+    if field == "status":
+        return str(Employee.Status(value).label) if value else ""
+    if field == "nik":
+        return mask_nik(value) if value else ""
+    return value or ""
 
 
 def _validate_row(
     values, *, columns, nip, info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
-    new_units, create_units, errors, warnings,
+    new_units, create_units, clear_empty, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
 
-    Absent columns are left out (the stored value is kept). An empty optional cell clears the
-    value; an empty status or unit keeps the stored one (a new row's status is read from its
-    NIP, and it must name its unit). The status, NIP and golongan are checked together by
+    Absent columns are left out (the stored value is kept). An empty cell keeps the stored
+    value too, unless clear_empty (the admin's explicit choice) says it clears it; the result
+    then holds _KEPT_EMPTY if that kept something. An empty status or unit always keeps the
+    stored one (a new row's status is read from its NIP, and it must name its unit). The status, NIP and golongan are checked together by
     check_identity, as on every other path.
     """
     clean = {}
@@ -350,6 +402,10 @@ def _validate_row(
             clean[key] = " ".join(cell_text(values.get(key)).split())
 
     golongan = values.get("golongan") if "golongan" in columns else stored.get("golongan", "")
+    kept_empty = False
+    if employee is not None and not clear_empty and not cell_text(golongan).strip():
+        golongan = stored["golongan"]
+        kept_empty = bool(golongan)
     try:
         identity = check_identity(
             # An empty status keeps the stored one; a new row's is read from its NIP.
@@ -406,7 +462,9 @@ def _validate_row(
     if "phone" in columns:
         clean["phone"] = clean_phone(values.get("phone"))
 
-    if "is_frontline" in columns:
+    if "is_frontline" in columns and (
+        clear_empty or employee is None or cell_text(values.get("is_frontline")).strip()
+    ):
         frontline = parse_yes_no(values.get("is_frontline"))
         if frontline is None:
             errors.append(
@@ -417,6 +475,15 @@ def _validate_row(
             clean["is_frontline"] = frontline
 
     unit = _unit(values.get("unit") if "unit" in columns else None, units, new_units, create_units)
+    if employee is not None and not clear_empty:
+        for key in CLEARABLE:
+            if key in clean and not clean[key]:
+                del clean[key]  # an empty cell keeps what is stored
+                kept_empty = kept_empty or bool(stored[FIELDS[key]])
+        if "is_frontline" in columns and "is_frontline" not in clean:
+            kept_empty = kept_empty or stored["is_frontline"]
+        if kept_empty:
+            clean[_KEPT_EMPTY] = True
     if unit is None:
         errors.append(
             _(
@@ -469,7 +536,7 @@ def _unit(value, units, new_units, create_units):
     return new_units.setdefault(key, _NewUnit(name))
 
 
-def _add_notes(report, table, new_units, *, dry_run, skip_invalid):
+def _add_notes(report, table, new_units, *, dry_run, skip_invalid, clear_empty):
     if table.ignored_headers:
         report.notes.append(
             _("These columns were ignored: %(columns)s.")
@@ -480,6 +547,17 @@ def _add_notes(report, table, new_units, *, dry_run, skip_invalid):
             _("New units: %(units)s.")
             % {"units": ", ".join(sorted(unit.name for unit in new_units))}
         )
+    if report.kept_empty:
+        report.notes.append(
+            _(
+                "In %(count)d rows an empty cell kept the value stored in the directory. To "
+                "clear such values, upload the file again with “Empty cells clear stored "
+                "values” ticked."
+            )
+            % {"count": report.kept_empty}
+        )
+    elif clear_empty:
+        report.notes.append(_("Empty cells clear the values stored in the directory."))
     if report.invalid and not skip_invalid:
         report.notes.append(
             _(
@@ -513,6 +591,13 @@ def _write(to_create, to_update, new_units):
     now = timezone.now()
     for chunk in _chunks([employee.pk for employee, _fields in to_update]):
         Employee.objects.filter(pk__in=chunk).update(updated_at=now)
+    account_emails_follow_directory(
+        emails={
+            employee.user_id: employee.email
+            for employee, fields in to_update
+            if "email" in fields and employee.user_id
+        }
+    )
 
 
 def rejected_rows_workbook(report: ImportReport, table: StaffTable) -> bytes:

@@ -281,6 +281,11 @@ class StaffListImport(BackgroundJob):
     file_digest = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
     create_units = models.BooleanField(_("create missing units"), default=False)
+    clear_empty = models.BooleanField(
+        _("empty cells clear stored values"),
+        default=False,
+        help_text=_("Without this, an empty cell keeps the value stored in the directory."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.UPLOADED
     )
@@ -329,7 +334,7 @@ class StaffListImport(BackgroundJob):
             # One copy of a double-submitted upload: the same file with the same options waits
             # or is checked once per person.
             models.UniqueConstraint(
-                fields=["created_by", "file_digest", "skip_invalid", "create_units"],
+                fields=["created_by", "file_digest", "skip_invalid", "create_units", "clear_empty"],
                 condition=models.Q(status__in=["uploaded", "validating"]),
                 name="stafflistimport_one_pending_per_file",
             ),

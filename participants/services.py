@@ -11,6 +11,9 @@ printed on a slip. Only a keyed hash of the code is stored.
 import datetime
 import logging
 import secrets
+from collections import defaultdict
+
+from allauth.account.models import EmailAddress
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -127,11 +130,40 @@ def update_employee(*, employee: Employee, **changes) -> Employee:
             value = value.strip()
         setattr(employee, field, value)
     _validate_and_save(employee)
+    if "email" in changes and employee.user_id:
+        account_emails_follow_directory(emails={employee.user_id: employee.email})
     logger.info("Updated employee %s: %s", employee.pk, ", ".join(sorted(changes)))
     return employee
 
 
 # Accounts ---------------------------------------------------------------------------------------
+
+
+def account_emails_follow_directory(*, emails: dict[int, str]) -> None:
+    """Give each account (by user id) the email of its directory entry, so the two never differ.
+
+    As create_account does, an address that another account holds too (a unit's shared
+    mailbox) is left off, since logging in or resetting by it would be ambiguous. The
+    addresses allauth kept for these accounts go: the directory is where the email is kept.
+    """
+    if not emails:
+        return
+    wanted = {pk: (email or "").strip().lower() for pk, email in emails.items()}
+    holders = defaultdict(set)
+    for pk, email in User.objects.exclude(email="").values_list("pk", "email"):
+        if pk not in wanted:
+            holders[email.lower()].add(pk)
+    for pk, email in wanted.items():
+        if email:
+            holders[email].add(pk)
+    users = [
+        User(pk=pk, email=email if email and len(holders[email]) == 1 else "")
+        for pk, email in wanted.items()
+    ]
+    User.objects.bulk_update(users, ["email"], batch_size=500)
+    EmailAddress.objects.filter(user_id__in=list(wanted)).delete()
+    logger.info("Account emails follow the directory for %d accounts", len(users))
+
 
 
 @transaction.atomic

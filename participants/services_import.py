@@ -45,13 +45,14 @@ ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 # The stored report stays small whatever the file: every invalid row up to this many, then the
 # first rows with warnings and the first other rows up to OTHER_ROWS_KEPT.
 INVALID_ROWS_KEPT = 5000
-OTHER_ROWS_KEPT = 1000
+OTHER_ROWS_KEPT = 1000  # of the new and unchanged rows; every updated row is kept
 Status = StaffListImport.Status
 
 
 def start_staff_import(
-    *, uploaded_file, filename: str, skip_invalid: bool, create_units: bool, user
-) -> StaffListImport:
+    *, uploaded_file, filename: str, skip_invalid: bool, create_units: bool,
+    clear_empty: bool = False, user,
+) -> StaffListImport:  # fmt: skip
     """Store an uploaded staff list and queue its check; refuse a file too large or of a wrong type.
 
     Uploading the same file with the same options again while the first copy waits or is being
@@ -72,7 +73,10 @@ def start_staff_import(
             params={"name": filename},
         )
     digest = _sha256(uploaded_file)
-    pending = _pending_import(user, digest, skip_invalid, create_units)
+    options = {
+        "skip_invalid": skip_invalid, "create_units": create_units, "clear_empty": clear_empty
+    }  # fmt: skip
+    pending = _pending_import(user, digest, options)
     if pending is not None and not (pending.has_stopped and _close_if_stopped(pending.pk)):
         return pending
 
@@ -80,8 +84,7 @@ def start_staff_import(
         original_filename=PurePath(filename).name[-255:],
         file_size=uploaded_file.size,
         file_digest=digest,
-        skip_invalid=skip_invalid,
-        create_units=create_units,
+        **options,
         created_by=user,
     )
     staff_import.file.save(filename, uploaded_file, save=False)
@@ -92,7 +95,7 @@ def start_staff_import(
     except IntegrityError:
         # A second copy of the same submission won the race: keep that one only.
         staff_import.file.delete(save=False)
-        pending = _pending_import(user, digest, skip_invalid, create_units)
+        pending = _pending_import(user, digest, options)
         if pending is None:
             raise
         return pending
@@ -110,12 +113,11 @@ def _sha256(uploaded_file) -> str:
     return digest.hexdigest()
 
 
-def _pending_import(user, digest, skip_invalid, create_units) -> StaffListImport | None:
+def _pending_import(user, digest, options: dict) -> StaffListImport | None:
     return StaffListImport.objects.filter(
         created_by=user,
         file_digest=digest,
-        skip_invalid=skip_invalid,
-        create_units=create_units,
+        **options,
         status__in=[Status.UPLOADED, Status.VALIDATING],
     ).first()
 
@@ -298,6 +300,7 @@ def check_staff_import(*, import_id: int, attempt: int = 1) -> None:
                 dry_run=True,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
+                clear_empty=staff_import.clear_empty,
                 progress=run.progress,
             )
             rejected = rejected_rows_workbook(report, table) if report.invalid else None
@@ -335,6 +338,7 @@ def apply_staff_import(*, import_id: int, attempt: int = 1) -> None:
                 table,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
+                clear_empty=staff_import.clear_empty,
                 progress=run.progress,
             )
             rejected = rejected_rows_workbook(plan.report, table) if plan.report.invalid else None
@@ -435,13 +439,16 @@ def report_as_json(report: ImportReport) -> dict:
     """Describe a report for storage: the counts, the notes and a bounded list of rows.
 
     Invalid rows come first, then rows with warnings, then the others, each by row number.
+    Every updated row is kept, with its changes (old and new values), for the admin to read
+    before confirming.
     """
     invalid = [row for row in report.rows if row.outcome == "invalid"]
-    others = sorted(
-        (row for row in report.rows if row.outcome != "invalid"),
+    others = [row for row in report.rows if row.outcome not in ("invalid", "updated")]
+    others.sort(key=lambda row: (not row.warnings, row.number))
+    kept = invalid[:INVALID_ROWS_KEPT] + sorted(
+        [*others[:OTHER_ROWS_KEPT], *(row for row in report.rows if row.outcome == "updated")],
         key=lambda row: (not row.warnings, row.number),
     )
-    kept = invalid[:INVALID_ROWS_KEPT] + others[:OTHER_ROWS_KEPT]
     return {
         "counts": {
             "new": report.created,
@@ -460,6 +467,7 @@ def report_as_json(report: ImportReport) -> dict:
                 "name": row.name,
                 "errors": [str(error) for error in row.errors],
                 "warnings": [str(warning) for warning in row.warnings],
+                "changes": [list(change) for change in row.changes],
             }
             for row in kept
         ],

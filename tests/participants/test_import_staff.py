@@ -346,23 +346,30 @@ def test_a_new_row_without_unit_column_is_invalid():
     assert report.rows[0].errors == ["Unit Kerja kosong."]
 
 
-def test_empty_cells_clear_optional_values_but_keep_status_and_unit(unit):
+@pytest.mark.parametrize(
+    ("clear_empty", "email", "golongan"), [(False, "budi@example.org", "III/a"), (True, "", "")]
+)
+def test_empty_cells_clear_optional_values_only_when_asked_and_never_status_or_unit(
+    unit, clear_empty, email, golongan
+):
     EmployeeFactory(
         nip=nip_for(1),
         name="Budi",
         unit=unit,
         email="budi@example.org",
+        golongan="III/a",
         status=Employee.Status.CPNS,
     )
 
     import_staff(
-        table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"])
+        table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"]),
+        clear_empty=clear_empty,
     )
 
     employee = Employee.objects.get()
     assert (employee.email, employee.golongan, employee.status, employee.unit) == (
-        "",
-        "",
+        email,
+        golongan,
         "cpns",
         unit,
     )

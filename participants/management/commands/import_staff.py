@@ -28,6 +28,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create-units", action="store_true", help="Create units the directory lacks."
         )
+        parser.add_argument(
+            "--clear-empty",
+            action="store_true",
+            help="Let empty cells clear stored values; without it they keep them.",
+        )
+        parser.add_argument(
+            "--changes", action="store_true", help="List each updated row's old and new values."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -46,10 +54,17 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             create_units=options["create_units"],
+            clear_empty=options["clear_empty"],
         )
         for note in report.notes:
             self.stdout.write(note)
         for row in report.rows:
+            if options["changes"]:
+                for column, old, new in row.changes:
+                    self.stdout.write(
+                        _("row %(number)d: %(column)s: %(old)s → %(new)s")
+                        % {"number": row.number, "column": column, "old": old, "new": new}
+                    )
             for error in row.errors:
                 self.stdout.write(
                     _("row %(number)d: %(reason)s") % {"number": row.number, "reason": error}
