@@ -20,10 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import WithoutControlCharacters
-from participants.models import Employee, StaffListImport
+from participants.models import Employee, StaffListImport, Unit
 from participants.nip import format_nip
 from participants.services_import import (
+    UnitDecision,
     confirm_staff_import,
+    resolve_unknown_units,
     restart_staff_import,
     start_staff_import,
     upload_is_stored,
@@ -93,6 +95,56 @@ class StaffImportForm(WithoutControlCharacters, forms.Form):
         return upload
 
 
+class UnitDecisionForm(WithoutControlCharacters, forms.Form):
+    """One unit the file names and the directory lacks: create it, or say which unit it is."""
+
+    ACTIONS = [
+        ("create", _("Create it")),
+        ("same_as", _("It is the same as")),
+        ("leave", _("Leave it (the rows stay invalid)")),
+    ]
+
+    name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    action = forms.ChoiceField(
+        label=_("What is this unit?"), choices=ACTIONS, initial="create", widget=forms.RadioSelect
+    )
+    new_name = forms.CharField(label=_("Name of the new unit"), max_length=200, required=False)
+    parent = forms.TypedChoiceField(label=_("under"), coerce=int, empty_value=None, required=False)
+    unit = forms.TypedChoiceField(
+        label=_("Existing unit"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, unit_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One read of the units for the whole formset, not one per field.
+        self.fields["parent"].choices = [("", _("(no parent unit)")), *unit_choices]
+        self.fields["unit"].choices = [("", _("(choose a unit)")), *unit_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "same_as" and not cleaned.get("unit"):
+            self.add_error("unit", _("Choose the unit this name stands for."))
+        return cleaned
+
+    def decision(self) -> UnitDecision:
+        data = self.cleaned_data
+        units = Unit.objects.in_bulk([pk for pk in (data["parent"], data["unit"]) if pk])
+        return UnitDecision(
+            name=data["name"],
+            action=data["action"],
+            new_name=data["new_name"] or data["name"],
+            parent=units.get(data["parent"]) if data["action"] == "create" else None,
+            unit=units.get(data["unit"]),
+        )
+
+
+UnitDecisionFormSet = forms.formset_factory(UnitDecisionForm, extra=0)
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    return list(Unit.objects.order_by("name").values_list("pk", "name"))
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:g}"
 
@@ -130,6 +182,11 @@ class StaffImportViews:
                 "import/<int:import_id>/restart/",
                 wrap(self.restart),
                 name="participants_employee_import_restart",
+            ),
+            path(
+                "import/<int:import_id>/units/",
+                wrap(self.units),
+                name="participants_employee_import_units",
             ),
             path(
                 "import/<int:import_id>/rejected/",
@@ -227,6 +284,32 @@ class StaffImportViews:
                 messages.error(request, message)
         return redirect(reverse("admin:participants_employee_import_status", args=[import_id]))
 
+    def units(self, request, import_id):
+        """Create or name the units a preview found unknown, then check the file again."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        staff_import = get_object_or_404(StaffListImport, pk=import_id)
+        formset = UnitDecisionFormSet(
+            request.POST, prefix="units", form_kwargs={"unit_choices": _unit_choices()}
+        )
+        if not formset.is_valid():
+            for form in formset:
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, f"{form['name'].value()}: {error}")
+            return redirect(_url("status", staff_import))
+        decisions = [form.decision() for form in formset if form.cleaned_data.get("name")]
+        try:
+            resolve_unknown_units(import_id=import_id, decisions=decisions, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if any(decision.action != "leave" for decision in decisions):
+                messages.success(request, gettext("The units were saved; the file is checked again."))
+        return redirect(_url("status", staff_import))
+
     def rejected_rows(self, request, import_id):
         """Send the invalid rows as an XLSX with a reason column."""
         self._check_permission(request)
@@ -280,8 +363,20 @@ class StaffImportViews:
         report = staff_import.report if isinstance(staff_import.report, dict) else {}
         rows = [_display_row(row) for row in report.get("rows", [])]
         page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        unknown_units = report.get("unknown_units", [])
+        unit_forms = None
+        if unknown_units and staff_import.status == StaffListImport.Status.VALIDATED:
+            unit_forms = UnitDecisionFormSet(
+                prefix="units",
+                initial=[{"name": u["name"], "new_name": u["name"]} for u in unknown_units],
+                form_kwargs={"unit_choices": _unit_choices()},
+            )
+            for form, unit in zip(unit_forms, unknown_units, strict=True):
+                form.unknown = unit
         return {
             "report": report,
+            "unknown_units": unknown_units,
+            "unit_forms": unit_forms,
             "counts": report.get("counts", {}),
             "rows_page": page,
             "rows_omitted": report.get("rows_omitted", 0),

@@ -28,6 +28,7 @@ from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
 from participants.nip import NipInfo, mask_nik, parse_nip
 from participants.services import account_emails_follow_directory
+from participants.units import unit_key, unit_lookup
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
 from participants.vocabulary import parse_cpns_pns, parse_gender, parse_status, parse_yes_no
 
@@ -66,6 +67,14 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
     original: dict[str, str] = field(default_factory=dict)
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
+    unknown_unit: str = ""  # the unit as the file names it, when the directory has no such unit
+
+    @property
+    def all_errors(self) -> list[str]:
+        """Every reason the row is refused, the unknown unit's among them."""
+        if not self.unknown_unit:
+            return self.errors
+        return [*self.errors, unknown_unit_message(self.unknown_unit)]
 
 
 @dataclass
@@ -90,11 +99,6 @@ class ImportReport:
 @dataclass(frozen=True)
 class _NewUnit:
     name: str
-
-
-def unit_key(text) -> str:
-    """Compare unit names ignoring case and runs of spaces."""
-    return " ".join(cell_text(text).split()).casefold()
 
 
 @dataclass
@@ -154,7 +158,7 @@ def plan_staff_import(
     columns = set(table.columns)
     nips = _read_nips(table, today)
     existing = _existing_employees([nip for nip, _info in nips if nip])
-    units, unit_names = _unit_lookup()
+    units, unit_names = unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
     niks = _read_niks(table, columns)
@@ -182,6 +186,7 @@ def plan_staff_import(
             warnings=warnings,
         )
         kept_empty = clean.pop(_KEPT_EMPTY, False)
+        unknown_unit = clean.pop(_UNKNOWN_UNIT, "")
         result = RowResult(
             number=row.number,
             outcome="invalid",
@@ -190,8 +195,9 @@ def plan_staff_import(
             errors=errors,
             warnings=warnings,
             original=row.original,
+            unknown_unit=unknown_unit,
         )
-        if errors:
+        if errors or unknown_unit:
             report.invalid += 1
         elif nip in existing:
             stored = existing[nip]
@@ -313,21 +319,16 @@ def _existing_employees(nips: list[str]) -> dict[str, dict]:
     return found
 
 
-def _unit_lookup() -> tuple[dict[str, int], dict[int, str]]:
-    """Return the units by every name a file may use, and their names by id."""
-    units = {}
-    rows = list(Unit.objects.values_list("id", "name", "short_name"))
-    for pk, _name, short_name in rows:
-        if short_name:
-            units.setdefault(unit_key(short_name), pk)
-    for pk, name, _short_name in rows:
-        units[unit_key(name)] = pk  # a full name wins over another unit's short name
-    return units, {pk: name for pk, name, _short_name in rows}
-
-
 # Columns whose empty cell keeps the stored value unless the import is told to clear it.
 CLEARABLE = ("gelar_depan", "gelar_belakang", "jabatan", "email", "phone", "golongan")
-_KEPT_EMPTY = "_kept_empty"  # a marker _validate_row leaves in its result
+_KEPT_EMPTY = "_kept_empty"  # markers _validate_row leaves in its result
+_UNKNOWN_UNIT = "_unknown_unit"
+
+
+def unknown_unit_message(name: str) -> str:
+    return _(
+        "The unit %(value)s is not in the directory. Check the spelling or add the unit first."
+    ) % {"value": _quoted(name)}
 
 
 def _described_changes(stored: dict, changes: dict, unit_names: dict) -> list:
@@ -485,13 +486,7 @@ def _validate_row(
         if kept_empty:
             clean[_KEPT_EMPTY] = True
     if unit is None:
-        errors.append(
-            _(
-                "The unit %(value)s is not in the directory. Check the spelling or add the unit "
-                "first."
-            )
-            % {"value": _quoted(values.get("unit"))}
-        )
+        clean[_UNKNOWN_UNIT] = " ".join(cell_text(values.get("unit")).split())
     elif unit:
         clean["unit"] = unit
     elif employee is None:
@@ -607,7 +602,7 @@ def rejected_rows_workbook(report: ImportReport, table: StaffTable) -> bytes:
         (h for h in table.original_headers if HEADER_ALIASES.get(header_key(h)) == "nip"), None
     )
     rows = (
-        [*(result.original.get(header, "") for header in headers), " ".join(result.errors)]
+        [*(result.original.get(header, "") for header in headers), " ".join(result.all_errors)]
         for result in report.rows
         if result.outcome == "invalid"
     )

@@ -84,6 +84,36 @@ class Unit(models.Model):
         return self.name
 
 
+class UnitAlias(models.Model):
+    """Another name a staff file uses for a unit, taught by the admin on the import page.
+
+    key is the name's match key (participants.units.unit_key), unique: one name, one unit.
+    """
+
+    name = models.CharField(_("name in the file"), max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Employee(TimeStamped):
     """A person in the staff directory: a civil servant (by NIP) or non-ASN staff (by NIK)."""
 

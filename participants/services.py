@@ -28,7 +28,8 @@ from core.ratelimit import RateLimit
 from core.roles import Role
 
 from participants.identity import check_identity
-from participants.models import ActivationCode, Employee, User
+from participants.models import ActivationCode, Employee, Unit, UnitAlias, User
+from participants.units import guess_kind, unit_key
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,28 @@ def update_employee(*, employee: Employee, **changes) -> Employee:
         account_emails_follow_directory(emails={employee.user_id: employee.email})
     logger.info("Updated employee %s: %s", employee.pk, ", ".join(sorted(changes)))
     return employee
+
+
+# Units ------------------------------------------------------------------------------------------
+
+
+def create_unit(*, name: str, parent: Unit | None = None) -> Unit:
+    """Add a unit named as a staff file names it, of the kind its name suggests."""
+    unit = Unit(name=" ".join(name.split()), parent=parent, kind=guess_kind(name))
+    unit.full_clean()
+    unit.save()
+    logger.info("Created unit %s (%s)", unit.pk, unit.name)
+    return unit
+
+
+def add_unit_alias(*, name: str, unit: Unit, user=None) -> UnitAlias:
+    """Teach the directory that name, as files write it, is unit; a name names one unit only."""
+    name = " ".join(name.split())
+    alias, _created = UnitAlias.objects.update_or_create(
+        key=unit_key(name), defaults={"name": name[:200], "unit": unit, "created_by": user}
+    )
+    logger.info("Unit alias %r -> unit %s", alias.name, unit.pk)
+    return alias
 
 
 # Accounts ---------------------------------------------------------------------------------------

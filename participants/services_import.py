@@ -37,7 +37,9 @@ from participants.importing import (
 )
 from participants.models import StaffListImport
 from core.spreadsheets import SpreadsheetError
+from participants.services import add_unit_alias, create_unit
 from participants.staff_files import StaffTable, read_staff_file
+from participants.units import unit_key
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +216,67 @@ def restart_staff_import(*, import_id: int, user) -> StaffListImport:
     )
     staff_import.refresh_from_db()
     return staff_import
+
+
+@dataclass(frozen=True)
+class UnitDecision:
+    """What the admin says a unit named in the file is: a new unit, or another name of one."""
+
+    name: str  # as the file writes it
+    action: str  # "create" | "same_as" | "leave"
+    new_name: str = ""
+    parent: object = None  # Unit or None, for "create"
+    unit: object = None  # Unit, for "same_as"
+
+
+def resolve_unknown_units(
+    *, import_id: int, decisions: list[UnitDecision], user
+) -> StaffListImport:
+    """Create the units or aliases the admin chose for a preview's unknown units; check it again.
+
+    Raise ValidationError (code import_not_ready) unless the import is at its preview.
+    """
+    with transaction.atomic():
+        staff_import = _lock_preview(import_id)
+        for decision in decisions:
+            if decision.action == "create":
+                unit = create_unit(name=decision.new_name or decision.name, parent=decision.parent)
+                if unit_key(unit.name) != unit_key(decision.name):
+                    # Named anew by the admin: the file's spelling becomes another name of it.
+                    add_unit_alias(name=decision.name, unit=unit, user=user)
+            elif decision.action == "same_as":
+                add_unit_alias(name=decision.name, unit=decision.unit, user=user)
+        _check_again(staff_import)
+    logger.info(
+        "Staff list import %s: units resolved by user %s (%s)",
+        import_id,
+        getattr(user, "pk", None),
+        ", ".join(f"{d.name}: {d.action}" for d in decisions),
+    )
+    staff_import.refresh_from_db()
+    return staff_import
+
+
+def _lock_preview(import_id: int) -> StaffListImport:
+    staff_import = StaffListImport.objects.select_for_update().get(pk=import_id)
+    if staff_import.status != Status.VALIDATED or not upload_is_stored(staff_import):
+        raise ValidationError(
+            _("This import cannot be changed: its status is %(status)s."),
+            code="import_not_ready",
+            params={"status": staff_import.get_status_display()},
+        )
+    return staff_import
+
+
+def _check_again(staff_import: StaffListImport, **fields) -> None:
+    """Queue a new check of a preview's stored file, under a new attempt (in the caller's atomic)."""
+    attempt = staff_import.attempt + 1
+    StaffListImport.objects.filter(pk=staff_import.pk).update(
+        status=Status.UPLOADED, attempt=attempt, done=0, total=0, heartbeat_at=timezone.now(),
+        validated_at=None, **fields,
+    )  # fmt: skip
+    import_id = staff_import.pk
+    transaction.on_commit(lambda: _enqueue_check(import_id, attempt))
 
 
 def upload_is_stored(staff_import: StaffListImport) -> bool:
@@ -435,6 +498,23 @@ def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
     return table
 
 
+UNKNOWN_UNIT_ROWS_SHOWN = 20
+
+
+def _unknown_units(report: ImportReport) -> list[dict]:
+    """Group the rows naming a unit the directory lacks: each unit once, with its rows."""
+    groups: dict[str, dict] = {}
+    for row in report.rows:
+        if row.unknown_unit:
+            group = groups.setdefault(
+                unit_key(row.unknown_unit), {"name": row.unknown_unit, "rows": [], "count": 0}
+            )
+            group["count"] += 1
+            if len(group["rows"]) < UNKNOWN_UNIT_ROWS_SHOWN:
+                group["rows"].append(row.number)
+    return sorted(groups.values(), key=lambda group: group["name"].casefold())
+
+
 def report_as_json(report: ImportReport) -> dict:
     """Describe a report for storage: the counts, the notes and a bounded list of rows.
 
@@ -466,11 +546,13 @@ def report_as_json(report: ImportReport) -> dict:
                 "nip": row.nip,
                 "name": row.name,
                 "errors": [str(error) for error in row.errors],
+                "unknown_unit": row.unknown_unit,
                 "warnings": [str(warning) for warning in row.warnings],
                 "changes": [list(change) for change in row.changes],
             }
             for row in kept
         ],
+        "unknown_units": _unknown_units(report),
         "rows_total": len(report.rows),
         "rows_omitted": len(report.rows) - len(kept),
     }

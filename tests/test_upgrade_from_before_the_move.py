@@ -34,7 +34,10 @@ TRAINING_TABLES = (
     "attendancechange",
 )  # fmt: skip
 # Tables that later migrations add, which the code before the move could not have.
-ADDED_SINCE = {"trainings_training_organisers"}  # trainings.0003, the panitia of a training
+ADDED_SINCE = {
+    "trainings_training_organisers",  # trainings.0003, the panitia of a training
+    "participants_unitalias",  # participants.0006, other names of a unit
+}
 RENAMED = {f"bimtek_{name}": f"trainings_{name}" for name in TRAINING_TABLES}
 MOVED_TASKS = {"bimtek.tasks.send_invitation": "trainings.tasks.send_invitation"}
 # What an office adds by hand: a group that is none of the roles (no migrate resets it), and a

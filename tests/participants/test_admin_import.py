@@ -222,8 +222,7 @@ def test_the_preview_lists_invalid_rows_first_with_row_numbers_and_indonesian_re
             format_nip(nip_for(3)),
             "Ani",
             "",
-            "Unit kerja “Kelurahan Entah” tidak ada di direktori. Periksa penulisannya atau "
-            "tambahkan unit tersebut terlebih dahulu.",
+            "Unit “Kelurahan Entah” belum dikenal (lihat Unit yang belum dikenal di atas).",
         ],
         ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
     ]

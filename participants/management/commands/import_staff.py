@@ -65,7 +65,7 @@ class Command(BaseCommand):
                         _("row %(number)d: %(column)s: %(old)s → %(new)s")
                         % {"number": row.number, "column": column, "old": old, "new": new}
                     )
-            for error in row.errors:
+            for error in row.all_errors:
                 self.stdout.write(
                     _("row %(number)d: %(reason)s") % {"number": row.number, "reason": error}
                 )
