@@ -20,6 +20,7 @@ from participants.exporting import export_staff
 from participants.forms import IdentityChecks, IdentityNumberField
 from participants.models import (
     ActivationCode,
+    ColumnMapping,
     Employee,
     StaffListImport,
     Unit,
@@ -57,6 +58,18 @@ class UnitAliasInline(admin.TabularInline):
     fields = ["name", "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
     extra = 0
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    """The column mappings remembered by the import page: read them, or forget one."""
+
+    list_display = ["__str__", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    readonly_fields = ["headers", "mapping", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Unit)

@@ -25,12 +25,22 @@ from participants.nip import format_nip
 from participants.services_import import (
     UnitDecision,
     confirm_staff_import,
+    remap_staff_import,
     resolve_unknown_units,
     restart_staff_import,
     start_staff_import,
     upload_is_stored,
 )
-from participants.staff_files import HEADERS, REQUIRED_KEYS
+from core.spreadsheets import header_key
+from participants.staff_files import (
+    FIELD_LABELS,
+    HEADERS,
+    IGNORE,
+    PRESET_LABELS,
+    PRESETS,
+    REQUIRED_KEYS,
+    preset_mapping,
+)
 
 IMPORT_PERMISSION = "participants.import_employees"
 ROWS_PER_PAGE = 100
@@ -184,6 +194,11 @@ class StaffImportViews:
                 name="participants_employee_import_restart",
             ),
             path(
+                "import/<int:import_id>/columns/",
+                wrap(self.columns),
+                name="participants_employee_import_columns",
+            ),
+            path(
                 "import/<int:import_id>/units/",
                 wrap(self.units),
                 name="participants_employee_import_units",
@@ -284,6 +299,39 @@ class StaffImportViews:
                 messages.error(request, message)
         return redirect(reverse("admin:participants_employee_import_status", args=[import_id]))
 
+    def columns(self, request, import_id):
+        """Map the file's columns (by hand or from a preset), remember it if asked, check again."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        staff_import = get_object_or_404(StaffListImport.objects.defer("rejected_file"), pk=import_id)
+        columns = staff_import.report.get("columns", []) if isinstance(staff_import.report, dict) else []
+        preset = request.POST.get("preset", "")
+        if "apply_preset" in request.POST and preset in PRESETS:
+            known = preset_mapping(preset, [column["header"] for column in columns])
+            mapping = {
+                header_key(c["header"]): known.get(header_key(c["header"]), c["key"])
+                for c in columns
+            }
+        else:
+            mapping = {
+                header_key(column["header"]): request.POST.get(f"column-{index}", IGNORE)
+                for index, column in enumerate(columns)
+            }
+        try:
+            remap_staff_import(
+                import_id=import_id,
+                mapping=mapping,
+                remember=bool(request.POST.get("remember")),
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("The columns were mapped; the file is checked again."))
+        return redirect(_url("status", staff_import))
+
     def units(self, request, import_id):
         """Create or name the units a preview found unknown, then check the file again."""
         self._check_permission(request)
@@ -375,6 +423,11 @@ class StaffImportViews:
                 form.unknown = unit
         return {
             "report": report,
+            "file_columns": [
+                {**column, "index": index} for index, column in enumerate(report.get("columns", []))
+            ],
+            "field_choices": [(IGNORE, gettext("— ignore this column —")), *FIELD_LABELS.items()],
+            "presets": list(PRESET_LABELS.items()),
             "unknown_units": unknown_units,
             "unit_forms": unit_forms,
             "counts": report.get("counts", {}),

@@ -274,6 +274,35 @@ class ActivationCode(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class ColumnMapping(models.Model):
+    """How the admin mapped the columns of a staff file, remembered for files with its headers.
+
+    signature identifies the set of headers (participants.staff_files.header_signature);
+    mapping holds header_key -> field key, "" for a column to ignore.
+    """
+
+    signature = models.CharField(max_length=64, unique=True, editable=False)
+    headers = models.JSONField(_("headers"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return ", ".join(self.headers)[:100]
+
+
 def staff_import_upload_to(instance, filename: str) -> str:
     """Store an upload as imports/YYYY/MM/<random>.<ext>: staff lists hold personal data."""
     suffix = PurePath(filename).suffix.lower()[:10]
@@ -320,6 +349,12 @@ class StaffListImport(BackgroundJob):
         _("status"), max_length=12, choices=Status, default=Status.UPLOADED
     )
     report = models.JSONField(_("report"), default=dict, blank=True)
+    mapping = models.JSONField(
+        _("column mapping"),
+        default=dict,
+        blank=True,
+        help_text=_("The file's columns as the admin mapped them: header -> field, empty to ignore."),
+    )
     rejected_file = models.FileField(
         _("rejected rows"), upload_to=staff_import_upload_to, blank=True
     )

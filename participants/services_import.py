@@ -35,10 +35,15 @@ from participants.importing import (
     rejected_rows_workbook,
     write_staff_plan,
 )
-from participants.models import StaffListImport
+from participants.models import ColumnMapping, StaffListImport
 from core.spreadsheets import SpreadsheetError
 from participants.services import add_unit_alias, create_unit
-from participants.staff_files import StaffTable, read_staff_file
+from participants.staff_files import (
+    StaffTable,
+    header_signature,
+    mapping_errors,
+    read_staff_file,
+)
 from participants.units import unit_key
 
 logger = logging.getLogger(__name__)
@@ -459,7 +464,8 @@ def _store_result(
             now = timezone.now()
             staff_import.status = status
             staff_import.error = error
-            staff_import.report = report_as_json(report)
+            staff_import.report = {**report_as_json(report), **columns_as_json(table)}
+            staff_import.mapping = table.mapping
             staff_import.done = staff_import.total = len(table.rows)
             staff_import.rejected_file = rejected_name
             staff_import.heartbeat_at = now
@@ -478,6 +484,58 @@ def _store_result(
             storage.delete(name)
 
 
+def remembered_mapping(headers: list[str]) -> dict[str, str] | None:
+    """Return the column mapping remembered for files with these headers, if any."""
+    return (
+        ColumnMapping.objects.filter(signature=header_signature(headers))
+        .values_list("mapping", flat=True)
+        .first()
+    )
+
+
+def columns_as_json(table: StaffTable) -> dict:
+    """Describe the file's columns for the mapping step: each header, its field, how, a sample."""
+    notes = []
+    if table.mapping_remembered:
+        notes.append(gettext("The column mapping remembered for files with these columns was used."))
+    return {
+        "columns": [
+            {"header": c.header, "key": c.key, "how": c.how, "sample": c.sample}
+            for c in table.file_columns
+        ],
+        "mapping_notes": notes,
+    }
+
+
+def remap_staff_import(
+    *, import_id: int, mapping: dict[str, str], remember: bool, user
+) -> StaffListImport:
+    """Map a preview's columns as the admin says, remember it if asked, and check the file again.
+
+    mapping is header_key -> field key ("" to ignore). Raise ValidationError (code
+    bad_mapping) naming what is wrong, or import_not_ready unless the import is at its preview.
+    """
+    with transaction.atomic():
+        staff_import = _lock_preview(import_id)
+        headers = [column["header"] for column in staff_import.report.get("columns", [])]
+        if errors := mapping_errors(mapping, headers):
+            raise ValidationError(errors, code="bad_mapping")
+        if remember:
+            ColumnMapping.objects.update_or_create(
+                signature=header_signature(headers),
+                defaults={"headers": headers, "mapping": mapping, "updated_by": user},
+            )
+        _check_again(staff_import, mapping=mapping)
+    logger.info(
+        "Staff list import %s: columns mapped by user %s%s",
+        import_id,
+        getattr(user, "pk", None),
+        " (remembered)" if remember else "",
+    )
+    staff_import.refresh_from_db()
+    return staff_import
+
+
 def _file_gone_message() -> str:
     return gettext("The uploaded file is no longer stored. Upload it again.")
 
@@ -487,7 +545,12 @@ def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
         raise SpreadsheetError(_file_gone_message(), code="file_gone")
     try:
         with staff_import.file.open("rb") as file_obj:
-            table = read_staff_file(file_obj, filename=staff_import.original_filename)
+            table = read_staff_file(
+                file_obj,
+                filename=staff_import.original_filename,
+                mapping=staff_import.mapping or None,
+                remembered=remembered_mapping,
+            )
     except FileNotFoundError:
         raise SpreadsheetError(_file_gone_message(), code="file_gone") from None
     if not table.rows:
