@@ -280,7 +280,10 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
 
 
 def _nik_digits(value) -> str:
-    return "".join(ch for ch in cell_text(value) if ch.isdigit())
+    return _NOT_DIGIT.sub("", cell_text(value))
+
+
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def _read_niks(table: StaffTable, columns) -> dict[str, list[int]]:

@@ -15,6 +15,7 @@ its last one (the result, and for the import the rows themselves) is one transac
 begins by locking the import row: a worker that wakes up after the restart writes nothing.
 """
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -241,7 +242,7 @@ def resolve_unknown_units(
 
     Raise ValidationError (code import_not_ready) unless the import is at its preview.
     """
-    with transaction.atomic():
+    with _one_pending_copy(), transaction.atomic():
         staff_import = _lock_preview(import_id)
         for decision in decisions:
             if decision.action == "create":
@@ -260,6 +261,18 @@ def resolve_unknown_units(
     )
     staff_import.refresh_from_db()
     return staff_import
+
+
+@contextlib.contextmanager
+def _one_pending_copy():
+    """Refuse to check a preview again while another upload of the same file waits (its rule)."""
+    try:
+        yield
+    except IntegrityError:
+        raise ValidationError(
+            _("The same file is waiting to be checked in another import. Use that one."),
+            code="import_pending",
+        ) from None
 
 
 def _lock_preview(import_id: int) -> StaffListImport:
@@ -515,7 +528,7 @@ def remap_staff_import(
     mapping is header_key -> field key ("" to ignore). Raise ValidationError (code
     bad_mapping) naming what is wrong, or import_not_ready unless the import is at its preview.
     """
-    with transaction.atomic():
+    with _one_pending_copy(), transaction.atomic():
         staff_import = _lock_preview(import_id)
         headers = [column["header"] for column in staff_import.report.get("columns", [])]
         if errors := mapping_errors(mapping, headers):

@@ -9,6 +9,7 @@ know, the admin teaches: a UnitAlias maps another name to a unit, added from the
 resource both find units through unit_lookup.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -55,7 +56,12 @@ _KINDS = [
 
 def unit_key(text) -> str:
     """Reduce a unit name to its match key: "KEL. Cacaban" and "Kelurahan  CACABAN" agree."""
-    text = unicodedata.normalize("NFKC", cell_text(text)).casefold()
+    return _unit_key(cell_text(text))
+
+
+@functools.lru_cache(maxsize=4096)  # a staff file names a few dozen units thousands of times
+def _unit_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
     words = []
     for word in re.sub(r"[^0-9a-z]+", " ", text).split():
         expanded = ABBREVIATIONS.get(word, word)

@@ -8,6 +8,7 @@ after spelling_key(): lower case, punctuation as spaces. The golongan has its ow
 and parser in participants.golongan, which the same paths share.
 """
 
+import functools
 import re
 
 from core.spreadsheets import cell_text
@@ -61,7 +62,15 @@ YES_NO_ALIASES = {**{s: True for s in YES_SPELLINGS}, **{s: False for s in NO_SP
 
 def spelling_key(value) -> str:
     """Reduce a cell to lower-case words: " PNS-Daerah. " -> "pns daerah"."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", cell_text(value).lower()).split())
+    return _spelling_key(cell_text(value))
+
+
+@functools.lru_cache(maxsize=1024)  # a file repeats a handful of words in every row
+def _spelling_key(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def parse_status(value) -> str | None:

@@ -119,6 +119,9 @@ def test_a_database_from_before_the_move_upgrades_with_nothing_lost(tmp_path):
         assert not upload or after["files"][upload] == digest
 
     # Content types moved app with their ids, so every grant holds the same permissions.
+    # (the models added since bring theirs, with new ids)
+    for key in ("content_types", "permissions"):
+        after[key] = [row for row in after[key] if f"{row[1]}.{row[2]}" not in ADDED_MODELS]
     assert after["content_types"] == moved_app_label(before["content_types"], column=1)
     assert not [ct for ct in after["content_types"] if ct[1] == "bimtek"]
     assert after["permissions"] == moved_app_label(before["permissions"], column=1)
