@@ -64,6 +64,7 @@ class UnitAliasInline(admin.TabularInline):
 class ColumnMappingAdmin(admin.ModelAdmin):
     """The column mappings remembered by the import page: read them, or forget one."""
 
+    form = WithoutControlCharactersModelForm
     list_display = ["__str__", "updated_by", "updated_at"]
     list_select_related = ["updated_by"]
     readonly_fields = ["headers", "mapping", "updated_by", "updated_at"]

@@ -156,3 +156,22 @@ def test_same_as_without_a_unit_is_refused_and_changes_nothing(
     assert not UnitAlias.objects.exists()
     staff_import.refresh_from_db()
     assert staff_import.attempt == 1
+
+
+def test_the_admin_adds_another_name_of_a_unit_on_its_page(client_for):
+    unit = UnitFactory(name="Dinas Komunikasi dan Informatika")
+    UnitAlias.objects.create(name="Kominfo", key=unit_key("Kominfo"), unit=UnitFactory())
+    url = reverse("admin:participants_unit_change", args=[unit.pk])
+    data = {
+        "name": unit.name, "short_name": "", "kind": unit.kind,
+        "aliases-TOTAL_FORMS": "1", "aliases-INITIAL_FORMS": "0",
+        "aliases-0-name": "DISKOMINFO ",
+    }  # fmt: skip
+
+    response = client_for.post(url, data)
+
+    assert response.status_code == 302
+    assert list(unit.aliases.values_list("name", "key")) == [("DISKOMINFO", "diskominfo")]
+
+    response = client_for.post(url, {**data, "aliases-0-name": "kominfo"})
+    assert "Nama ini sudah dipakai untuk unit lain." in text_of(response)
