@@ -7,7 +7,7 @@ cell as the file typed it, for the importer to judge. Nothing here touches the d
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -118,11 +118,38 @@ def preset_mapping(preset: str, headers: list[str]) -> dict[str, str]:
     return {header_key(h): known[header_key(h)] for h in headers if header_key(h) in known}
 
 
+class _CellsAsText(Mapping):
+    """A row's cells as text by original header, made only when read (for rejected rows)."""
+
+    __slots__ = ("_cells", "_headers", "_text")
+
+    def __init__(self, headers: list[str], cells: list):
+        self._headers, self._cells, self._text = headers, cells, None
+
+    def _as_dict(self) -> dict[str, str]:
+        if self._text is None:
+            self._text = {
+                header: cell_text(self._cells[index])
+                for index, header in enumerate(self._headers)
+                if header
+            }
+        return self._text
+
+    def __getitem__(self, header):
+        return self._as_dict()[header]
+
+    def __iter__(self):
+        return iter(self._as_dict())
+
+    def __len__(self):
+        return len(self._as_dict())
+
+
 @dataclass
 class StaffRow:
     number: int  # spreadsheet row number, header row = 1
     values: dict[str, object]  # canonical key -> raw cell value
-    original: dict[str, str]  # original header -> cell text as in the file
+    original: Mapping[str, str]  # original header -> cell text as in the file
 
 
 @dataclass
@@ -276,9 +303,7 @@ def _build_table(grid: Iterable[list], mapping: dict, remembered) -> StaffTable:
             StaffRow(
                 number=number,
                 values={key: cells[index] for index, key in positions},
-                original={
-                    text: cell_text(cells[index]) for index, text in enumerate(headers) if text
-                },
+                original=_CellsAsText(headers, cells),
             )
         )
     if table.rows:

@@ -3,7 +3,8 @@
 import pytest
 
 from participants.forms import EmployeeForm
-from participants.resources import StatusWidget, YesNoWidget
+from participants.golongan import parse_golongan
+from participants.resources import GolonganWidget, StatusWidget, YesNoWidget
 from participants.vocabulary import parse_cpns_pns, parse_gender, parse_status, parse_yes_no
 
 STATUS_SPELLINGS = [
@@ -71,3 +72,19 @@ def test_the_directory_form_takes_a_status_as_files_spell_it(spelling, status):
 
     assert "status" not in form.errors
     assert form.cleaned_data["status"] == status
+
+
+@pytest.mark.parametrize(
+    ("spelling", "golongan"),
+    [
+        ("III/B", "III/b"), ("III/b", "III/b"), ("III-b", "III/b"), ("III B", "III/b"),
+        ("PENATA MUDA TINGKAT I", "III/b"), ("Penata Muda Tk. I", "III/b"),
+        ("Penata Muda Tk.I, III/b", "III/b"), ("IV/A", "IV/a"), ("II/A", "II/a"),
+        ("IX", "IX"), ("GOL. IX", "IX"), ("Golongan IX", "IX"), ("9", "IX"), ("", ""),
+        ("-", ""), ("III/f", None),
+    ],
+)  # fmt: skip
+def test_golongan_spellings_read_the_same_by_the_import_and_the_resource(spelling, golongan):
+    assert parse_golongan(spelling) == golongan
+    if golongan:
+        assert GolonganWidget().clean(spelling) == golongan
