@@ -68,13 +68,12 @@ class RowResult:
     original: dict[str, str] = field(default_factory=dict)
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
     unknown_unit: str = ""  # the unit as the file names it, when the directory has no such unit
+    unit_error: str = ""  # why that unit refuses the row, in the words of the import's language
 
     @property
     def all_errors(self) -> list[str]:
         """Every reason the row is refused, the unknown unit's among them."""
-        if not self.unknown_unit:
-            return self.errors
-        return [*self.errors, unknown_unit_message(self.unknown_unit)]
+        return [*self.errors, self.unit_error] if self.unit_error else self.errors
 
 
 @dataclass
@@ -196,6 +195,7 @@ def plan_staff_import(
             warnings=warnings,
             original=row.original,
             unknown_unit=unknown_unit,
+            unit_error=unknown_unit_message(unknown_unit) if unknown_unit else "",
         )
         if errors or unknown_unit:
             report.invalid += 1
