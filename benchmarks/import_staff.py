@@ -2,12 +2,18 @@
 Time the staff-list import on 20,000 generated rows, next to the floor measured in the same run.
 
     .venv/bin/python benchmarks/import_staff.py [--rows 20000] [--database sqlite|postgres|both]
+        [--only STEP,STEP] [--code /path/to/another/checkout]
 
 Each step runs in a fresh child process so that its peak memory is its own: the figure is the
 child's peak resident set size (resource.getrusage ru_maxrss), which includes Python and Django
 themselves (the "baseline" row). Steps run against a temporary SQLite file (with the project's
 SQLITE_OPTIONS) and/or a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
 postgresql://postgres@127.0.0.1:5432), dropped afterwards.
+
+The same rows are also written in the shape of BKN's SIASN export (19 columns, values in
+capitals, units abbreviated as KEL./KEC./DISDUKCAPIL, a NIK per person), as CSV (;) and XLSX,
+for the engine-siasn steps. --only runs some steps; --code runs the children on another checkout
+of the project (e.g. the main branch, for a before/after comparison of the same step).
 
 Floor: plain csv parsing; the same validation (check_identity, email validator, unit dict);
 bulk_create of the validated rows. The engine steps run `manage.py import_staff` through
@@ -30,6 +36,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CODE = Path(os.environ.get("BENCH_CODE", ROOT))  # the checkout whose code the children run
 UNITS = [
     "BKPSDM", "RSUD Tidar", "Dinas Kesehatan", "Puskesmas Magelang Utara",
     "Puskesmas Magelang Selatan", "Puskesmas Magelang Tengah", "Puskesmas Jurangombo",
@@ -79,6 +86,42 @@ def generate_rows(count: int) -> list[list[str]]:
     return rows
 
 
+SIASN_HEADER = [
+    "PNS ID", "NIP BARU", "NIP LAMA", "NAMA", "GELAR DEPAN", "GELAR BLKG", "TGL LHR",
+    "JENIS KELAMIN", "NIK", "NOMOR HP", "EMAIL", "JENIS PEGAWAI", "STATUS CPNS PNS",
+    "GOL AKHIR NAMA", "TMT GOLONGAN", "JENIS JABATAN", "JABATAN NAMA", "UNOR NAMA",
+    "INSTANSI KERJA NAMA",
+]  # fmt: skip
+
+
+def _siasn_unit(name: str) -> str:
+    """Write a unit as SIASN exports often do: capitals, KEL./KEC., the agency's acronym."""
+    for long, short in (("Kelurahan ", "KEL. "), ("Kecamatan ", "KEC. ")):
+        if name.startswith(long):
+            return short + name[len(long) :].upper()
+    if name == "Dinas Kependudukan dan Pencatatan Sipil":
+        return "DISDUKCAPIL"
+    return name.upper()
+
+
+def siasn_rows(rows) -> list[list[str]]:
+    """Return the generated rows in the shape of a SIASN export."""
+    result = []
+    for n, row in enumerate(rows):
+        nip, pppk = row[0], row[9] == "PPPK"
+        female = nip[14] == "2"
+        birth_day = int(nip[6:8]) + (40 if female else 0)
+        nik = f"337101{birth_day:02d}{nip[4:6]}{nip[2:4]}{n % 9999 + 1:04d}"
+        result.append([
+            f"A8ACA7397AEB3912E040640A04{n:06d}", nip, "", row[2].upper(), row[1].upper(),
+            row[3].upper(), f"{nip[6:8]}-{nip[4:6]}-{nip[:4]}",
+            "PEREMPUAN" if female else "LAKI-LAKI", nik, row[8], row[7].upper(),
+            "PPPK" if pppk else "PNS DAERAH", "" if pppk else "P", row[4].upper(), "01-04-2020",
+            "JABATAN PELAKSANA", row[5].upper(), _siasn_unit(row[6]), "PEMERINTAH KOTA MAGELANG",
+        ])  # fmt: skip
+    return result
+
+
 def write_files(rows, folder: Path) -> dict[str, Path]:
     import openpyxl
 
@@ -87,6 +130,19 @@ def write_files(rows, folder: Path) -> dict[str, Path]:
         folder / "changed.csv",
         folder / "staff.xlsx",
     )
+    siasn_path, siasn_xlsx_path = folder / "siasn.csv", folder / "siasn.xlsx"
+    siasn = siasn_rows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer.writerow(SIASN_HEADER)
+    writer.writerows(siasn)
+    siasn_path.write_bytes(text.getvalue().encode("utf-8"))
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(SIASN_HEADER)
+    for row in siasn:
+        sheet.append(row)
+    workbook.save(siasn_xlsx_path)
     for path, data in (
         (csv_path, rows),
         (changed_path, [[*r[:5], r[5] + " Ahli", *r[6:]] for r in rows]),
@@ -102,14 +158,17 @@ def write_files(rows, folder: Path) -> dict[str, Path]:
     for row in rows:
         sheet.append(row)  # all strings: NIPs are text cells
     workbook.save(xlsx_path)
-    return {"csv": csv_path, "changed": changed_path, "xlsx": xlsx_path}
+    return {
+        "csv": csv_path, "changed": changed_path, "xlsx": xlsx_path, "siasn": siasn_path,
+        "siasnxlsx": siasn_xlsx_path,
+    }  # fmt: skip
 
 
 # --- child side -------------------------------------------------------------------------------
 
 
 def _setup_django():
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(CODE))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bimtek.settings")
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
     import django
@@ -251,6 +310,9 @@ STEPS = [
     ("engine-changed-again", "import_staff CSV, re-import every row changed"),
     ("engine-xlsx-first", "import_staff XLSX, first import"),
     ("engine-xlsx-again", "import_staff XLSX, re-import unchanged"),
+    ("engine-siasn-first", "import_staff SIASN CSV, first import"),
+    ("engine-siasn-again", "import_staff SIASN CSV, re-import unchanged"),
+    ("engine-siasnxlsx-first", "import_staff SIASN XLSX, first import"),
 ]
 RESOURCE_STEPS = [
     ("resource-csv-first", "import-export resource CSV, first import"),
@@ -259,10 +321,10 @@ RESOURCE_STEPS = [
 
 
 def run_step(step: str, files: dict, database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "BENCH_CODE": str(CODE)}
     completed = subprocess.run(
         [sys.executable, __file__, "--child", step, "--files", json.dumps({k: str(v) for k, v in files.items()})],
-        env=env, capture_output=True, text=True, cwd=ROOT, check=False,
+        env=env, capture_output=True, text=True, cwd=CODE, check=False,
     )  # fmt: skip
     for line in completed.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -270,7 +332,9 @@ def run_step(step: str, files: dict, database_url: str) -> dict:
     raise RuntimeError(f"step {step} failed:\n{completed.stdout}\n{completed.stderr}")
 
 
-def run_database(name: str, files: dict, rows: int, with_resource: bool, folder: Path) -> None:
+def run_database(
+    name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None
+) -> None:
     if name == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
         cleanup = None
@@ -292,6 +356,8 @@ def run_database(name: str, files: dict, rows: int, with_resource: bool, folder:
         run_step("migrate", files, url)
         results = []
         for step, label in STEPS + (RESOURCE_STEPS if with_resource else []):
+            if only and step not in only:
+                continue
             result = run_step(step, files, url)
             results.append((step, label, result))
             print(f"  {name}: {label}: {result['seconds']:.2f} s", file=sys.stderr, flush=True)
@@ -304,8 +370,9 @@ def run_database(name: str, files: dict, rows: int, with_resource: bool, folder:
 def print_table(name: str, rows: int, results) -> None:
     by_step = {step: result for step, _label, result in results}
     floors = {
-        "csv": by_step["floor-csv-create"]["seconds"],
-        "xlsx": by_step["floor-xlsx-create"]["seconds"],
+        kind: by_step[f"floor-{kind}-create"]["seconds"]
+        for kind in ("csv", "xlsx")
+        if f"floor-{kind}-create" in by_step
     }
     print(f"\n{name}: {rows} rows")
     print(f"{'step':<52} {'seconds':>8} {'rows/s':>8} {'x floor':>8} {'peak MB':>8}  result")
@@ -315,7 +382,7 @@ def print_table(name: str, rows: int, results) -> None:
         kind = "xlsx" if "xlsx" in step else "csv"
         ratio = (
             f"{seconds / floors[kind]:8.2f}"
-            if step.startswith(("engine", "resource"))
+            if step.startswith(("engine", "resource")) and kind in floors
             else f"{'':>8}"
         )
         print(
@@ -331,6 +398,8 @@ def main() -> int:
     parser.add_argument(
         "--no-resource", action="store_true", help="Skip the django-import-export comparison."
     )
+    parser.add_argument("--only", help="Run only these steps (comma-separated), e.g. engine-csv-first.")
+    parser.add_argument("--code", help="Run the steps on this checkout of the project instead.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -338,6 +407,10 @@ def main() -> int:
         child(args.child, json.loads(args.files))
         return 0
 
+    if args.code:
+        global CODE
+        CODE = Path(args.code).resolve()
+    only = set(args.only.split(",")) if args.only else None
     with tempfile.TemporaryDirectory(prefix="bimtek-bench-") as folder:
         folder = Path(folder)
         files = write_files(generate_rows(args.rows), folder)
@@ -345,7 +418,7 @@ def main() -> int:
               f"peak MB = the step's own process, ru_maxrss", flush=True)  # fmt: skip
         names = ["sqlite", "postgres"] if args.database == "both" else [args.database]
         for name in names:
-            run_database(name, files, args.rows, not args.no_resource, folder)
+            run_database(name, files, args.rows, not args.no_resource, folder, only)
     return 0
 
 

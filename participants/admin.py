@@ -18,11 +18,59 @@ from core.forms import WithoutControlCharacters, WithoutControlCharactersModelFo
 from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
 from participants.exporting import export_staff
 from participants.forms import IdentityChecks, IdentityNumberField
-from participants.models import ActivationCode, Employee, StaffListImport, Unit, User
+from participants.models import (
+    ActivationCode,
+    ColumnMapping,
+    Employee,
+    StaffListImport,
+    Unit,
+    UnitAlias,
+    User,
+)
 from participants.nip import Gender, normalize_nip
 from participants.resources import EmployeeResource
+from participants.units import unit_key
 
 GENDER_LABELS = {Gender.MALE: _("Male"), Gender.FEMALE: _("Female")}
+
+
+class UnitAliasForm(WithoutControlCharactersModelForm):
+    """Another name of a unit; its match key is one name, one unit."""
+
+    class Meta:
+        model = UnitAlias
+        fields = ["name"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        self.instance.key = unit_key(name)
+        taken = UnitAlias.objects.filter(key=self.instance.key).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                _("This name already stands for another unit."), code="alias_taken"
+            )
+        return name
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = UnitAlias
+    form = UnitAliasForm
+    fields = ["name", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    extra = 0
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    """The column mappings remembered by the import page: read them, or forget one."""
+
+    form = WithoutControlCharactersModelForm
+    list_display = ["__str__", "updated_by", "updated_at"]
+    list_select_related = ["updated_by"]
+    readonly_fields = ["headers", "mapping", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Unit)
@@ -31,8 +79,9 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent", "employee_count"]
     list_select_related = ["parent"]
     list_filter = ["kind"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "aliases__name"]
     autocomplete_fields = ["parent"]
+    inlines = [UnitAliasInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(employee_count=Count("employees"))

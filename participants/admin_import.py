@@ -20,15 +20,27 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import WithoutControlCharacters
-from participants.models import Employee, StaffListImport
+from participants.models import Employee, StaffListImport, Unit
 from participants.nip import format_nip
 from participants.services_import import (
+    UnitDecision,
     confirm_staff_import,
+    remap_staff_import,
+    resolve_unknown_units,
     restart_staff_import,
     start_staff_import,
     upload_is_stored,
 )
-from participants.staff_files import HEADERS, REQUIRED_KEYS
+from core.spreadsheets import header_key
+from participants.staff_files import (
+    FIELD_LABELS,
+    HEADERS,
+    IGNORE,
+    PRESET_LABELS,
+    PRESETS,
+    REQUIRED_KEYS,
+    preset_mapping,
+)
 
 IMPORT_PERMISSION = "participants.import_employees"
 ROWS_PER_PAGE = 100
@@ -65,6 +77,16 @@ class StaffImportForm(WithoutControlCharacters, forms.Form):
         ),
     )
 
+    clear_empty = forms.BooleanField(
+        label=_("Empty cells clear stored values"),
+        required=False,
+        help_text=_(
+            "Without this, an empty cell keeps the value stored in the directory (email, "
+            "phone, titles, position, rank, frontline). The preview lists every change, old "
+            "and new."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_bytes = settings.BIMTEK_MAX_UPLOAD_BYTES
@@ -81,6 +103,56 @@ class StaffImportForm(WithoutControlCharacters, forms.Form):
                 params={"size": _megabytes(self.max_bytes)},
             )
         return upload
+
+
+class UnitDecisionForm(WithoutControlCharacters, forms.Form):
+    """One unit the file names and the directory lacks: create it, or say which unit it is."""
+
+    ACTIONS = [
+        ("create", _("Create it")),
+        ("same_as", _("It is the same as")),
+        ("leave", _("Leave it (the rows stay invalid)")),
+    ]
+
+    name = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    action = forms.ChoiceField(
+        label=_("What is this unit?"), choices=ACTIONS, initial="create", widget=forms.RadioSelect
+    )
+    new_name = forms.CharField(label=_("Name of the new unit"), max_length=200, required=False)
+    parent = forms.TypedChoiceField(label=_("under"), coerce=int, empty_value=None, required=False)
+    unit = forms.TypedChoiceField(
+        label=_("Existing unit"), coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, unit_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One read of the units for the whole formset, not one per field.
+        self.fields["parent"].choices = [("", _("(no parent unit)")), *unit_choices]
+        self.fields["unit"].choices = [("", _("(choose a unit)")), *unit_choices]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "same_as" and not cleaned.get("unit"):
+            self.add_error("unit", _("Choose the unit this name stands for."))
+        return cleaned
+
+    def decision(self) -> UnitDecision:
+        data = self.cleaned_data
+        units = Unit.objects.in_bulk([pk for pk in (data["parent"], data["unit"]) if pk])
+        return UnitDecision(
+            name=data["name"],
+            action=data["action"],
+            new_name=data["new_name"] or data["name"],
+            parent=units.get(data["parent"]) if data["action"] == "create" else None,
+            unit=units.get(data["unit"]),
+        )
+
+
+UnitDecisionFormSet = forms.formset_factory(UnitDecisionForm, extra=0)
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    return list(Unit.objects.order_by("name").values_list("pk", "name"))
 
 
 def _megabytes(size: int) -> str:
@@ -122,6 +194,16 @@ class StaffImportViews:
                 name="participants_employee_import_restart",
             ),
             path(
+                "import/<int:import_id>/columns/",
+                wrap(self.columns),
+                name="participants_employee_import_columns",
+            ),
+            path(
+                "import/<int:import_id>/units/",
+                wrap(self.units),
+                name="participants_employee_import_units",
+            ),
+            path(
                 "import/<int:import_id>/rejected/",
                 wrap(self.rejected_rows),
                 name="participants_employee_import_rejected",
@@ -147,6 +229,7 @@ class StaffImportViews:
                     filename=upload.name,
                     skip_invalid=form.cleaned_data["skip_invalid"],
                     create_units=form.cleaned_data["create_units"],
+                    clear_empty=form.cleaned_data["clear_empty"],
                     user=request.user,
                 )
             except ValidationError as error:
@@ -216,6 +299,65 @@ class StaffImportViews:
                 messages.error(request, message)
         return redirect(reverse("admin:participants_employee_import_status", args=[import_id]))
 
+    def columns(self, request, import_id):
+        """Map the file's columns (by hand or from a preset), remember it if asked, check again."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        staff_import = get_object_or_404(StaffListImport.objects.defer("rejected_file"), pk=import_id)
+        columns = staff_import.report.get("columns", []) if isinstance(staff_import.report, dict) else []
+        preset = request.POST.get("preset", "")
+        if "apply_preset" in request.POST and preset in PRESETS:
+            known = preset_mapping(preset, [column["header"] for column in columns])
+            mapping = {
+                header_key(c["header"]): known.get(header_key(c["header"]), c["key"])
+                for c in columns
+            }
+        else:
+            mapping = {
+                header_key(column["header"]): request.POST.get(f"column-{index}", IGNORE)
+                for index, column in enumerate(columns)
+            }
+        try:
+            remap_staff_import(
+                import_id=import_id,
+                mapping=mapping,
+                remember=bool(request.POST.get("remember")),
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, gettext("The columns were mapped; the file is checked again."))
+        return redirect(_url("status", staff_import))
+
+    def units(self, request, import_id):
+        """Create or name the units a preview found unknown, then check the file again."""
+        self._check_permission(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        staff_import = get_object_or_404(StaffListImport, pk=import_id)
+        formset = UnitDecisionFormSet(
+            request.POST, prefix="units", form_kwargs={"unit_choices": _unit_choices()}
+        )
+        if not formset.is_valid():
+            for form in formset:
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, f"{form['name'].value()}: {error}")
+            return redirect(_url("status", staff_import))
+        decisions = [form.decision() for form in formset if form.cleaned_data.get("name")]
+        try:
+            resolve_unknown_units(import_id=import_id, decisions=decisions, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if any(decision.action != "leave" for decision in decisions):
+                messages.success(request, gettext("The units were saved; the file is checked again."))
+        return redirect(_url("status", staff_import))
+
     def rejected_rows(self, request, import_id):
         """Send the invalid rows as an XLSX with a reason column."""
         self._check_permission(request)
@@ -269,8 +411,25 @@ class StaffImportViews:
         report = staff_import.report if isinstance(staff_import.report, dict) else {}
         rows = [_display_row(row) for row in report.get("rows", [])]
         page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        unknown_units = report.get("unknown_units", [])
+        unit_forms = None
+        if unknown_units and staff_import.status == StaffListImport.Status.VALIDATED:
+            unit_forms = UnitDecisionFormSet(
+                prefix="units",
+                initial=[{"name": u["name"], "new_name": u["name"]} for u in unknown_units],
+                form_kwargs={"unit_choices": _unit_choices()},
+            )
+            for form, unit in zip(unit_forms, unknown_units, strict=True):
+                form.unknown = unit
         return {
             "report": report,
+            "file_columns": [
+                {**column, "index": index} for index, column in enumerate(report.get("columns", []))
+            ],
+            "field_choices": [(IGNORE, gettext("— ignore this column —")), *FIELD_LABELS.items()],
+            "presets": list(PRESET_LABELS.items()),
+            "unknown_units": unknown_units,
+            "unit_forms": unit_forms,
             "counts": report.get("counts", {}),
             "rows_page": page,
             "rows_omitted": report.get("rows_omitted", 0),

@@ -10,6 +10,7 @@ from participants.identity import FIELDS as IDENTITY_FIELDS
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from participants.nip import normalize_nip
+from participants.vocabulary import parse_status
 
 MAX_SLIPS_PER_PRINT = 100
 
@@ -47,6 +48,18 @@ class IdentityNumberField(forms.CharField):
         self.widget.attrs.setdefault("autocomplete", "off")
 
 
+class StatusField(forms.ChoiceField):
+    """An employment status, also as files and people spell it ("P3K", "PNS DAERAH")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", Employee.Status.choices)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return parse_status(value) or value
+
+
 class IdentityChecks:
     """Check a form's status, NIP, NIK and golongan together, as every other path does.
 
@@ -69,7 +82,7 @@ class IdentityChecks:
 class EmployeeForm(WithoutControlCharacters, IdentityChecks, forms.Form):
     """A directory entry as an admin types it; services.create_employee checks the rest."""
 
-    status = forms.ChoiceField(label=_("Employment status"), choices=Employee.Status.choices)
+    status = StatusField(label=_("Employment status"))
     nip = IdentityNumberField(
         label="NIP",
         required=False,

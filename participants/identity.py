@@ -19,7 +19,6 @@ in the result's nip_info, never an error.
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -29,19 +28,9 @@ from core.spreadsheets import cell_text
 from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
 from participants.models import Employee
 from participants.nip import NipInfo, parse_nik, parse_nip
+from participants.vocabulary import parse_status
 
 Status = Employee.Status
-STATUS_ALIASES = {
-    "pns": Status.PNS,
-    "cpns": Status.CPNS,
-    "pppk": Status.PPPK,
-    "p3k": Status.PPPK,
-    "non asn": Status.NON_ASN,
-    "nonasn": Status.NON_ASN,
-    "honorer": Status.NON_ASN,
-    "tenaga honorer": Status.NON_ASN,
-    "thl": Status.NON_ASN,
-}
 FIELDS = ("status", "nip", "nik", "golongan")
 
 
@@ -58,14 +47,6 @@ class Identity:
     def values(self) -> dict:
         """Return the cleaned values by Employee field."""
         return {field: getattr(self, field) for field in FIELDS}
-
-
-def parse_status(value) -> str | None:
-    """Return the Status for a spelling such as "P3K" or "Non-ASN"; "" if empty, None if unknown."""
-    text = " ".join(re.sub(r"[-_/.]", " ", cell_text(value)).split()).lower()
-    if not text:
-        return ""
-    return STATUS_ALIASES.get(text)
 
 
 def check_identity(

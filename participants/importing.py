@@ -23,11 +23,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participants.identity import check_identity, parse_status
+from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NipInfo, parse_nip
-from participants.staff_files import HEADER_ALIASES, HEADERS, StaffTable
+from participants.nip import NipInfo, mask_nik, parse_nip
+from participants.services import account_emails_follow_directory
+from participants.units import unit_key, unit_lookup
+from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
+from participants.vocabulary import parse_cpns_pns, parse_gender, parse_status, parse_yes_no
 
 PROGRESS_EVERY = 500
 CREATE_BATCH = 1000
@@ -45,14 +48,13 @@ FIELDS = {
     "phone": "phone",
     "status": "status",
     "is_frontline": "is_frontline",
+    "nik": "nik",
 }
 MAX_LENGTHS = {
     key: Employee._meta.get_field(name).max_length
     for key, name in FIELDS.items()
     if key in {"name", "gelar_depan", "gelar_belakang", "jabatan", "email", "phone"}
 }
-YES = {"ya", "y", "yes", "1", "true", "benar"}
-NO = {"tidak", "t", "no", "n", "0", "false", "salah", ""}
 
 
 @dataclass
@@ -64,6 +66,14 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     original: dict[str, str] = field(default_factory=dict)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
+    unknown_unit: str = ""  # the unit as the file names it, when the directory has no such unit
+    unit_error: str = ""  # why that unit refuses the row, in the words of the import's language
+
+    @property
+    def all_errors(self) -> list[str]:
+        """Every reason the row is refused, the unknown unit's among them."""
+        return [*self.errors, self.unit_error] if self.unit_error else self.errors
 
 
 @dataclass
@@ -75,6 +85,7 @@ class ImportReport:
     invalid: int = 0
     applied: bool = False  # True when changes were written
     notes: list[str] = field(default_factory=list)
+    kept_empty: int = 0  # rows in which an empty cell kept a stored value
 
     @property
     def summary_line(self) -> str:
@@ -87,11 +98,6 @@ class ImportReport:
 @dataclass(frozen=True)
 class _NewUnit:
     name: str
-
-
-def unit_key(text) -> str:
-    """Compare unit names ignoring case and runs of spaces."""
-    return " ".join(cell_text(text).split()).casefold()
 
 
 @dataclass
@@ -111,6 +117,7 @@ def import_staff(
     dry_run: bool = False,
     skip_invalid: bool = False,
     create_units: bool = False,
+    clear_empty: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Validate a staff table and write it to the directory, all or nothing unless skip_invalid.
@@ -122,6 +129,7 @@ def import_staff(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         create_units=create_units,
+        clear_empty=clear_empty,
         progress=progress,
     )
     if not dry_run and plan.writable:
@@ -135,20 +143,25 @@ def plan_staff_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     create_units: bool = False,
+    clear_empty: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> StaffImportPlan:
     """Validate a staff table against the directory and plan its writes, writing nothing.
 
-    progress(done, total) is called every PROGRESS_EVERY rows and once at the end.
+    An empty cell keeps the stored value unless clear_empty says empty cells clear it. Each
+    updated row's report lists its changes, old and new. progress(done, total) is called every
+    PROGRESS_EVERY rows and once at the end.
     """
     today = timezone.localdate()
     total = len(table.rows)
     columns = set(table.columns)
     nips = _read_nips(table, today)
     existing = _existing_employees([nip for nip, _info in nips if nip])
-    units = _unit_lookup()
+    units, unit_names = unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
+    niks = _read_niks(table, columns)
+    nik_owners = _nik_owners(niks)
 
     report = ImportReport(rows=[])
     to_create, to_update = [], []
@@ -161,13 +174,18 @@ def plan_staff_import(
             info=info,
             today=today,
             duplicate_rows=duplicates.get(row.number),
+            nik_rows=niks.get(_nik_digits(row.values.get("nik"))) if "nik" in columns else None,
+            nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
             new_units=new_units,
             create_units=create_units,
+            clear_empty=clear_empty,
             errors=errors,
             warnings=warnings,
         )
+        kept_empty = clean.pop(_KEPT_EMPTY, False)
+        unknown_unit = clean.pop(_UNKNOWN_UNIT, "")
         result = RowResult(
             number=row.number,
             outcome="invalid",
@@ -176,18 +194,22 @@ def plan_staff_import(
             errors=errors,
             warnings=warnings,
             original=row.original,
+            unknown_unit=unknown_unit,
+            unit_error=unknown_unit_message(unknown_unit) if unknown_unit else "",
         )
-        if errors:
+        if errors or unknown_unit:
             report.invalid += 1
         elif nip in existing:
             stored = existing[nip]
             changes = {
                 FIELDS[key]: value for key, value in clean.items() if stored[FIELDS[key]] != value
             }
+            report.kept_empty += kept_empty
             if changes:
-                employee = Employee(pk=stored["id"], nip=nip, **changes)
+                employee = Employee(pk=stored["id"], nip=nip, user_id=stored["user_id"], **changes)
                 to_update.append((employee, tuple(sorted(changes))))
                 result.outcome = "updated"
+                result.changes = _described_changes(stored, changes, unit_names)
                 report.updated += 1
             else:
                 result.outcome = "unchanged"
@@ -205,7 +227,10 @@ def plan_staff_import(
         for employee in (*to_create, *(employee for employee, _fields in to_update))
         if isinstance(employee.unit_id, _NewUnit)
     }
-    _add_notes(report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid)
+    _add_notes(
+        report, table, needed_units, dry_run=dry_run, skip_invalid=skip_invalid,
+        clear_empty=clear_empty,
+    )  # fmt: skip
     if progress:
         progress(total, total)
     return StaffImportPlan(
@@ -254,6 +279,31 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
     }
 
 
+def _nik_digits(value) -> str:
+    return _NOT_DIGIT.sub("", cell_text(value))
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _read_niks(table: StaffTable, columns) -> dict[str, list[int]]:
+    """Map each NIK the file gives to the rows that give it."""
+    rows_by_nik = defaultdict(list)
+    if "nik" in columns:
+        for row in table.rows:
+            if nik := _nik_digits(row.values.get("nik")):
+                rows_by_nik[nik].append(row.number)
+    return rows_by_nik
+
+
+def _nik_owners(niks: dict[str, list[int]]) -> dict[str, str | None]:
+    """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN)."""
+    owners = {}
+    for chunk in _chunks(list(niks)):
+        owners.update(Employee.objects.filter(nik__in=chunk).values_list("nik", "nip"))
+    return owners
+
+
 def _chunks(items: list) -> list[list]:
     # One query for any realistic file: SQLite allows 32766 parameters, PostgreSQL more.
     size = min(connection.features.max_query_params or 30000, 30000) - 1
@@ -265,37 +315,79 @@ def _existing_employees(nips: list[str]) -> dict[str, dict]:
     # Plain dicts: building 20,000 model instances would cost more than all the checks.
     found = {}
     for chunk in _chunks(nips):
-        rows = Employee.objects.filter(nip__in=chunk).values("id", "nip", *FIELDS.values())
+        rows = Employee.objects.filter(nip__in=chunk).values(
+            "id", "nip", "user_id", *FIELDS.values()
+        )
         found.update((row["nip"], row) for row in rows)
     return found
 
 
-def _unit_lookup() -> dict[str, int]:
-    units = {}
-    rows = list(Unit.objects.values_list("id", "name", "short_name"))
-    for pk, _name, short_name in rows:
-        if short_name:
-            units.setdefault(unit_key(short_name), pk)
-    for pk, name, _short_name in rows:
-        units[unit_key(name)] = pk  # a full name wins over another unit's short name
-    return units
+# Columns whose empty cell keeps the stored value unless the import is told to clear it.
+CLEARABLE = ("gelar_depan", "gelar_belakang", "jabatan", "email", "phone", "golongan")
+_KEPT_EMPTY = "_kept_empty"  # markers _validate_row leaves in its result
+_UNKNOWN_UNIT = "_unknown_unit"
+
+
+def unknown_unit_message(name: str) -> str:
+    return _(
+        "The unit %(value)s is not in the directory. Check the spelling or add the unit first."
+    ) % {"value": _quoted(name)}
+
+
+def _described_changes(stored: dict, changes: dict, unit_names: dict) -> list:
+    """Return (column, old, new) for each changed field, as the preview shows them."""
+    keys = {field: key for key, field in FIELDS.items()}
+    return [
+        (
+            FIELD_LABELS[keys[field]],
+            _shown(field, stored[field], unit_names),
+            _shown(field, value, unit_names),
+        )
+        for field, value in sorted(changes.items(), key=lambda item: _FIELD_ORDER[item[0]])
+    ]
+
+
+_FIELD_ORDER = {field: index for index, field in enumerate(FIELDS.values())}
+
+
+def _shown(field: str, value, unit_names: dict) -> str:
+    if field == "unit_id":
+        return value.name if isinstance(value, _NewUnit) else unit_names.get(value, "")
+    if field == "is_frontline":
+        return "Ya" if value else "Tidak"
+    if field == "status":
+        return str(Employee.Status(value).label) if value else ""
+    if field == "nik":
+        return mask_nik(value) if value else ""
+    return value or ""
 
 
 def _validate_row(
-    values, *, columns, nip, info, today, duplicate_rows, employee, units, new_units,
-    create_units, errors, warnings,
+    values, *, columns, nip, info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
+    new_units, create_units, clear_empty, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
 
-    Absent columns are left out (the stored value is kept). An empty optional cell clears the
-    value; an empty status or unit keeps the stored one (a new row's status is read from its
-    NIP, and it must name its unit). The status, NIP and golongan are checked together by
+    Absent columns are left out (the stored value is kept). An empty cell keeps the stored
+    value too, unless clear_empty (the admin's explicit choice) says it clears it; the result
+    then holds _KEPT_EMPTY if that kept something. An empty status or unit always keeps the
+    stored one (a new row's status is read from its NIP, and it must name its unit). The status, NIP and golongan are checked together by
     check_identity, as on every other path.
     """
     clean = {}
     stored = employee or {}
     status_cell = values.get("status") if "status" in columns else ""
     status = parse_status(status_cell)
+    if "cpns_pns" in columns and status in ("", Employee.Status.PNS):
+        # SIASN: JENIS PEGAWAI says PNS DAERAH, STATUS CPNS PNS whether still a candidate.
+        stage = parse_cpns_pns(values.get("cpns_pns"))
+        if stage is None:
+            errors.append(
+                _("Write %(column)s as P (PNS) or C (CPNS), not %(value)s.")
+                % {"column": FIELD_LABELS["cpns_pns"], "value": _quoted(values.get("cpns_pns"))}
+            )
+        elif stage:
+            status_cell = status = stage
     if status == Employee.Status.NON_ASN:
         errors.append(
             _(
@@ -314,11 +406,16 @@ def _validate_row(
             clean[key] = " ".join(cell_text(values.get(key)).split())
 
     golongan = values.get("golongan") if "golongan" in columns else stored.get("golongan", "")
+    kept_empty = False
+    if employee is not None and not clear_empty and not cell_text(golongan).strip():
+        golongan = stored["golongan"]
+        kept_empty = bool(golongan)
     try:
         identity = check_identity(
             # An empty status keeps the stored one; a new row's is read from its NIP.
             status=status_cell if status != "" else stored.get("status", ""),
             nip=values.get("nip"),
+            nik=values.get("nik") if "nik" in columns else None,
             golongan=golongan,
             today=today,
         )
@@ -329,6 +426,14 @@ def _validate_row(
             clean["status"] = identity.status
         if "golongan" in columns:
             clean["golongan"] = identity.golongan
+        if identity.nik:
+            clean["nik"] = identity.nik
+            owner = nik_owners.get(identity.nik, nip)
+            if owner != nip or len(nik_rows or ()) > 1:
+                errors.append(
+                    _("The NIK %(nik)s belongs to another person in the directory or the file.")
+                    % {"nik": mask_nik(identity.nik)}
+                )
     if duplicate_rows:
         errors.append(
             _("The NIP %(nip)s appears more than once in the file (rows %(rows)s).")
@@ -336,6 +441,18 @@ def _validate_row(
         )
     if info is not None:
         warnings.extend(str(warning) for warning in info.warnings)
+        if "gender" in columns:
+            gender = parse_gender(values.get("gender"))
+            if gender is None:
+                warnings.append(
+                    _("%(column)s %(value)s was not understood; it is not stored.")
+                    % {"column": FIELD_LABELS["gender"], "value": _quoted(values.get("gender"))}
+                )
+            elif gender and gender != info.gender:
+                warnings.append(
+                    _("%(column)s says %(gender)s, but the NIP says otherwise.")
+                    % {"column": FIELD_LABELS["gender"], "gender": _quoted(values.get("gender"))}
+                )
 
     if "email" in columns:
         email = cell_text(values.get("email")).strip().lower()
@@ -349,7 +466,9 @@ def _validate_row(
     if "phone" in columns:
         clean["phone"] = clean_phone(values.get("phone"))
 
-    if "is_frontline" in columns:
+    if "is_frontline" in columns and (
+        clear_empty or employee is None or cell_text(values.get("is_frontline")).strip()
+    ):
         frontline = parse_yes_no(values.get("is_frontline"))
         if frontline is None:
             errors.append(
@@ -360,14 +479,17 @@ def _validate_row(
             clean["is_frontline"] = frontline
 
     unit = _unit(values.get("unit") if "unit" in columns else None, units, new_units, create_units)
+    if employee is not None and not clear_empty:
+        for key in CLEARABLE:
+            if key in clean and not clean[key]:
+                del clean[key]  # an empty cell keeps what is stored
+                kept_empty = kept_empty or bool(stored[FIELDS[key]])
+        if "is_frontline" in columns and "is_frontline" not in clean:
+            kept_empty = kept_empty or stored["is_frontline"]
+        if kept_empty:
+            clean[_KEPT_EMPTY] = True
     if unit is None:
-        errors.append(
-            _(
-                "The unit %(value)s is not in the directory. Check the spelling or add the unit "
-                "first."
-            )
-            % {"value": _quoted(values.get("unit"))}
-        )
+        clean[_UNKNOWN_UNIT] = " ".join(cell_text(values.get("unit")).split())
     elif unit:
         clean["unit"] = unit
     elif employee is None:
@@ -399,18 +521,6 @@ def clean_phone(value) -> str:
     return digits
 
 
-def parse_yes_no(value) -> bool | None:
-    """Read Ya/Tidak, yes/no, 1/0 or a boolean cell; None if it is none of them."""
-    if isinstance(value, bool):
-        return value
-    text = cell_text(value).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    return None
-
-
 def _unit(value, units, new_units, create_units):
     """Return a unit id, a _NewUnit to create, "" for no value, or None for an unknown unit."""
     name = " ".join(cell_text(value).split())
@@ -424,7 +534,7 @@ def _unit(value, units, new_units, create_units):
     return new_units.setdefault(key, _NewUnit(name))
 
 
-def _add_notes(report, table, new_units, *, dry_run, skip_invalid):
+def _add_notes(report, table, new_units, *, dry_run, skip_invalid, clear_empty):
     if table.ignored_headers:
         report.notes.append(
             _("These columns were ignored: %(columns)s.")
@@ -435,6 +545,17 @@ def _add_notes(report, table, new_units, *, dry_run, skip_invalid):
             _("New units: %(units)s.")
             % {"units": ", ".join(sorted(unit.name for unit in new_units))}
         )
+    if report.kept_empty:
+        report.notes.append(
+            _(
+                "In %(count)d rows an empty cell kept the value stored in the directory. To "
+                "clear such values, upload the file again with “Empty cells clear stored "
+                "values” ticked."
+            )
+            % {"count": report.kept_empty}
+        )
+    elif clear_empty:
+        report.notes.append(_("Empty cells clear the values stored in the directory."))
     if report.invalid and not skip_invalid:
         report.notes.append(
             _(
@@ -468,6 +589,13 @@ def _write(to_create, to_update, new_units):
     now = timezone.now()
     for chunk in _chunks([employee.pk for employee, _fields in to_update]):
         Employee.objects.filter(pk__in=chunk).update(updated_at=now)
+    account_emails_follow_directory(
+        emails={
+            employee.user_id: employee.email
+            for employee, fields in to_update
+            if "email" in fields and employee.user_id
+        }
+    )
 
 
 def rejected_rows_workbook(report: ImportReport, table: StaffTable) -> bytes:
@@ -477,7 +605,7 @@ def rejected_rows_workbook(report: ImportReport, table: StaffTable) -> bytes:
         (h for h in table.original_headers if HEADER_ALIASES.get(header_key(h)) == "nip"), None
     )
     rows = (
-        [*(result.original.get(header, "") for header in headers), " ".join(result.errors)]
+        [*(result.original.get(header, "") for header in headers), " ".join(result.all_errors)]
         for result in report.rows
         if result.outcome == "invalid"
     )

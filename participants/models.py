@@ -102,6 +102,36 @@ class Unit(models.Model):
         return self.name
 
 
+class UnitAlias(models.Model):
+    """Another name a staff file uses for a unit, taught by the admin on the import page.
+
+    key is the name's match key (participants.units.unit_key), unique: one name, one unit.
+    """
+
+    name = models.CharField(_("name in the file"), max_length=200)
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit alias")
+        verbose_name_plural = _("unit aliases")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Employee(TimeStamped):
     """A person in the staff directory: a civil servant (by NIP) or non-ASN staff (by NIK)."""
 
@@ -262,6 +292,35 @@ class ActivationCode(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class ColumnMapping(models.Model):
+    """How the admin mapped the columns of a staff file, remembered for files with its headers.
+
+    signature identifies the set of headers (participants.staff_files.header_signature);
+    mapping holds header_key -> field key, "" for a column to ignore.
+    """
+
+    signature = models.CharField(max_length=64, unique=True, editable=False)
+    headers = models.JSONField(_("headers"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("remembered column mapping")
+        verbose_name_plural = _("remembered column mappings")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return ", ".join(self.headers)[:100]
+
+
 def staff_import_upload_to(instance, filename: str) -> str:
     """Store an upload as imports/YYYY/MM/<random>.<ext>: staff lists hold personal data."""
     suffix = PurePath(filename).suffix.lower()[:10]
@@ -299,10 +358,21 @@ class StaffListImport(BackgroundJob):
     file_digest = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
     create_units = models.BooleanField(_("create missing units"), default=False)
+    clear_empty = models.BooleanField(
+        _("empty cells clear stored values"),
+        default=False,
+        help_text=_("Without this, an empty cell keeps the value stored in the directory."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.UPLOADED
     )
     report = models.JSONField(_("report"), default=dict, blank=True)
+    mapping = models.JSONField(
+        _("column mapping"),
+        default=dict,
+        blank=True,
+        help_text=_("The file's columns as the admin mapped them: header -> field, empty to ignore."),
+    )
     rejected_file = models.FileField(
         _("rejected rows"), upload_to=staff_import_upload_to, blank=True
     )
@@ -347,7 +417,7 @@ class StaffListImport(BackgroundJob):
             # One copy of a double-submitted upload: the same file with the same options waits
             # or is checked once per person.
             models.UniqueConstraint(
-                fields=["created_by", "file_digest", "skip_invalid", "create_units"],
+                fields=["created_by", "file_digest", "skip_invalid", "create_units", "clear_empty"],
                 condition=models.Q(status__in=["uploaded", "validating"]),
                 name="stafflistimport_one_pending_per_file",
             ),

@@ -16,12 +16,14 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
 from participants.golongan import parse_golongan
-from participants.identity import check_identity, parse_status
-from participants.importing import clean_phone, parse_yes_no, unit_key
+from participants.identity import check_identity
+from participants.importing import clean_phone
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text
 from participants.nip import normalize_nip
 from participants.staff_files import HEADERS
+from participants.units import unit_key, unit_lookup
+from participants.vocabulary import parse_status, parse_yes_no
 
 # The NIP, golongan and status widgets read spellings ("NIP. 1986...", "III-b", "P3K") before
 # check_identity does, because skip_unchanged compares what they read with the stored values
@@ -68,7 +70,7 @@ class PhoneWidget(widgets.CharWidget):
 
 
 class UnitWidget(widgets.ForeignKeyWidget):
-    """Find a unit by name or short name, ignoring case and spacing, from one query."""
+    """Find a unit as the staff import does (participants.units), from one read of the units."""
 
     def __init__(self):
         super().__init__(Unit, field="name")
@@ -78,12 +80,8 @@ class UnitWidget(widgets.ForeignKeyWidget):
         if not cell_text(value).strip():
             return None
         if self._units is None:
-            self._units = {}
-            units = list(Unit.objects.all())
-            for unit in units:
-                if unit.short_name:
-                    self._units.setdefault(unit_key(unit.short_name), unit)
-            self._units.update((unit_key(unit.name), unit) for unit in units)
+            by_pk = Unit.objects.in_bulk()
+            self._units = {key: by_pk[pk] for key, pk in unit_lookup()[0].items()}
         try:
             return self._units[unit_key(value)]
         except KeyError:

@@ -11,6 +11,9 @@ printed on a slip. Only a keyed hash of the code is stored.
 import datetime
 import logging
 import secrets
+from collections import defaultdict
+
+from allauth.account.models import EmailAddress
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -26,7 +29,8 @@ from core.ratelimit import RateLimit
 from core.roles import Role
 
 from participants.identity import check_identity
-from participants.models import ActivationCode, Employee, User
+from participants.models import ActivationCode, Employee, Unit, UnitAlias, User
+from participants.units import guess_kind, unit_key
 
 logger = logging.getLogger(__name__)
 
@@ -128,11 +132,62 @@ def update_employee(*, employee: Employee, **changes) -> Employee:
             value = value.strip()
         setattr(employee, field, value)
     _validate_and_save(employee)
+    if "email" in changes and employee.user_id:
+        account_emails_follow_directory(emails={employee.user_id: employee.email})
     logger.info("Updated employee %s: %s", employee.pk, ", ".join(sorted(changes)))
     return employee
 
 
+# Units ------------------------------------------------------------------------------------------
+
+
+def create_unit(*, name: str, parent: Unit | None = None) -> Unit:
+    """Add a unit named as a staff file names it, of the kind its name suggests."""
+    unit = Unit(name=" ".join(name.split()), parent=parent, kind=guess_kind(name))
+    unit.full_clean()
+    unit.save()
+    logger.info("Created unit %s (%s)", unit.pk, unit.name)
+    return unit
+
+
+def add_unit_alias(*, name: str, unit: Unit, user=None) -> UnitAlias:
+    """Teach the directory that name, as files write it, is unit; a name names one unit only."""
+    name = " ".join(name.split())
+    alias, _created = UnitAlias.objects.update_or_create(
+        key=unit_key(name), defaults={"name": name[:200], "unit": unit, "created_by": user}
+    )
+    logger.info("Unit alias %r -> unit %s", alias.name, unit.pk)
+    return alias
+
+
 # Accounts ---------------------------------------------------------------------------------------
+
+
+def account_emails_follow_directory(*, emails: dict[int, str]) -> None:
+    """Give each account (by user id) the email of its directory entry, so the two never differ.
+
+    As create_account does, an address that another account holds too (a unit's shared
+    mailbox) is left off, since logging in or resetting by it would be ambiguous. The
+    addresses allauth kept for these accounts go: the directory is where the email is kept.
+    """
+    if not emails:
+        return
+    wanted = {pk: (email or "").strip().lower() for pk, email in emails.items()}
+    holders = defaultdict(set)
+    for pk, email in User.objects.exclude(email="").values_list("pk", "email"):
+        if pk not in wanted:
+            holders[email.lower()].add(pk)
+    for pk, email in wanted.items():
+        if email:
+            holders[email].add(pk)
+    users = [
+        User(pk=pk, email=email if email and len(holders[email]) == 1 else "")
+        for pk, email in wanted.items()
+    ]
+    User.objects.bulk_update(users, ["email"], batch_size=500)
+    EmailAddress.objects.filter(user_id__in=list(wanted)).delete()
+    logger.info("Account emails follow the directory for %d accounts", len(users))
+
 
 
 @transaction.atomic

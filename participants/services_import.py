@@ -15,6 +15,7 @@ its last one (the result, and for the import the rows themselves) is one transac
 begins by locking the import row: a worker that wakes up after the restart writes nothing.
 """
 
+import contextlib
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -35,11 +36,18 @@ from participants.importing import (
     rejected_rows_workbook,
     write_staff_plan,
 )
-from participants.models import StaffListImport
+from participants.models import ColumnMapping, StaffListImport
 from audit.services import Action, record
 from core.files import store_whole
 from core.spreadsheets import SpreadsheetError
-from participants.staff_files import StaffTable, read_staff_file
+from participants.services import add_unit_alias, create_unit
+from participants.staff_files import (
+    StaffTable,
+    header_signature,
+    mapping_errors,
+    read_staff_file,
+)
+from participants.units import unit_key
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +55,14 @@ ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 # The stored report stays small whatever the file: every invalid row up to this many, then the
 # first rows with warnings and the first other rows up to OTHER_ROWS_KEPT.
 INVALID_ROWS_KEPT = 5000
-OTHER_ROWS_KEPT = 1000
+OTHER_ROWS_KEPT = 1000  # of the new and unchanged rows; every updated row is kept
 Status = StaffListImport.Status
 
 
 def start_staff_import(
-    *, uploaded_file, filename: str, skip_invalid: bool, create_units: bool, user
-) -> StaffListImport:
+    *, uploaded_file, filename: str, skip_invalid: bool, create_units: bool,
+    clear_empty: bool = False, user,
+) -> StaffListImport:  # fmt: skip
     """Store an uploaded staff list and queue its check; refuse a file too large or of a wrong type.
 
     Uploading the same file with the same options again while the first copy waits or is being
@@ -74,7 +83,10 @@ def start_staff_import(
             params={"name": filename},
         )
     digest = _sha256(uploaded_file)
-    pending = _pending_import(user, digest, skip_invalid, create_units)
+    options = {
+        "skip_invalid": skip_invalid, "create_units": create_units, "clear_empty": clear_empty
+    }  # fmt: skip
+    pending = _pending_import(user, digest, options)
     if pending is not None and not (pending.has_stopped and _close_if_stopped(pending.pk)):
         return pending
 
@@ -82,8 +94,7 @@ def start_staff_import(
         original_filename=PurePath(filename).name[-255:],
         file_size=uploaded_file.size,
         file_digest=digest,
-        skip_invalid=skip_invalid,
-        create_units=create_units,
+        **options,
         created_by=user,
     )
     store_whole(staff_import, "file", filename, uploaded_file)  # a full disk: a message
@@ -94,7 +105,7 @@ def start_staff_import(
     except IntegrityError:
         # A second copy of the same submission won the race: keep that one only.
         staff_import.file.delete(save=False)
-        pending = _pending_import(user, digest, skip_invalid, create_units)
+        pending = _pending_import(user, digest, options)
         if pending is None:
             raise
         return pending
@@ -112,12 +123,11 @@ def _sha256(uploaded_file) -> str:
     return digest.hexdigest()
 
 
-def _pending_import(user, digest, skip_invalid, create_units) -> StaffListImport | None:
+def _pending_import(user, digest, options: dict) -> StaffListImport | None:
     return StaffListImport.objects.filter(
         created_by=user,
         file_digest=digest,
-        skip_invalid=skip_invalid,
-        create_units=create_units,
+        **options,
         status__in=[Status.UPLOADED, Status.VALIDATING],
     ).first()
 
@@ -216,6 +226,79 @@ def restart_staff_import(*, import_id: int, user) -> StaffListImport:
     return staff_import
 
 
+@dataclass(frozen=True)
+class UnitDecision:
+    """What the admin says a unit named in the file is: a new unit, or another name of one."""
+
+    name: str  # as the file writes it
+    action: str  # "create" | "same_as" | "leave"
+    new_name: str = ""
+    parent: object = None  # Unit or None, for "create"
+    unit: object = None  # Unit, for "same_as"
+
+
+def resolve_unknown_units(
+    *, import_id: int, decisions: list[UnitDecision], user
+) -> StaffListImport:
+    """Create the units or aliases the admin chose for a preview's unknown units; check it again.
+
+    Raise ValidationError (code import_not_ready) unless the import is at its preview.
+    """
+    with _one_pending_copy(), transaction.atomic():
+        staff_import = _lock_preview(import_id)
+        for decision in decisions:
+            if decision.action == "create":
+                unit = create_unit(name=decision.new_name or decision.name, parent=decision.parent)
+                if unit_key(unit.name) != unit_key(decision.name):
+                    # Named anew by the admin: the file's spelling becomes another name of it.
+                    add_unit_alias(name=decision.name, unit=unit, user=user)
+            elif decision.action == "same_as":
+                add_unit_alias(name=decision.name, unit=decision.unit, user=user)
+        _check_again(staff_import)
+    logger.info(
+        "Staff list import %s: units resolved by user %s (%s)",
+        import_id,
+        getattr(user, "pk", None),
+        ", ".join(f"{d.name}: {d.action}" for d in decisions),
+    )
+    staff_import.refresh_from_db()
+    return staff_import
+
+
+@contextlib.contextmanager
+def _one_pending_copy():
+    """Refuse to check a preview again while another upload of the same file waits (its rule)."""
+    try:
+        yield
+    except IntegrityError:
+        raise ValidationError(
+            _("The same file is waiting to be checked in another import. Use that one."),
+            code="import_pending",
+        ) from None
+
+
+def _lock_preview(import_id: int) -> StaffListImport:
+    staff_import = StaffListImport.objects.select_for_update().get(pk=import_id)
+    if staff_import.status != Status.VALIDATED or not upload_is_stored(staff_import):
+        raise ValidationError(
+            _("This import cannot be changed: its status is %(status)s."),
+            code="import_not_ready",
+            params={"status": staff_import.get_status_display()},
+        )
+    return staff_import
+
+
+def _check_again(staff_import: StaffListImport, **fields) -> None:
+    """Queue a new check of a preview's stored file, under a new attempt (in the caller's atomic)."""
+    attempt = staff_import.attempt + 1
+    StaffListImport.objects.filter(pk=staff_import.pk).update(
+        status=Status.UPLOADED, attempt=attempt, done=0, total=0, heartbeat_at=timezone.now(),
+        validated_at=None, **fields,
+    )  # fmt: skip
+    import_id = staff_import.pk
+    transaction.on_commit(lambda: _enqueue_check(import_id, attempt))
+
+
 def upload_is_stored(staff_import: StaffListImport) -> bool:
     """Return whether the uploaded file of an import is still in storage."""
     return bool(staff_import.file) and staff_import.file.storage.exists(staff_import.file.name)
@@ -300,6 +383,7 @@ def check_staff_import(*, import_id: int, attempt: int = 1) -> None:
                 dry_run=True,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
+                clear_empty=staff_import.clear_empty,
                 progress=run.progress,
             )
             rejected = rejected_rows_workbook(report, table) if report.invalid else None
@@ -337,6 +421,7 @@ def apply_staff_import(*, import_id: int, attempt: int = 1) -> None:
                 table,
                 skip_invalid=staff_import.skip_invalid,
                 create_units=staff_import.create_units,
+                clear_empty=staff_import.clear_empty,
                 progress=run.progress,
             )
             rejected = rejected_rows_workbook(plan.report, table) if plan.report.invalid else None
@@ -395,7 +480,8 @@ def _store_result(
             now = timezone.now()
             staff_import.status = status
             staff_import.error = error
-            staff_import.report = report_as_json(report)
+            staff_import.report = {**report_as_json(report), **columns_as_json(table)}
+            staff_import.mapping = table.mapping
             staff_import.done = staff_import.total = len(table.rows)
             staff_import.rejected_file = rejected_name
             staff_import.heartbeat_at = now
@@ -429,6 +515,58 @@ def _record_import(staff_import: StaffListImport, report: ImportReport) -> None:
     )
 
 
+def remembered_mapping(headers: list[str]) -> dict[str, str] | None:
+    """Return the column mapping remembered for files with these headers, if any."""
+    return (
+        ColumnMapping.objects.filter(signature=header_signature(headers))
+        .values_list("mapping", flat=True)
+        .first()
+    )
+
+
+def columns_as_json(table: StaffTable) -> dict:
+    """Describe the file's columns for the mapping step: each header, its field, how, a sample."""
+    notes = []
+    if table.mapping_remembered:
+        notes.append(gettext("The column mapping remembered for files with these columns was used."))
+    return {
+        "columns": [
+            {"header": c.header, "key": c.key, "how": c.how, "sample": c.sample}
+            for c in table.file_columns
+        ],
+        "mapping_notes": notes,
+    }
+
+
+def remap_staff_import(
+    *, import_id: int, mapping: dict[str, str], remember: bool, user
+) -> StaffListImport:
+    """Map a preview's columns as the admin says, remember it if asked, and check the file again.
+
+    mapping is header_key -> field key ("" to ignore). Raise ValidationError (code
+    bad_mapping) naming what is wrong, or import_not_ready unless the import is at its preview.
+    """
+    with _one_pending_copy(), transaction.atomic():
+        staff_import = _lock_preview(import_id)
+        headers = [column["header"] for column in staff_import.report.get("columns", [])]
+        if errors := mapping_errors(mapping, headers):
+            raise ValidationError(errors, code="bad_mapping")
+        if remember:
+            ColumnMapping.objects.update_or_create(
+                signature=header_signature(headers),
+                defaults={"headers": headers, "mapping": mapping, "updated_by": user},
+            )
+        _check_again(staff_import, mapping=mapping)
+    logger.info(
+        "Staff list import %s: columns mapped by user %s%s",
+        import_id,
+        getattr(user, "pk", None),
+        " (remembered)" if remember else "",
+    )
+    staff_import.refresh_from_db()
+    return staff_import
+
+
 def _file_gone_message() -> str:
     return gettext("The uploaded file is no longer stored. Upload it again.")
 
@@ -438,7 +576,12 @@ def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
         raise SpreadsheetError(_file_gone_message(), code="file_gone")
     try:
         with staff_import.file.open("rb") as file_obj:
-            table = read_staff_file(file_obj, filename=staff_import.original_filename)
+            table = read_staff_file(
+                file_obj,
+                filename=staff_import.original_filename,
+                mapping=staff_import.mapping or None,
+                remembered=remembered_mapping,
+            )
     except FileNotFoundError:
         raise SpreadsheetError(_file_gone_message(), code="file_gone") from None
     if not table.rows:
@@ -449,17 +592,37 @@ def _read_table(staff_import: StaffListImport, run: _Run) -> StaffTable:
     return table
 
 
+UNKNOWN_UNIT_ROWS_SHOWN = 20
+
+
+def _unknown_units(report: ImportReport) -> list[dict]:
+    """Group the rows naming a unit the directory lacks: each unit once, with its rows."""
+    groups: dict[str, dict] = {}
+    for row in report.rows:
+        if row.unknown_unit:
+            group = groups.setdefault(
+                unit_key(row.unknown_unit), {"name": row.unknown_unit, "rows": [], "count": 0}
+            )
+            group["count"] += 1
+            if len(group["rows"]) < UNKNOWN_UNIT_ROWS_SHOWN:
+                group["rows"].append(row.number)
+    return sorted(groups.values(), key=lambda group: group["name"].casefold())
+
+
 def report_as_json(report: ImportReport) -> dict:
     """Describe a report for storage: the counts, the notes and a bounded list of rows.
 
     Invalid rows come first, then rows with warnings, then the others, each by row number.
+    Every updated row is kept, with its changes (old and new values), for the admin to read
+    before confirming.
     """
     invalid = [row for row in report.rows if row.outcome == "invalid"]
-    others = sorted(
-        (row for row in report.rows if row.outcome != "invalid"),
+    others = [row for row in report.rows if row.outcome not in ("invalid", "updated")]
+    others.sort(key=lambda row: (not row.warnings, row.number))
+    kept = invalid[:INVALID_ROWS_KEPT] + sorted(
+        [*others[:OTHER_ROWS_KEPT], *(row for row in report.rows if row.outcome == "updated")],
         key=lambda row: (not row.warnings, row.number),
     )
-    kept = invalid[:INVALID_ROWS_KEPT] + others[:OTHER_ROWS_KEPT]
     return {
         "counts": {
             "new": report.created,
@@ -477,10 +640,13 @@ def report_as_json(report: ImportReport) -> dict:
                 "nip": row.nip,
                 "name": row.name,
                 "errors": [str(error) for error in row.errors],
+                "unknown_unit": row.unknown_unit,
                 "warnings": [str(warning) for warning in row.warnings],
+                "changes": [list(change) for change in row.changes],
             }
             for row in kept
         ],
+        "unknown_units": _unknown_units(report),
         "rows_total": len(report.rows),
         "rows_omitted": len(report.rows) - len(kept),
     }

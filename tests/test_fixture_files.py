@@ -242,7 +242,7 @@ def test_mistakes_sample_shows_one_reason_per_wrong_row(filename):
 
     report = _import(filename, dry_run=True, skip_invalid=True)
 
-    invalid = {row.number: row.errors for row in report.rows if row.outcome == "invalid"}
+    invalid = {row.number: row.all_errors for row in report.rows if row.outcome == "invalid"}
     assert sorted(invalid) == sorted(expected)
     for number, errors in invalid.items():
         assert len(errors) == 1, (number, errors)

@@ -167,8 +167,8 @@ def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
     assert preview.status_code == 200
     assert counts_shown(preview) == "1 baru 1 diperbarui 0 tidak berubah 0 tidak valid"
     assert table_rows(preview) == [
-        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", ""],
-        ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah", ""],
+        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
+        ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah", "Nama Siti Lama → menjadi Siti Aminah", ""],
     ]
     assert "Konfirmasi impor" in text_of(preview)
     assert "Unduh baris yang ditolak (XLSX)" not in text_of(preview)
@@ -215,16 +215,16 @@ def test_the_preview_lists_invalid_rows_first_with_row_numbers_and_indonesian_re
     preview = client_for.get(status_url(staff_import))
     assert counts_shown(preview) == "1 baru 0 diperbarui 0 tidak berubah 2 tidak valid"
     assert table_rows(preview) == [
-        ["3", "Tidak valid", format_nip(nip_for(2)), "", "Nama kosong."],
+        ["3", "Tidak valid", format_nip(nip_for(2)), "", "", "Nama kosong."],
         [
             "4",
             "Tidak valid",
             format_nip(nip_for(3)),
             "Ani",
-            "Unit kerja “Kelurahan Entah” tidak ada di direktori. Periksa penulisannya atau "
-            "tambahkan unit tersebut terlebih dahulu.",
+            "",
+            "Unit “Kelurahan Entah” belum dikenal (lihat Unit yang belum dikenal di atas).",
         ],
-        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", ""],
+        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
     ]
 
 
@@ -291,7 +291,9 @@ def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
     )
     assert "1 baris yang tidak valid dilewati." in text_of(result)
     assert "Unduh baris yang ditolak (XLSX)" in text_of(result)
-    assert table_rows(result)[0] == ["3", "Tidak valid", format_nip(nip_for(2)), "", "Nama kosong."]
+    assert table_rows(result)[0] == [
+        "3", "Tidak valid", format_nip(nip_for(2)), "", "", "Nama kosong."
+    ]  # fmt: skip
 
 
 def test_create_units_adds_the_missing_unit(upload, confirm):

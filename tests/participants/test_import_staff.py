@@ -165,7 +165,9 @@ def test_an_excel_rounded_nip_hints_at_excel(unit):
 def test_each_invalid_row_gets_its_reason_in_indonesian(unit, header, row, error):
     report = import_staff(table_of([row], header=header))
 
-    assert [(r.number, r.outcome, r.errors) for r in report.rows] == [(2, "invalid", [error])]
+    assert [(r.number, r.outcome, r.all_errors) for r in report.rows] == [
+        (2, "invalid", [error])
+    ]
 
 
 @pytest.mark.parametrize("status", ["Non ASN", "non-asn", "Honorer", "THL"])
@@ -346,23 +348,30 @@ def test_a_new_row_without_unit_column_is_invalid():
     assert report.rows[0].errors == ["Unit Kerja kosong."]
 
 
-def test_empty_cells_clear_optional_values_but_keep_status_and_unit(unit):
+@pytest.mark.parametrize(
+    ("clear_empty", "email", "golongan"), [(False, "budi@example.org", "III/a"), (True, "", "")]
+)
+def test_empty_cells_clear_optional_values_only_when_asked_and_never_status_or_unit(
+    unit, clear_empty, email, golongan
+):
     EmployeeFactory(
         nip=nip_for(1),
         name="Budi",
         unit=unit,
         email="budi@example.org",
+        golongan="III/a",
         status=Employee.Status.CPNS,
     )
 
     import_staff(
-        table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"])
+        table_of([[nip_for(1), "Budi", "", "", "", ""]], header=[*HEADER, "Email", "Status"]),
+        clear_empty=clear_empty,
     )
 
     employee = Employee.objects.get()
     assert (employee.email, employee.golongan, employee.status, employee.unit) == (
-        "",
-        "",
+        email,
+        golongan,
         "cpns",
         unit,
     )
@@ -446,9 +455,10 @@ def test_progress_is_reported_until_done(unit):
 @pytest.mark.parametrize(
     ("kind", "queries"),
     [
-        ("new", 5),  # units, employees, savepoint, insert, release
-        ("changed", 6),  # units, employees, savepoint, update, update updated_at, release
-        ("unchanged", 2),  # units, employees
+        ("new", 6),  # unit aliases, units, employees, savepoint, insert, release
+        # unit aliases, units, employees, savepoint, update, update updated_at, release
+        ("changed", 7),
+        ("unchanged", 3),  # unit aliases, units, employees
     ],
 )
 def test_queries_do_not_grow_with_the_rows(unit, django_assert_num_queries, count, kind, queries):

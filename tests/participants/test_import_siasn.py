@@ -1,0 +1,104 @@
+"""A staff list exported from BKN's SIASN imports as it comes, as CSV (;) or XLSX."""
+
+import pytest
+
+from participants.importing import import_staff
+from participants.models import Employee
+from tests.factories import EmployeeFactory, UnitFactory, nip_for
+from tests.participants.siasn import IGNORED, siasn_csv, siasn_row, siasn_xlsx
+from tests.participants.test_staff_files import read
+
+pytestmark = pytest.mark.django_db
+
+PPPK_NIP = "199004122022212007"  # born 1990-04-12, PPPK 2022, first contract, female
+
+
+@pytest.fixture
+def units():
+    return {
+        "dukcapil": UnitFactory(name="Dinas Kependudukan dan Pencatatan Sipil"),
+        "cacaban": UnitFactory(name="Kelurahan Cacaban"),
+    }
+
+
+def siasn_rows():
+    return [
+        siasn_row(
+            nip=nip_for(1), name="BUDI SANTOSO", gelar_depan="DR.", gelar_belakang="S.SOS., M.SI.",
+            nik="3371012609860001", email="BUDI@MAGELANGKOTA.GO.ID", golongan="III/B",
+            jabatan="ANALIS PELAYANAN", unit="DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+        ),
+        siasn_row(
+            nip=nip_for(2, gender="2"), name="SITI RAHAYU", gender="PEREMPUAN", stage="C",
+            jenis="PNS DAERAH", golongan="II/A", unit="KELURAHAN CACABAN",
+        ),
+        siasn_row(
+            nip=PPPK_NIP, name="DEWI LESTARI", gender="PEREMPUAN", jenis="PPPK", stage="",
+            golongan="IX", jabatan="PERAWAT TERAMPIL", unit="kelurahan cacaban",
+        ),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("make", "filename"), [(siasn_csv, "siasn.csv"), (siasn_xlsx, "siasn.xlsx")])
+def test_siasn_export_imports_as_it_comes(units, make, filename):
+    table = read(make(siasn_rows()), filename)
+
+    report = import_staff(table)
+
+    assert report.summary_line == "created=3 updated=0 unchanged=0 invalid=0"
+    assert report.notes == [f"Kolom berikut diabaikan: {', '.join(IGNORED)}."]
+    assert list(
+        Employee.objects.order_by("nip").values_list(
+            "nip", "gelar_depan", "name", "gelar_belakang", "status", "golongan", "jabatan",
+            "unit__name", "email", "nik",
+        )
+    ) == [
+        (
+            nip_for(1), "DR.", "BUDI SANTOSO", "S.SOS., M.SI.", "pns", "III/b",
+            "ANALIS PELAYANAN", "Dinas Kependudukan dan Pencatatan Sipil",
+            "budi@magelangkota.go.id", "3371012609860001",
+        ),
+        (
+            nip_for(2, gender="2"), "", "SITI RAHAYU", "", "cpns", "II/a",
+            "PENGADMINISTRASI UMUM", "Kelurahan Cacaban", "", None,
+        ),
+        (
+            PPPK_NIP, "", "DEWI LESTARI", "", "pppk", "IX", "PERAWAT TERAMPIL",
+            "Kelurahan Cacaban", "", None,
+        ),
+    ]  # fmt: skip
+
+
+def test_the_nik_of_a_civil_servant_is_shown_masked(units):
+    import_staff(read(siasn_csv(siasn_rows()[:1]), "siasn.csv"))
+
+    assert Employee.objects.get().nik_masked == "3371**********01"
+
+
+def test_a_gender_that_disagrees_with_the_nip_is_a_warning(units):
+    row = siasn_row(nip=nip_for(1), name="BUDI", gender="PEREMPUAN", unit="KELURAHAN CACABAN")
+
+    report = import_staff(read(siasn_csv([row]), "siasn.csv"))
+
+    assert report.summary_line == "created=1 updated=0 unchanged=0 invalid=0"
+    assert report.rows[0].warnings == ["Jenis Kelamin “PEREMPUAN” berbeda dengan NIP."]
+
+
+def test_an_unknown_status_cpns_pns_refuses_the_row(units):
+    row = siasn_row(nip=nip_for(1), name="BUDI", stage="X", unit="KELURAHAN CACABAN")
+
+    report = import_staff(read(siasn_csv([row]), "siasn.csv"))
+
+    assert report.rows[0].errors == ["Tulis Status CPNS/PNS sebagai P (PNS) atau C (CPNS), bukan “X”."]
+
+
+def test_a_nik_held_by_another_person_refuses_the_row(units):
+    EmployeeFactory(nip=nip_for(9), nik="3371012609860001", unit=units["cacaban"])
+    row = siasn_row(nip=nip_for(1), name="BUDI", nik="3371012609860001", unit="KELURAHAN CACABAN")
+
+    report = import_staff(read(siasn_csv([row]), "siasn.csv"))
+
+    assert report.rows[0].errors == [
+        "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
+    ]
+    assert not Employee.objects.filter(nip=nip_for(1)).exists()
