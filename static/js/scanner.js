@@ -99,7 +99,7 @@
       return;
     }
     pendingLine.hidden = false;
-    var line = count === 1 ? text("pending-one") : text("pending-many").replace("%(count)s", count);
+    var line = count === 1 ? text("pending-one") : text("pending-many").replace("{count}", count);
     pendingLine.textContent = (offline ? text("offline") + " " : "") + (count ? line : "");
     pendingLine.className = "scan-pending" + (offline ? " scan-offline" : "");
   }
