@@ -121,16 +121,16 @@ def preset_mapping(preset: str, headers: list[str]) -> dict[str, str]:
 class _CellsAsText(Mapping):
     """A row's cells as text by original header, made only when read (for rejected rows)."""
 
-    __slots__ = ("_cells", "_headers", "_text")
+    __slots__ = ("_cells", "_header_names", "_text")
 
     def __init__(self, headers: list[str], cells: list):
-        self._headers, self._cells, self._text = headers, cells, None
+        self._header_names, self._cells, self._text = headers, cells, None
 
     def _as_dict(self) -> dict[str, str]:
         if self._text is None:
             self._text = {
                 header: cell_text(self._cells[index])
-                for index, header in enumerate(self._headers)
+                for index, header in enumerate(self._header_names)
                 if header
             }
         return self._text
