@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
@@ -99,9 +99,9 @@ PRESETS = {
     "template": {header_key(header): key for key, header in FIELD_LABELS.items()},
 }
 PRESET_LABELS = {
-    "siasn": _lazy("SIASN export (BKN)"),
-    "bimtek": _lazy("Bimtek's own staff export"),
-    "template": _lazy("The import template"),
+    "siasn": gettext_lazy("SIASN export (BKN)"),
+    "bimtek": gettext_lazy("Bimtek's own staff export"),
+    "template": gettext_lazy("The import template"),
 }
 IGNORE = ""  # a mapping's value for a column to leave out
 
