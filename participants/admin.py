@@ -15,7 +15,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from core.forms import WithoutControlCharacters, WithoutControlCharactersModelForm
-from participants.admin_import import IMPORT_PERMISSION, StaffImportViews
+from participants.admin_import import admin_import_urls
+from participants.services_import import IMPORT_PERMISSION
 from participants.exporting import export_staff
 from participants.forms import IdentityChecks, IdentityNumberField
 from participants.models import (
@@ -178,7 +179,7 @@ class EmployeeAdmin(ExportMixin, admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_urls(self):
-        return StaffImportViews(self).get_urls() + super().get_urls()
+        return admin_import_urls(self.admin_site) + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -286,7 +287,7 @@ class StaffListImportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file name"), ordering="original_filename")
     def file_column(self, staff_import):
-        url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
+        url = reverse("participants:import_status", args=[staff_import.pk])
         return format_html('<a href="{}">{}</a>', url, staff_import.original_filename)
 
     @admin.display(description=_("status"), ordering="status")

@@ -51,6 +51,7 @@ from participants.units import unit_key
 
 logger = logging.getLogger(__name__)
 
+IMPORT_PERMISSION = "participants.import_employees"  # who may import a staff list
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 # The stored report stays small whatever the file: every invalid row up to this many, then the
 # first rows with warnings and the first other rows up to OTHER_ROWS_KEPT.
@@ -144,9 +145,11 @@ def _enqueue_apply(import_id: int, attempt: int) -> None:
     apply_staff_import.enqueue(import_id, attempt)
 
 
-def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
+def confirm_staff_import(*, import_id: int, user, only_valid: bool = False) -> StaffListImport:
     """Queue a checked staff list for import, once: confirming it again changes nothing.
 
+    With only_valid the invalid rows are skipped (and so are rows that turn invalid before the
+    import runs); without it, one invalid row stops the import unless the upload said to skip.
     Raise ValidationError (code import_not_ready or import_has_invalid_rows) when the preview
     does not allow it.
     """
@@ -159,11 +162,12 @@ def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
             code="import_not_ready",
             params={"status": staff_import.get_status_display()},
         )
-    if staff_import.invalid_rows and not staff_import.skip_invalid:
+    skip_invalid = staff_import.skip_invalid or only_valid
+    if staff_import.invalid_rows and not skip_invalid:
         raise ValidationError(
             _(
-                "This import cannot be confirmed because %(count)d rows are invalid and invalid "
-                "rows are not to be skipped."
+                "This import cannot run because %(count)d rows are invalid. Import only the "
+                "valid rows, or correct the file and upload it again."
             ),
             code="import_has_invalid_rows",
             params={"count": staff_import.invalid_rows},
@@ -174,6 +178,7 @@ def confirm_staff_import(*, import_id: int, user) -> StaffListImport:
             pk=import_id, status=Status.VALIDATED, attempt=attempt
         ).update(
             status=Status.IMPORTING,
+            skip_invalid=skip_invalid,
             confirmed_by=user,
             confirmed_at=timezone.now(),
             done=0,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import views, views_import
 
 app_name = "participants"
 
@@ -10,6 +10,15 @@ urlpatterns = [
     path("unduh/", views.employee_export, name="employee_export"),
     path("profil-saya/", views.my_profile, name="my_profile"),
     path("kode-aktivasi/", views.activation_slips, name="activation_slips"),
+    path("impor/", views_import.upload, name="import"),
+    path("impor/templat/", views_import.template_file, name="import_template"),
+    path("impor/<int:import_id>/", views_import.status, name="import_status"),
+    path("impor/<int:import_id>/impor/", views_import.confirm, name="import_confirm"),
+    path("impor/<int:import_id>/ulangi/", views_import.restart, name="import_restart"),
+    path("impor/<int:import_id>/kolom/", views_import.columns, name="import_columns"),
+    path("impor/<int:import_id>/unit/", views_import.units, name="import_units"),
+    path("impor/<int:import_id>/ditolak/", views_import.rejected_rows, name="import_rejected"),
+    path("impor/<int:import_id>/hasil/", views_import.result, name="import_result"),
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/ubah/", views.employee_edit, name="employee_edit"),
     path("<int:pk>/kode-aktivasi/", views.activation_slip, name="activation_slip"),

@@ -203,7 +203,7 @@ def test_a_staff_list_uploaded_on_a_full_disk_says_so_and_leaves_nothing(client,
     assert len(data) > FREE_BYTES
 
     response = client.post(
-        reverse("admin:participants_employee_import"),
+        reverse("participants:import"),
         {"file": SimpleUploadedFile("pegawai.csv", data)},
     )
 

@@ -224,7 +224,7 @@ def test_the_staff_import_answers_every_file_with_a_message_or_a_preview(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("admin:participants_employee_import"),
+            reverse("participants:import"),
             {"file": SimpleUploadedFile(name.replace(".txt", ".csv"), data)},
         )
 
@@ -236,5 +236,5 @@ def test_the_staff_import_answers_every_file_with_a_message_or_a_preview(
     assert staff_import.status in (StaffListImport.Status.VALIDATED, StaffListImport.Status.FAILED)
     assert staff_import.status == StaffListImport.Status.VALIDATED or staff_import.error
     assert UNEXPECTED not in staff_import.error
-    status = client.get(reverse("admin:participants_employee_import_status", args=[staff_import.pk]))
+    status = client.get(reverse("participants:import_status", args=[staff_import.pk]))
     assert status.status_code == 200

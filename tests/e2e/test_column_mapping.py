@@ -2,6 +2,7 @@
 next file with the same columns is read with that mapping without being asked again."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from participants.models import Employee
@@ -34,10 +35,10 @@ def page(browser, live_server):
 
 
 def upload(page, path):
-    page.goto("/admin/participants/employee/import/")
+    page.goto(reverse("participants:import"))
     page.get_by_label(t("Staff list file")).set_input_files(str(path))
     page.get_by_role("button", name=t("Upload and check")).click()
-    expect(page.get_by_role("heading", name=t("Preview"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("2. Check the preview"))).to_be_visible()
 
 
 def assert_fits_the_screen(page, screenshots, name):
@@ -81,7 +82,7 @@ def test_map_a_column_remember_it_and_reuse_it_with_the_next_file(page, tmp_path
     expect(page.locator("#file-columns").get_by_label("JABATAN SEKARANG")).to_have_value("jabatan")
     assert_fits_the_screen(page, screenshots, "3-remembered")
 
-    page.get_by_role("button", name=t("Confirm import")).click()
+    page.locator(".import-confirm").get_by_role("button").click()
     expect(page.get_by_text(t("The import is finished"))).to_be_visible()
     assert list(Employee.objects.values_list("name", "jabatan", "unit__name")) == [
         ("Budi Santoso", "Pengolah Data", "Kelurahan Cacaban")

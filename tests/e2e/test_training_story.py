@@ -153,10 +153,10 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     page.get_by_label(t("Staff list file")).set_input_files(STAFF_FILE)
     page.get_by_label(t("Create missing units")).check()
     page.get_by_role("button", name=t("Upload and check")).click()
-    expect(page.get_by_role("heading", name=t("Preview"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("2. Check the preview"))).to_be_visible()
     expect(page.get_by_text(PARTICIPANT).first).to_be_visible()
     admin.look("admin-import-preview")
-    page.get_by_role("button", name=t("Confirm import")).click()
+    page.locator(".import-confirm").get_by_role("button").click()
     expect(page.get_by_role("link", name=t("Go to the staff list"))).to_be_visible()
     admin.look("admin-import-result")
     page.get_by_role("link", name=t("Go to the staff list")).click()
@@ -421,7 +421,7 @@ def test_a_training_from_the_staff_import_to_the_verified_certificate(people, fi
     expect(visitor.page.get_by_text("SRI MULYANI", exact=False).first).to_be_visible()
     visitor.look("verify")
 
-    # Shown with -s; the admin's import pages are Django admin tables, made for a laptop.
+    # Shown with -s.
     print("Too wide for a phone:", *findings.too_wide_for_a_phone, sep="\n  ")
     print("Moderate or minor accessibility findings:", *findings.minor_accessibility, sep="\n  ")
     assert not findings.refused_by_csp, "\n".join(findings.refused_by_csp)

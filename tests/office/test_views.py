@@ -26,7 +26,7 @@ def test_a_fresh_install_sends_the_admin_to_the_set_up_first(client):
     assert response.redirect_chain == [(PROFILE, 302)]
     content = response.content.decode()
     assert "Siapkan Bimtek untuk kantor Anda" in content
-    assert reverse("admin:participants_employee_import") in content
+    assert reverse("participants:import") in content
     assert "Profil kantor belum lengkap, jadi dokumen belum dapat diterbitkan." in content
     assert "Magelang" not in content
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from participants.models import ActivationCode, Employee, StaffListImport, Unit
 from participants.nip import format_nip
-from tests.participants.test_admin_import import table_rows
+from tests.participants.test_views_import import table_rows
 from tests.factories import (
     EmployeeFactory,
     UnitFactory,
@@ -238,7 +238,7 @@ def test_the_employee_list_offers_the_import_to_those_allowed(admin_client_role)
 
     page = response.content.decode()
     assert (
-        f'<a href="{reverse("admin:participants_employee_import")}" class="addlink">'
+        f'<a href="{reverse("participants:import")}" class="addlink">'
         "Impor daftar pegawai</a>" in page
     )
 
@@ -261,7 +261,7 @@ def test_the_employee_list_hides_the_import_from_others():
     response = client.get(reverse("admin:participants_employee_changelist"))
 
     assert response.status_code == 200
-    assert reverse("admin:participants_employee_import") not in response.content.decode()
+    assert reverse("participants:import") not in response.content.decode()
 
 
 def test_the_admin_export_returns_the_filtered_staff_as_xlsx(admin_client_role):
@@ -321,7 +321,6 @@ INLINE_STYLE = re.compile(r"\sstyle=")
         "admin:participants_employee_changelist",
         "admin:participants_employee_export",
         "admin:participants_employee_add",
-        "admin:participants_employee_import",
         "admin:participants_unit_changelist",
         "admin:participants_stafflistimport_changelist",
     ],
@@ -373,7 +372,7 @@ def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
 
     page = listing.content.decode()
     assert '<td class="field-status_column">Selesai</td>' in page
-    status_url = reverse("admin:participants_employee_import_status", args=[staff_import.pk])
+    status_url = reverse("participants:import_status", args=[staff_import.pk])
     assert f'<a href="{status_url}">pegawai.csv</a>' in page
     assert "12.000 baru, 1 diperbarui, 0 tidak berubah, 2 tidak valid" in page
     assert add.status_code == 403

@@ -12,7 +12,7 @@ from participants.models import ColumnMapping, Employee, StaffListImport
 from participants.staff_files import read_staff_file
 from tests.factories import UnitFactory, nip_for
 from tests.participants.siasn import siasn_csv, siasn_row
-from tests.participants.test_admin_import import (
+from tests.participants.test_views_import import (
     confirm,  # noqa: F401 (the fixture that confirms a preview)
     csv_upload,
     status_url,
@@ -103,7 +103,7 @@ def test_the_command_refuses_a_wrong_mapping_and_writes_nothing(unit, tmp_path, 
 
 
 def post_columns(client, staff_import, data, capture):
-    url = reverse("admin:participants_employee_import_columns", args=[staff_import.pk])
+    url = reverse("participants:import_columns", args=[staff_import.pk])
     with capture(execute=True):
         return client.post(url, data)
 

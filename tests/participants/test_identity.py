@@ -20,7 +20,7 @@ from participants.models import Employee, StaffListImport
 from participants.resources import EmployeeResource
 from tests.participants.test_staff_files import read, xlsx_bytes
 from tests.factories import UnitFactory, nip_for
-from tests.participants.test_admin_import import table_rows
+from tests.participants.test_views_import import table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,10 @@ def admin_import(client, capture, status, nip, golongan):
     upload = io.BytesIO(_row_file(status, nip, golongan))
     upload.name = "pegawai.xlsx"
     with capture(execute=True):
-        client.post(reverse("admin:participants_employee_import"), {"file": upload})
+        client.post(reverse("participants:import"), {"file": upload})
     staff_import = StaffListImport.objects.get()
     preview = client.get(
-        reverse("admin:participants_employee_import_status", args=[staff_import.pk])
+        reverse("participants:import_status", args=[staff_import.pk])
     )
     return [row[-1] for row in table_rows(preview)]
 

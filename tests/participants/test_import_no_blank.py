@@ -10,7 +10,7 @@ from participants.importing import import_staff
 from participants.models import Employee, StaffListImport
 from participants.services import create_account, update_employee
 from tests.factories import EmployeeFactory, UnitFactory, UserFactory, nip_for
-from tests.participants.test_admin_import import (
+from tests.participants.test_views_import import (
     csv_upload,
     status_url,
     table_rows,

@@ -30,7 +30,7 @@ from participants.tasks import apply_staff_import, validate_staff_import
 from workers.models import Worker
 from tests.trainings.test_enrolment_concurrency import run_at_once, thread_database
 from tests.factories import EmployeeFactory, UnitFactory, WorkerFactory, nip_for
-from tests.participants.test_admin_import import (
+from tests.participants.test_views_import import (
     counts_shown,
     csv_upload,
     status_url,
@@ -60,8 +60,8 @@ postgres_only = pytest.mark.skipif(
     "waiting for the row while the admin holds it",
 )
 FILE_GONE = "Berkas yang diunggah sudah tidak tersimpan. Unggah ulang berkas tersebut."
-CHECK_AGAIN = '<button type="submit" class="button default">Periksa lagi</button>'
-IMPORT_AGAIN = '<button type="submit" class="button default">Impor lagi</button>'
+CHECK_AGAIN = '<button type="submit">Periksa lagi</button>'
+IMPORT_AGAIN = '<button type="submit">Impor lagi</button>'
 
 
 class WorkerKilled(BaseException):
@@ -88,7 +88,7 @@ def minutes_pass(staff_import, minutes):
 
 
 def restart_url(staff_import):
-    return reverse("admin:participants_employee_import_restart", args=[staff_import.pk])
+    return reverse("participants:import_restart", args=[staff_import.pk])
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def upload(client_for, django_capture_on_commit_callbacks):
     def post(file, *, run=True, **options):
         with django_capture_on_commit_callbacks(execute=run):
             client_for.post(
-                reverse("admin:participants_employee_import"), {"file": file, **options}
+                reverse("participants:import"), {"file": file, **options}
             )
         return StaffListImport.objects.latest("pk")
 
@@ -112,10 +112,10 @@ def upload(client_for, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def confirm(client_for, django_capture_on_commit_callbacks):
-    def post(staff_import):
-        url = reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])
+    def post(staff_import, rows="all"):
+        url = reverse("participants:import_confirm", args=[staff_import.pk])
         with django_capture_on_commit_callbacks(execute=True):
-            client_for.post(url)
+            client_for.post(url, {"rows": rows})
         staff_import.refresh_from_db()
 
     return post
@@ -216,7 +216,7 @@ def test_a_check_whose_worker_hangs_shows_its_progress_until_ten_minutes_pass_th
         in text_of(page)
     )
     assert CHECK_AGAIN in html
-    recent = client_for.get(reverse("admin:participants_employee_import"))
+    recent = client_for.get(reverse("participants:import"))
     assert table_rows(recent, "staff-import-recent")[0][:2] == ["pegawai.csv", "Terhenti"]
     past = client_for.get(reverse("admin:participants_stafflistimport_changelist"))
     assert '<td class="field-status_column">Terhenti</td>' in past.content.decode()
@@ -257,7 +257,7 @@ def test_checking_again_reads_the_stored_file_and_shows_the_preview(
     assert StaffListImport.objects.count() == 1
     preview = client_for.get(status_url(staff_import))
     assert counts_shown(preview) == "3 baru 0 diperbarui 0 tidak berubah 0 tidak valid"
-    assert "Konfirmasi impor" in text_of(preview)
+    assert "Impor semua 3 baris" in text_of(preview)
     assert Employee.objects.count() == 0
 
 
@@ -274,11 +274,10 @@ def test_an_import_whose_worker_died_while_saving_saved_nothing_and_can_be_impor
     ]
     if skip_invalid:
         rows.append([nip_for(3), "", "III/a", "Kelurahan Cacaban"])
-    options = {"create_units": "on"} | ({"skip_invalid": "on"} if skip_invalid else {})
-    staff_import = upload(csv_upload(rows), **options)
+    staff_import = upload(csv_upload(rows), create_units="on")
     getattr(kill_worker, death)()
 
-    confirm(staff_import)
+    confirm(staff_import, rows="valid" if skip_invalid else "all")
 
     # Rows were written, then the worker died before the commit: nothing of them stays.
     assert staff_import.status == Status.IMPORTING and staff_import.started_at
@@ -383,7 +382,7 @@ def test_a_stopped_check_whose_file_is_gone_asks_for_the_file_again(
     assert STOPPED_CHECK in text_of(page)
     assert FILE_GONE in text_of(page)
     assert "Periksa lagi" not in text_of(page)
-    assert f'href="{reverse("admin:participants_employee_import")}">Unggah berkas</a>' in (
+    assert f'href="{reverse("participants:import")}">Unggah berkas</a>' in (
         page.content.decode()
     )
 
@@ -461,7 +460,7 @@ def test_a_frozen_import_worker_that_wakes_after_the_restart_saves_nothing(
     staff_import = upload(csv_upload(staff_rows(2)))
     with django_capture_on_commit_callbacks(execute=False):
         client_for.post(
-            reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])
+            reverse("participants:import_confirm", args=[staff_import.pk])
         )
     restarted = []
     real = services_import._store_result
@@ -710,7 +709,7 @@ def test_the_recent_imports_list_takes_the_same_queries_for_1_or_3_of_each_state
     # for the menu, the recent imports with their uploaders; the office profile is in the cache
     current_office()
     with django_assert_num_queries(6):
-        response = client_for.get(reverse("admin:participants_employee_import"))
+        response = client_for.get(reverse("participants:import"))
 
     statuses = [row[1] for row in table_rows(response, "staff-import-recent")]
     assert sorted(set(statuses)) == ["Sedang diperiksa", "Selesai", "Terhenti"]

@@ -9,7 +9,7 @@ from participants.resources import UnitWidget
 from participants.units import unit_key
 from tests.factories import UnitFactory, nip_for
 from tests.participants.siasn import siasn_csv, siasn_row
-from tests.participants.test_admin_import import (
+from tests.participants.test_views_import import (
     csv_upload,
     status_url,
     table_rows,
@@ -92,7 +92,7 @@ def post_units(client, staff_import, decisions, capture):
     }
     for index, decision in enumerate(decisions):
         data.update({f"units-{index}-{key}": value for key, value in decision.items()})
-    url = reverse("admin:participants_employee_import_units", args=[staff_import.pk])
+    url = reverse("participants:import_units", args=[staff_import.pk])
     with capture(execute=True):
         return client.post(url, data)
 

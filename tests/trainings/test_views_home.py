@@ -24,14 +24,14 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
             admin_user,
             "Admin kepegawaian",
             ["participants:employee_list", "participants:employee_create",
-             "admin:participants_employee_import"],
+             "participants:import"],
             ["participants:my_profile"],
         ),
         (
             organiser_user,
             "Penyelenggara",
             ["participants:employee_list"],
-            ["participants:employee_create", "admin:participants_employee_import",
+            ["participants:employee_create", "participants:import",
              "participants:my_profile"],
         ),
         (

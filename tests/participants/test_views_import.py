@@ -1,4 +1,4 @@
-"""The admin's staff-list import: upload, preview, confirm, result, as an admin sees them."""
+"""The staff-list import page: upload, preview, import, result, as the Admin kepegawaian sees them."""
 
 import datetime
 import io
@@ -27,7 +27,7 @@ from tests.factories import EmployeeFactory, UnitFactory, UserFactory, nip_for
 pytestmark = pytest.mark.django_db
 
 HEADER = ["NIP", "Nama", "Pangkat/Gol", "Unit Kerja"]
-UPLOAD_URL = "admin:participants_employee_import"
+UPLOAD_URL = "participants:import"
 
 
 # Files and pages ------------------------------------------------------------------------------
@@ -127,16 +127,16 @@ def upload(client_for, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def confirm(client_for, django_capture_on_commit_callbacks):
-    def post(staff_import):
-        url = reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])
+    def post(staff_import, rows="all"):
+        url = reverse("participants:import_confirm", args=[staff_import.pk])
         with django_capture_on_commit_callbacks(execute=True):
-            return client_for.post(url)
+            return client_for.post(url, {"rows": rows})
 
     return post
 
 
 def status_url(staff_import):
-    return reverse("admin:participants_employee_import_status", args=[staff_import.pk])
+    return reverse("participants:import_status", args=[staff_import.pk])
 
 
 # Upload -> preview -> confirm -> result -------------------------------------------------------
@@ -170,7 +170,7 @@ def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
         ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
         ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah", "Nama Siti Lama → menjadi Siti Aminah", ""],
     ]
-    assert "Konfirmasi impor" in text_of(preview)
+    assert "Impor semua 2 baris" in text_of(preview)
     assert "Unduh baris yang ditolak (XLSX)" not in text_of(preview)
 
     response = confirm(staff_import)
@@ -189,7 +189,7 @@ def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
 
     result = client_for.get(status_url(staff_import), follow=True)
     assert result.redirect_chain == [
-        (reverse("admin:participants_employee_import_result", args=[staff_import.pk]), 302)
+        (reverse("participants:import_result", args=[staff_import.pk]), 302)
     ]
     assert "Impor selesai" in text_of(result)
     assert "1 orang ditambahkan, 1 diperbarui, dan 0 tidak berubah." in text_of(result)
@@ -228,7 +228,7 @@ def test_the_preview_lists_invalid_rows_first_with_row_numbers_and_indonesian_re
     ]
 
 
-def test_one_invalid_row_blocks_the_confirmation_and_nothing_is_written(
+def test_a_file_with_invalid_rows_offers_the_valid_ones_and_an_import_of_all_is_refused(
     unit, upload, client_for, confirm
 ):
     file = csv_upload(
@@ -244,25 +244,23 @@ def test_one_invalid_row_blocks_the_confirmation_and_nothing_is_written(
     preview = client_for.get(status_url(staff_import))
 
     page = preview.content.decode()
-    assert re.search(r'<button type="submit" class="button default" disabled[^>]*>Konfirmasi impor', page)
-    assert (
-        "Impor tidak dapat dikonfirmasi: 1 baris tidak valid, dan satu baris yang tidak valid "
-        "menghentikan seluruh impor." in text_of(preview)
-    )
+    assert "1 baris ditolak (alasannya tercantum di bawah)." in text_of(preview)
+    assert re.search(r'<button type="submit" class="import-button">Impor 1 baris yang valid</button>', page)
+    assert "Impor semua" not in text_of(preview)
 
-    response = confirm(staff_import)  # a hand-made POST is refused as well
+    response = confirm(staff_import, rows="all")  # a hand-made POST for every row is refused
 
     staff_import.refresh_from_db()
     assert staff_import.status == StaffListImport.Status.VALIDATED
     assert Employee.objects.count() == 0
     shown = client_for.get(response["Location"])
     assert (
-        "Impor ini tidak dapat dikonfirmasi karena 1 baris tidak valid, sedangkan pilihan untuk "
-        "melewati baris yang tidak valid tidak dicentang." in text_of(shown)
+        "Impor ini tidak dapat dijalankan karena 1 baris tidak valid. Impor hanya baris yang "
+        "valid, atau perbaiki berkasnya lalu unggah lagi." in text_of(shown)
     )
 
 
-def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
+def test_importing_only_the_valid_rows_needs_no_second_upload_and_offers_the_rejected_ones(
     unit, upload, client_for, confirm
 ):
     file = csv_upload(
@@ -272,28 +270,49 @@ def test_skip_invalid_imports_the_valid_rows_and_offers_the_rejected_ones(
             [nip_for(2), "", "III/a", "Kelurahan Cacaban"],
         ]
     )
-    upload(file, skip_invalid="on")
+    upload(file)
     staff_import = StaffListImport.objects.get()
-
     preview = client_for.get(status_url(staff_import))
-    assert "1 baris yang tidak valid akan dilewati; baris lainnya akan disimpan." in text_of(preview)
-    assert '<button type="submit" class="button default">Konfirmasi impor</button>' in (
-        preview.content.decode()
-    )
+    assert "Unduh baris yang ditolak (XLSX)" in text_of(preview)
 
-    confirm(staff_import)
+    confirm(staff_import, rows="valid")
 
     staff_import.refresh_from_db()
     assert staff_import.status == StaffListImport.Status.DONE
+    assert staff_import.skip_invalid
+    assert StaffListImport.objects.count() == 1
     assert list(Employee.objects.values_list("nip", flat=True)) == [nip_for(1)]
     result = client_for.get(
-        reverse("admin:participants_employee_import_result", args=[staff_import.pk])
+        reverse("participants:import_result", args=[staff_import.pk])
     )
     assert "1 baris yang tidak valid dilewati." in text_of(result)
     assert "Unduh baris yang ditolak (XLSX)" in text_of(result)
     assert table_rows(result)[0] == [
         "3", "Tidak valid", format_nip(nip_for(2)), "", "", "Nama kosong."
     ]  # fmt: skip
+
+
+def test_the_preview_filters_its_rows_by_outcome(unit, upload, client_for):
+    EmployeeFactory(nip=nip_for(2), name="Siti Lama", golongan="III/a", unit=unit)
+    upload(
+        csv_upload(
+            [
+                HEADER,
+                [nip_for(1), "Budi Santoso", "III/b", "Kelurahan Cacaban"],
+                [nip_for(2), "Siti Aminah", "III/a", "Kelurahan Cacaban"],
+                [nip_for(3), "", "III/a", "Kelurahan Cacaban"],
+            ]
+        )
+    )
+    staff_import = StaffListImport.objects.get()
+
+    changed = client_for.get(status_url(staff_import), {"outcome": "updated"})
+
+    assert [row[:4] for row in table_rows(changed)] == [
+        ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah"]
+    ]
+    assert "Diperbarui (1)" in text_of(changed)
+    assert "Tidak valid (1)" in text_of(changed)
 
 
 def test_create_units_adds_the_missing_unit(upload, confirm):
@@ -326,7 +345,7 @@ def test_the_rejected_rows_download_holds_the_rows_as_typed_with_a_reason(
     staff_import = StaffListImport.objects.get()
 
     response = client_for.get(
-        reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])
+        reverse("participants:import_rejected", args=[staff_import.pk])
     )
 
     assert response.status_code == 200
@@ -357,7 +376,7 @@ def test_there_is_no_rejected_rows_file_when_every_row_is_valid(unit, upload, cl
     staff_import = StaffListImport.objects.get()
 
     response = client_for.get(
-        reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])
+        reverse("participants:import_rejected", args=[staff_import.pk])
     )
 
     assert response.status_code == 404
@@ -583,8 +602,9 @@ def test_the_upload_page_lists_recent_imports_with_links(client_for, admin):
     ]
     assert f'href="{status_url(staff_import)}"' in response.content.decode()
     text = text_of(response)
-    assert "Lewati baris yang tidak valid" in text
+    assert "Lewati baris yang tidak valid" not in text  # chosen after the preview, not before
     assert "Buat unit kerja yang belum ada" in text
+    assert f'href="{reverse("participants:import_template")}"' in response.content.decode()
     assert "NIP (wajib) Nama (wajib) Gelar Depan" in text
 
 
@@ -602,19 +622,19 @@ def import_urls(staff_import):
     return [
         ("get", reverse(UPLOAD_URL)),
         ("get", status_url(staff_import)),
-        ("post", reverse("admin:participants_employee_import_confirm", args=[staff_import.pk])),
-        ("post", reverse("admin:participants_employee_import_restart", args=[staff_import.pk])),
-        ("get", reverse("admin:participants_employee_import_rejected", args=[staff_import.pk])),
-        ("get", reverse("admin:participants_employee_import_result", args=[staff_import.pk])),
+        ("post", reverse("participants:import_confirm", args=[staff_import.pk])),
+        ("post", reverse("participants:import_restart", args=[staff_import.pk])),
+        ("get", reverse("participants:import_rejected", args=[staff_import.pk])),
+        ("get", reverse("participants:import_result", args=[staff_import.pk])),
     ]
 
 
-def test_anonymous_visitors_are_sent_to_the_admin_login(finished_import):
+def test_anonymous_visitors_are_sent_to_the_login_page(finished_import):
     client = Client()
     for method, url in import_urls(finished_import):
         response = getattr(client, method)(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login") + "?next=")
+        assert response["Location"].startswith(reverse("account_login") + "?next=")
 
 
 def test_an_organiser_cannot_reach_the_import(finished_import):
@@ -623,14 +643,12 @@ def test_an_organiser_cannot_reach_the_import(finished_import):
     client = Client()
     client.force_login(organiser_user())
     for method, url in import_urls(finished_import):
-        response = getattr(client, method)(url)
-        assert response.status_code == 302  # not staff: the admin's login page
-        assert response["Location"].startswith(reverse("admin:login"))
+        assert getattr(client, method)(url).status_code == 403
 
 
 def test_staff_without_the_import_permission_are_refused(finished_import):
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True))  # the admin's flag gives no import
     for method, url in import_urls(finished_import):
         assert getattr(client, method)(url).status_code == 403
     assert StaffListImport.objects.count() == 1
@@ -640,11 +658,62 @@ def test_the_admin_role_reaches_the_upload_page(client_for):
     response = client_for.get(reverse(UPLOAD_URL))
 
     assert response.status_code == 200
-    assert response.context["title"] == "Impor daftar pegawai"
+    assert "<h1>Impor daftar pegawai</h1>" in response.content.decode()
+
+
+def test_the_admins_old_import_address_leads_to_the_page():
+    superuser_client = Client()
+    superuser_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = superuser_client.get(reverse("admin:participants_employee_import"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("participants:import")
 
 
 @pytest.mark.parametrize("step", ["confirm", "restart"])
 def test_confirm_and_restart_accept_only_post(step, client_for, finished_import):
-    url = reverse(f"admin:participants_employee_import_{step}", args=[finished_import.pk])
+    url = reverse(f"participants:import_{step}", args=[finished_import.pk])
 
     assert client_for.get(url).status_code == 405
+
+
+# The template file -----------------------------------------------------------------------------
+
+
+def test_the_template_filled_in_as_an_office_would_imports_as_it_is(unit, upload, confirm, client_for):
+    response = client_for.get(reverse("participants:import_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="templat-daftar-pegawai.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Pegawai", "Petunjuk", "Unit kerja"]
+    sheet = workbook["Pegawai"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:3] == ["NIP", "Gelar Depan", "Nama"]
+    assert sheet["A2"].number_format == "@"  # NIPs stay text: Excel keeps all 18 digits
+    assert [row[0].value for row in workbook["Unit kerja"].iter_rows(min_row=2)] == [
+        "Kelurahan Cacaban"
+    ]
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["J2"] == '"PNS,CPNS,PPPK,Non ASN"'
+    guide = [row[0] for row in workbook["Petunjuk"].iter_rows(min_row=2, values_only=True)]
+    assert "Pelayanan Langsung" in guide
+
+    typed = dict.fromkeys(headers, None) | {
+        "NIP": nip_for(7), "Nama": "Dewi Lestari", "Gelar Belakang": "S.Kep.",
+        "Pangkat/Gol": "III/b", "Unit Kerja": "KEL. CACABAN", "Status Kepegawaian": "PNS",
+        "Pelayanan Langsung": "Ya", "No HP": "081234567890",
+    }  # fmt: skip
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(row=2, column=column, value=typed[header])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    upload(SimpleUploadedFile("templat-terisi.xlsx", filled.getvalue()))
+    staff_import = StaffListImport.objects.get()
+    assert staff_import.report.get("counts", {}).get("new") == 1, (staff_import.error, staff_import.report)
+    confirm(staff_import)
+
+    employee = Employee.objects.get()
+    assert (employee.name, employee.unit, employee.is_frontline, employee.golongan) == (
+        "Dewi Lestari", unit, True, "III/b"
+    )
