@@ -220,8 +220,12 @@ def rejected_rows(request, import_id):
     if not staff_import.rejected_file:
         raise Http404
     stem = staff_import.original_filename.rsplit(".", 1)[0]
+    try:
+        rejected = staff_import.rejected_file.open("rb")
+    except OSError:  # gone from storage (a restored backup, a cleaned disk): not a 500
+        raise Http404 from None
     return FileResponse(
-        staff_import.rejected_file.open("rb"),
+        rejected,
         as_attachment=True,
         filename=gettext("rejected-rows-%(name)s.xlsx") % {"name": stem},
         content_type=XLSX_CONTENT_TYPE,
@@ -264,6 +268,7 @@ def _report_context(request, staff_import: StaffListImport) -> dict:
     ]
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     unknown_units = report.get("unknown_units", [])
+    counts = report.get("counts", {})
     unit_forms = None
     if unknown_units and staff_import.status == StaffListImport.Status.VALIDATED:
         unit_forms = UnitDecisionFormSet(
@@ -273,7 +278,6 @@ def _report_context(request, staff_import: StaffListImport) -> dict:
         )
         for form, unit in zip(unit_forms, unknown_units, strict=True):
             form.unknown = unit
-    counts = report.get("counts", {})
     return {
         "report": report,
         "file_columns": [
@@ -281,6 +285,9 @@ def _report_context(request, staff_import: StaffListImport) -> dict:
         ],
         "field_choices": [(IGNORE, gettext("— ignore this column —")), *FIELD_LABELS.items()],
         "presets": list(PRESET_LABELS.items()),
+        # The column table opens by itself when a column was not recognised or a row refused.
+        "columns_need_a_look": bool(counts.get("invalid"))
+        or any(column.get("how") == "ignored" for column in report.get("columns", [])),
         "unknown_units": unknown_units,
         "unit_forms": unit_forms,
         "counts": counts,

@@ -15,9 +15,11 @@ import datetime
 import sys
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from participants.models import StaffListImport
 from trainings import checkin_tokens
 from trainings.models import Training
 from trainings.selectors import trainings as training_selectors
@@ -80,6 +82,21 @@ MATRIX = {
     "participants:employee_detail": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
     "participants:employee_edit": (lambda o: {"pk": o["employee"].pk}, ADMIN_ONLY),
     "participants:activation_slip": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
+    # The staff-list import: the staff administrator's alone
+    "participants:import": (None, ADMIN_ONLY),
+    "participants:import_template": (None, ADMIN_ONLY),
+    **{
+        f"participants:import_{step}": (
+            lambda o: {"import_id": o["staff_import"].pk},
+            ADMIN_ONLY,
+        )
+        for step in ("status", "confirm", "restart", "columns", "units", "result")
+    },
+    # The rejected rows' file is not in this test's media folder: 404 for the admin, not a 500.
+    "participants:import_rejected": (
+        lambda o: {"import_id": o["staff_import"].pk},
+        _ps(LOGIN, DENIED, DENIED, DENIED, MISSING),
+    ),
     # Trainings
     "trainings:training_list": (None, ORGANISER_ONLY),
     "trainings:training_create": (None, ORGANISER_ONLY),
@@ -336,9 +353,15 @@ def _participant_world(user, *, kind_of_training):
         certificate_ids=[certificate.pk],
         total=1,
     )
+    staff_import = StaffListImport(
+        original_filename="pegawai.xlsx", status=StaffListImport.Status.FAILED
+    )
+    staff_import.rejected_file.save("ditolak.xlsx", ContentFile(b"PK"), save=False)
+    staff_import.save()
     return {
         "user": user,
         "employee": user.employee,
+        "staff_import": staff_import,
         "training": training,
         "session": session,
         "speaker": speaker,
