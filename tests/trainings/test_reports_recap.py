@@ -136,6 +136,19 @@ def test_a_training_without_sessions_or_people():
     assert attendance_chart(recap).bars == []
 
 
+@pytest.mark.parametrize(("zone", "label"), [("Asia/Makassar", "WITA"), ("Asia/Jayapura", "WIT")])
+def test_the_recap_says_its_times_are_the_offices_own(scenario, zone, label):
+    from office.services import save_office
+
+    save_office(values={"time_zone": zone})
+    training, _sessions = scenario
+
+    workbook = openpyxl.load_workbook(io.BytesIO(recap_xlsx(build_recap(training, now=NOW))))
+
+    header = next(workbook["Per sesi"].iter_rows(values_only=True))
+    assert header[2] == f"Waktu ({label})"
+
+
 def test_xlsx_has_a_sheet_per_view_and_nip_as_text(scenario):
     training, _sessions = scenario
 
@@ -144,7 +157,7 @@ def test_xlsx_has_a_sheet_per_view_and_nip_as_text(scenario):
     assert workbook.sheetnames == ["Per sesi", "Per peserta", "Ketidakhadiran"]
     per_session = [list(row) for row in workbook["Per sesi"].iter_rows(values_only=True)]
     assert per_session[0] == [
-        "No", "Tanggal", "Waktu", "Materi", "JP", "Hadir", "Terlambat", "Izin", "Sakit",
+        "No", "Tanggal", "Waktu (WIB)", "Materi", "JP", "Hadir", "Terlambat", "Izin", "Sakit",
         "Dinas Luar", "Alpa", "Belum tercatat", "Mengikuti", "Peserta",
     ]  # fmt: skip
     assert per_session[1] == [

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import pgettext
 
 from core.spreadsheets import cell_text
+from office.selectors import zone_label
 
 from trainings.models import Enrolment, Session, Training
 from trainings.selectors.reports import (
@@ -250,7 +251,8 @@ def _session_sheet(workbook, recap: AttendanceRecap) -> None:
     headers = [
         pgettext("table column: row number", "No"),
         pgettext("attendance recap", "Date"),
-        pgettext("attendance recap", "Time"),
+        # Session times are the office's local times: the header says which zone (WIB/WITA/WIT).
+        "{} ({})".format(pgettext("attendance recap", "Time"), zone_label()),
         pgettext("attendance recap", "Topic"),
         "JP",
         *[str(STATUS_WORDS[status]) for status in ALL_STATUSES],
