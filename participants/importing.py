@@ -67,6 +67,7 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
     original: dict[str, str] = field(default_factory=dict)
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
+    values: list[tuple[str, str]] = field(default_factory=list)  # a new row's (column, value)
     unknown_unit: str = ""  # the unit as the file names it, when the directory has no such unit
     unit_error: str = ""  # why that unit refuses the row, in the words of the import's language
 
@@ -217,6 +218,7 @@ def plan_staff_import(
         else:
             to_create.append(Employee(nip=nip, **{FIELDS[k]: v for k, v in clean.items()}))
             result.outcome = "new"
+            result.values = _described_values(clean, unit_names)
             report.created += 1
         report.rows.append(result)
         if progress and (index + 1) % PROGRESS_EVERY == 0:
@@ -348,6 +350,15 @@ def _described_changes(stored: dict, changes: dict, unit_names: dict) -> list:
 
 
 _FIELD_ORDER = {field: index for index, field in enumerate(FIELDS.values())}
+
+
+def _described_values(clean: dict, unit_names: dict) -> list:
+    """Return (column, value) for each filled field of a new row but its name, as the preview shows them."""
+    return [
+        (FIELD_LABELS[key], _shown(FIELDS[key], value, unit_names))
+        for key, value in sorted(clean.items(), key=lambda item: _FIELD_ORDER[FIELDS[item[0]]])
+        if key != "name" and value not in ("", None, False)
+    ]
 
 
 def _shown(field: str, value, unit_names: dict) -> str:

@@ -648,6 +648,7 @@ def report_as_json(report: ImportReport) -> dict:
                 "unknown_unit": row.unknown_unit,
                 "warnings": [str(warning) for warning in row.warnings],
                 "changes": [list(change) for change in row.changes],
+                "values": [list(value) for value in row.values],
             }
             for row in kept
         ],

@@ -167,7 +167,10 @@ def test_a_valid_xlsx_goes_from_upload_through_preview_to_the_result(
     assert preview.status_code == 200
     assert counts_shown(preview) == "1 baru 1 diperbarui 0 tidak berubah 0 tidak valid"
     assert table_rows(preview) == [
-        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
+        [
+            "2", "Baru", format_nip(nip_for(1)), "Budi Santoso",
+            "Pangkat/GolIII/bUnit KerjaKelurahan CacabanStatus KepegawaianPNS", "",
+        ],  # what will be created
         ["3", "Diperbarui", format_nip(nip_for(2)), "Siti Aminah", "Nama Siti Lama → menjadi Siti Aminah", ""],
     ]
     assert "Impor semua 2 baris" in text_of(preview)
@@ -224,7 +227,10 @@ def test_the_preview_lists_invalid_rows_first_with_row_numbers_and_indonesian_re
             "",
             "Unit “Kelurahan Entah” belum dikenal (lihat Unit yang belum dikenal di atas).",
         ],
-        ["2", "Baru", format_nip(nip_for(1)), "Budi Santoso", "", ""],
+        [
+            "2", "Baru", format_nip(nip_for(1)), "Budi Santoso",
+            "Pangkat/GolIII/bUnit KerjaKelurahan CacabanStatus KepegawaianPNS", "",
+        ],  # what will be created
     ]
 
 
