@@ -251,7 +251,7 @@ def _session_sheet(workbook, recap: AttendanceRecap) -> None:
     headers = [
         pgettext("table column: row number", "No"),
         pgettext("attendance recap", "Date"),
-        # Session times are the office's local times: the header says which zone (WIB/WITA/WIT).
+        # Session times are the office's local times: the header names its zone.
         "{} ({})".format(pgettext("attendance recap", "Time"), zone_label()),
         pgettext("attendance recap", "Topic"),
         "JP",
