@@ -211,3 +211,66 @@ class SlipSelectionForm(WithoutControlCharacters, forms.Form):
                 params={"count": MAX_SLIPS_PER_PRINT},
             )
         return employees
+
+
+class UnitForm(WithoutControlCharacters, forms.Form):
+    """A unit as the administrator types it, with its other names one a line."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(
+        label=_("Short name"),
+        max_length=60,
+        required=False,
+        help_text=_("Another name files use for this unit, e.g. DPMPTSP."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Guess from the name")), *Unit.Kind.choices],
+        required=False,
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        empty_label=_("None (a unit of its own)"),
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One name a line, as staff files write this unit (e.g. KEL. CACABAN). Case, dots "
+            "and the usual abbreviations do not matter."
+        ),
+    )
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.fields["parent"].queryset = Unit.objects.exclude(pk=unit.pk).order_by("name")
+
+    @classmethod
+    def initial_for(cls, unit: Unit) -> dict:
+        return {
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "kind": unit.kind,
+            "parent": unit.parent_id,
+            "aliases": "\n".join(alias.name for alias in unit.aliases.all()),
+        }
+
+    def alias_names(self) -> list[str]:
+        return self.cleaned_data["aliases"].splitlines()
+
+
+class UnitSearchForm(WithoutControlCharacters, forms.Form):
+    """The search box above the unit list."""
+
+    q = forms.CharField(label=_("Name, short name or other name"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. Cacaban")})
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""

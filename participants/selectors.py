@@ -1,8 +1,8 @@
 """Reads for the staff directory, with their joins done."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from participants.models import Employee
+from participants.models import Employee, Unit, UnitAlias
 from participants.nip import normalize_nip
 
 
@@ -68,3 +68,18 @@ def employee_for_user(*, user) -> Employee | None:
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("unit").filter(user=user).first()
+
+
+def units_for_list(*, query: str = "") -> QuerySet[Unit]:
+    """Return units by name, with parent, aliases and employee count, matching a search by
+    name, short name or other name."""
+    queryset = Unit.objects.select_related("parent").annotate(employee_count=Count("employees"))
+    if query := (query or "").strip():
+        queryset = queryset.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Exists(UnitAlias.objects.filter(unit=OuterRef("pk"), name__icontains=query))
+        )
+    return queryset.prefetch_related(
+        Prefetch("aliases", queryset=UnitAlias.objects.order_by("name"))
+    ).order_by("name", "pk")

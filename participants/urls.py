@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import views, views_units
 
 app_name = "participants"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("<int:pk>/", views.employee_detail, name="employee_detail"),
     path("<int:pk>/ubah/", views.employee_edit, name="employee_edit"),
     path("<int:pk>/kode-aktivasi/", views.activation_slip, name="activation_slip"),
+    path("unit/", views_units.unit_list, name="unit_list"),
+    path("unit/tambah/", views_units.unit_create, name="unit_create"),
+    path("unit/<int:pk>/ubah/", views_units.unit_edit, name="unit_edit"),
+    path("unit/<int:pk>/hapus/", views_units.unit_delete, name="unit_delete"),
 ]

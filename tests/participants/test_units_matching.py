@@ -174,4 +174,4 @@ def test_the_admin_adds_another_name_of_a_unit_on_its_page(client_for):
     assert list(unit.aliases.values_list("name", "key")) == [("DISKOMINFO", "diskominfo")]
 
     response = client_for.post(url, {**data, "aliases-0-name": "kominfo"})
-    assert "Nama ini sudah dipakai untuk unit lain." in text_of(response)
+    assert "“kominfo” sudah dipakai untuk unit kerja lain: Kelurahan Contoh" in text_of(response)
