@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import WithoutControlCharacters
+from core.roles import ROLE_LABELS
 from participants.golongan import Golongan
 from participants.identity import FIELDS as IDENTITY_FIELDS
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from participants.nip import normalize_nip
+from participants.selectors import NO_ROLE
+from participants.services import MANAGED_ROLES
 from participants.vocabulary import parse_status
 
 MAX_SLIPS_PER_PRINT = 100
@@ -274,3 +277,34 @@ class UnitSearchForm(WithoutControlCharacters, forms.Form):
 
     def query(self) -> str:
         return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
+class AccountFilterForm(WithoutControlCharacters, forms.Form):
+    """The search box and role filter above the list of accounts."""
+
+    q = forms.CharField(label=_("Name, NIP, username or email"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search"})
+        self.fields["role"].choices = [
+            ("", _("All roles")),
+            *((role, label) for role, label in ROLE_LABELS.items()),
+            (NO_ROLE, _("No role")),
+        ]
+
+    def filters(self) -> dict:
+        return dict(self.cleaned_data) if self.is_valid() else {}
+
+
+class AccountRolesForm(forms.Form):
+    """The roles an administrator gives or takes on an account's page."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(role, ROLE_LABELS[role]) for role in MANAGED_ROLES]

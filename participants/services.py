@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from audit.services import Action, record
 from core.ratelimit import RateLimit
-from core.roles import Role
+from core.roles import ROLE_LABELS, Role
 
 from participants.identity import check_identity
 from participants.models import ActivationCode, Employee, Unit, UnitAlias, User
@@ -591,4 +591,71 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
         activation.used_at = timezone.now()
         activation.save(update_fields=["used_at"])
     logger.info("Account %s activated with code %s", user.pk, activation.pk)
+    return user
+
+
+# Roles and access -------------------------------------------------------------------------------
+
+# The roles an administrator gives and takes on the accounts page. Peserta comes with activation.
+MANAGED_ROLES = (Role.ADMIN, Role.ORGANISER)
+
+
+def _check_may_manage(*, user: User, by: User) -> None:
+    if user.is_superuser and not by.is_superuser:
+        raise ValidationError(
+            _("Only a superuser can change a superuser's account."), code="account_superuser"
+        )
+
+
+@transaction.atomic
+def set_account_roles(*, user: User, roles, by: User) -> User:
+    """Give an account exactly these of the managed roles (Admin kepegawaian, Penyelenggara).
+
+    The groups change through user.groups, so the audit log records each role given or removed
+    and who did it. Nobody removes their own Admin kepegawaian role (the office would be left
+    without one by mistake), and only a superuser changes a superuser's account.
+    """
+    roles = set(roles)
+    if unknown := roles - set(MANAGED_ROLES):
+        raise ValueError(f"Not a role managed here: {', '.join(sorted(unknown))}")
+    _check_may_manage(user=user, by=by)
+    held = set(user.groups.filter(name__in=MANAGED_ROLES).values_list("name", flat=True))
+    if user.pk == by.pk and Role.ADMIN in held and Role.ADMIN not in roles:
+        raise ValidationError(
+            _(
+                "You cannot remove your own %(role)s role. Another administrator can do it "
+                "for you."
+            ),
+            code="own_admin_role",
+            params={"role": ROLE_LABELS[Role.ADMIN]},
+        )
+    groups = {group.name: group for group in Group.objects.filter(name__in=MANAGED_ROLES)}
+    if added := roles - held:
+        user.groups.add(*(groups[name] for name in sorted(added)))
+    if removed := held - roles:
+        user.groups.remove(*(groups[name] for name in sorted(removed)))
+    user.__dict__.pop("_bimtek_roles", None)  # core.roles.user_roles caches them on the object
+    logger.info("Account %s roles: +%s -%s", user.pk, sorted(added), sorted(removed))
+    return user
+
+
+@transaction.atomic
+def set_account_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate an account (it can no longer sign in, and its sessions end) or reactivate it."""
+    _check_may_manage(user=user, by=by)
+    if user.pk == by.pk and not active:
+        raise ValidationError(
+            _("You cannot deactivate your own account."), code="own_account_inactive"
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        Action.ACCOUNT_REACTIVATED if active else Action.ACCOUNT_DEACTIVATED,
+        actor=by,
+        target=user.get_username(),
+    )
+    logger.info("Account %s is %s", user.pk, "active" if active else "deactivated")
     return user

@@ -80,6 +80,15 @@ MATRIX = {
     "participants:employee_detail": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
     "participants:employee_edit": (lambda o: {"pk": o["employee"].pk}, ADMIN_ONLY),
     "participants:activation_slip": (lambda o: {"pk": o["employee"].pk}, STAFF_DIRECTORY),
+    # Units and accounts: the staff administrator's, where the Django admin used to serve
+    "participants:unit_list": (None, ADMIN_ONLY),
+    "participants:unit_create": (None, ADMIN_ONLY),
+    "participants:unit_edit": (lambda o: {"pk": o["employee"].unit_id}, ADMIN_ONLY),
+    "participants:unit_delete": (lambda o: {"pk": o["employee"].unit_id}, ADMIN_ONLY),
+    "participants:account_list": (None, ADMIN_ONLY),
+    "participants:account_detail": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
+    "participants:account_roles": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
+    "participants:account_active": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
     # Trainings
     "trainings:training_list": (None, ORGANISER_ONLY),
     "trainings:training_create": (None, ORGANISER_ONLY),
