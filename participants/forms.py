@@ -298,7 +298,7 @@ class AccountFilterForm(WithoutControlCharacters, forms.Form):
         return dict(self.cleaned_data) if self.is_valid() else {}
 
 
-class AccountRolesForm(forms.Form):
+class AccountRolesForm(WithoutControlCharacters, forms.Form):
     """The roles an administrator gives or takes on an account's page."""
 
     roles = forms.MultipleChoiceField(
