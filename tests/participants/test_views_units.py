@@ -9,6 +9,7 @@ from participants.models import Unit, UnitAlias
 from participants.units import unit_lookup, unit_key
 from tests.factories import (
     EmployeeFactory,
+    TrainingFactory,
     UnitFactory,
     UserFactory,
     admin_user,
@@ -288,6 +289,19 @@ def test_a_unit_with_employees_or_sub_units_is_not_deleted_and_the_admin_is_told
     assert _messages(response) == [
         "Kecamatan Magelang Utara tidak dapat dihapus: 2 pegawai bekerja di unit ini; 1 unit "
         "kerja berada di bawahnya. Pindahkan dulu ke unit kerja lain."
+    ]
+
+
+def test_a_unit_that_organises_a_training_is_not_deleted(admin_client):
+    unit = UnitFactory(name="BKPSDM")
+    TrainingFactory(organiser_unit=unit)
+
+    response = admin_client.post(_delete_url(unit), follow=True)
+
+    assert Unit.objects.filter(pk=unit.pk).exists()
+    assert _messages(response) == [
+        "BKPSDM tidak dapat dihapus: data lain, misalnya pelatihan, masih merujuk ke unit kerja "
+        "ini."
     ]
 
 
