@@ -25,6 +25,8 @@ class AuditEntry(models.Model):
         ROLE_REMOVED = "role_removed", _("Role removed")
         PERMISSIONS_CHANGED = "permissions_changed", _("Permissions changed")
         PANITIA_CHANGED = "panitia_changed", _("Panitia changed")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
+        ACCOUNT_REACTIVATED = "account_reactivated", _("Account reactivated")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

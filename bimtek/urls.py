@@ -15,6 +15,14 @@ admin.site.index_title = _("Staff directory and settings")
 # The admin signs in through allauth's login, so its second factor is asked there too.
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+def _superusers_only(request) -> bool:
+    """Let only active superusers into the Django admin; the roles work in the app's pages."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
+
 handler500 = site_views.server_error
 
 urlpatterns = [

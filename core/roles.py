@@ -39,6 +39,7 @@ ROLE_PERMISSIONS = {
         "participants.add_activationcode",
         "participants.view_activationcode",
         "participants.view_user",
+        "participants.change_user",
         "audit.view_auditentry",
         "office.view_office",
         "office.change_office",

@@ -30,7 +30,7 @@ from participants.models import (
 )
 from participants.nip import Gender, normalize_nip
 from participants.resources import EmployeeResource
-from participants.units import unit_key
+from participants.services import check_unit_alias
 
 GENDER_LABELS = {Gender.MALE: _("Male"), Gender.FEMALE: _("Female")}
 
@@ -44,12 +44,8 @@ class UnitAliasForm(WithoutControlCharactersModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        self.instance.key = unit_key(name)
-        taken = UnitAlias.objects.filter(key=self.instance.key).exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(
-                _("This name already stands for another unit."), code="alias_taken"
-            )
+        unit = self.instance.unit if self.instance.unit_id else None
+        self.instance.key = check_unit_alias(name, unit=unit, alias_pk=self.instance.pk)
         return name
 
 

@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import WithoutControlCharacters
+from core.roles import ROLE_LABELS
 from participants.golongan import Golongan
 from participants.identity import FIELDS as IDENTITY_FIELDS
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from participants.nip import normalize_nip
+from participants.selectors import NO_ROLE
+from participants.services import MANAGED_ROLES
 from participants.vocabulary import parse_status
 
 MAX_SLIPS_PER_PRINT = 100
@@ -211,3 +214,97 @@ class SlipSelectionForm(WithoutControlCharacters, forms.Form):
                 params={"count": MAX_SLIPS_PER_PRINT},
             )
         return employees
+
+
+class UnitForm(WithoutControlCharacters, forms.Form):
+    """A unit as the administrator types it, with its other names one a line."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(
+        label=_("Short name"),
+        max_length=60,
+        required=False,
+        help_text=_("Another name files use for this unit, e.g. DPMPTSP."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Guess from the name")), *Unit.Kind.choices],
+        required=False,
+    )
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"),
+        queryset=Unit.objects.order_by("name"),
+        required=False,
+        empty_label=_("None (a unit of its own)"),
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One name a line, as staff files write this unit (e.g. KEL. CACABAN). Case, dots "
+            "and the usual abbreviations do not matter."
+        ),
+    )
+
+    def __init__(self, *args, unit: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unit is not None:
+            self.fields["parent"].queryset = Unit.objects.exclude(pk=unit.pk).order_by("name")
+
+    @classmethod
+    def initial_for(cls, unit: Unit) -> dict:
+        return {
+            "name": unit.name,
+            "short_name": unit.short_name,
+            "kind": unit.kind,
+            "parent": unit.parent_id,
+            "aliases": "\n".join(alias.name for alias in unit.aliases.all()),
+        }
+
+    def alias_names(self) -> list[str]:
+        return self.cleaned_data["aliases"].splitlines()
+
+
+class UnitSearchForm(WithoutControlCharacters, forms.Form):
+    """The search box above the unit list."""
+
+    q = forms.CharField(label=_("Name, short name or other name"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("e.g. Cacaban")})
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+
+class AccountFilterForm(WithoutControlCharacters, forms.Form):
+    """The search box and role filter above the list of accounts."""
+
+    q = forms.CharField(label=_("Name, NIP, username or email"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search"})
+        self.fields["role"].choices = [
+            ("", _("All roles")),
+            *((role, label) for role, label in ROLE_LABELS.items()),
+            (NO_ROLE, _("No role")),
+        ]
+
+    def filters(self) -> dict:
+        return dict(self.cleaned_data) if self.is_valid() else {}
+
+
+class AccountRolesForm(WithoutControlCharacters, forms.Form):
+    """The roles an administrator gives or takes on an account's page."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = [(role, ROLE_LABELS[role]) for role in MANAGED_ROLES]

@@ -1,8 +1,12 @@
 """Reads for the staff directory, with their joins done."""
 
-from django.db.models import Q, QuerySet
+from allauth.mfa.models import Authenticator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from participants.models import Employee
+from core.mfa import SECOND_FACTORS
+from core.roles import ROLE_PERMISSIONS
+
+from participants.models import Employee, Unit, UnitAlias, User
 from participants.nip import normalize_nip
 
 
@@ -68,3 +72,46 @@ def employee_for_user(*, user) -> Employee | None:
     if not user.is_authenticated:
         return None
     return Employee.objects.select_related("unit").filter(user=user).first()
+
+
+def units_for_list(*, query: str = "") -> QuerySet[Unit]:
+    """Return units by name, with parent, aliases and employee count, matching a search by
+    name, short name or other name."""
+    queryset = Unit.objects.select_related("parent").annotate(employee_count=Count("employees"))
+    if query := (query or "").strip():
+        queryset = queryset.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Exists(UnitAlias.objects.filter(unit=OuterRef("pk"), name__icontains=query))
+        )
+    return queryset.prefetch_related(
+        Prefetch("aliases", queryset=UnitAlias.objects.order_by("name"))
+    ).order_by("name", "pk")
+
+
+# The role filter's choice for accounts that hold none of the roles.
+NO_ROLE = "-"
+
+
+def accounts_for_list(*, filters: dict | None = None) -> QuerySet[User]:
+    """Return accounts with their directory entry, roles and whether they set up a second
+    factor, matching the accounts page's search (name, NIP, username, email) and role filter."""
+    filters = filters or {}
+    queryset = User.objects.select_related("employee").annotate(
+        has_mfa=Exists(
+            Authenticator.objects.filter(user=OuterRef("pk"), type__in=SECOND_FACTORS)
+        )
+    )
+    if query := (filters.get("q") or "").strip():
+        condition = employee_search(query, prefix="employee__") | Q(username__icontains=query)
+        condition |= Q(email__icontains=query)
+        words = Q()
+        for word in query.split():
+            words &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        queryset = queryset.filter(condition | words)
+    if role := filters.get("role"):
+        if role == NO_ROLE:
+            queryset = queryset.exclude(groups__name__in=list(ROLE_PERMISSIONS))
+        else:
+            queryset = queryset.filter(groups__name=role)
+    return queryset.prefetch_related("groups").order_by("username", "pk")

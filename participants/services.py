@@ -20,13 +20,15 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.services import Action, record
 from core.ratelimit import RateLimit
-from core.roles import Role
+from core.roles import ROLE_LABELS, Role
 
 from participants.identity import check_identity
 from participants.models import ActivationCode, Employee, Unit, UnitAlias, User
@@ -141,13 +143,181 @@ def update_employee(*, employee: Employee, **changes) -> Employee:
 # Units ------------------------------------------------------------------------------------------
 
 
-def create_unit(*, name: str, parent: Unit | None = None) -> Unit:
-    """Add a unit named as a staff file names it, of the kind its name suggests."""
-    unit = Unit(name=" ".join(name.split()), parent=parent, kind=guess_kind(name))
+def _tidy(name: str) -> str:
+    return " ".join((name or "").split())
+
+
+def _check_unit_name(name: str, *, unit_pk: int | None = None) -> None:
+    """Refuse a name that another unit's name already stands for ("KEL. X" is "Kelurahan X")."""
+    key = unit_key(name)
+    for pk, other_name in Unit.objects.exclude(pk=unit_pk).values_list("pk", "name"):
+        if unit_key(other_name) == key:
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _("Another unit already has this name: %(unit)s."),
+                        code="unit_name_taken",
+                        params={"unit": other_name},
+                    )
+                }
+            )
+
+
+def _check_parent(*, unit: Unit, parent: Unit | None) -> None:
+    """Refuse a parent that is the unit itself or one of its own sub-units."""
+    if parent is None or unit.pk is None:
+        return
+    parents = dict(Unit.objects.values_list("pk", "parent_id"))
+    seen, current = set(), parent.pk
+    while current is not None and current not in seen:
+        if current == unit.pk:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _(
+                            "A unit cannot be placed under itself or under one of its own "
+                            "sub-units."
+                        ),
+                        code="unit_parent_loop",
+                    )
+                }
+            )
+        seen.add(current)
+        current = parents.get(current)
+
+
+def create_unit(
+    *, name: str, parent: Unit | None = None, short_name: str = "", kind: str = ""
+) -> Unit:
+    """Add a unit named as a staff file names it, of the kind its name suggests unless given."""
+    name = _tidy(name)
+    _check_unit_name(name)
+    unit = Unit(
+        name=name, short_name=_tidy(short_name), parent=parent, kind=kind or guess_kind(name)
+    )
     unit.full_clean()
     unit.save()
     logger.info("Created unit %s (%s)", unit.pk, unit.name)
     return unit
+
+
+@transaction.atomic
+def update_unit(
+    *, unit: Unit, name: str, short_name: str = "", parent: Unit | None = None, kind: str = ""
+) -> Unit:
+    """Rename a unit, or change its short name, kind or parent unit."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    name = _tidy(name)
+    _check_unit_name(name, unit_pk=unit.pk)
+    _check_parent(unit=unit, parent=parent)
+    unit.name = name
+    unit.short_name = _tidy(short_name)
+    unit.parent = parent
+    unit.kind = kind or guess_kind(name)
+    unit.full_clean()
+    unit.save()
+    logger.info("Updated unit %s (%s)", unit.pk, unit.name)
+    return unit
+
+
+def unit_delete_blockers(*, unit: Unit) -> list[str]:
+    """Return, in words, what still uses a unit (employees, sub-units); empty if it may go."""
+    reasons = []
+    employees = unit.employees.count()
+    if employees:
+        reasons.append(
+            ngettext(
+                "%(count)s employee works in it",
+                "%(count)s employees work in it",
+                employees,
+            )
+            % {"count": employees}
+        )
+    children = unit.children.count()
+    if children:
+        reasons.append(
+            ngettext("%(count)s unit is under it", "%(count)s units are under it", children)
+            % {"count": children}
+        )
+    return reasons
+
+
+@transaction.atomic
+def delete_unit(*, unit: Unit) -> None:
+    """Delete a unit that no employee, sub-unit or other record uses."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    reasons = unit_delete_blockers(unit=unit)
+    if reasons:
+        raise ValidationError(
+            _("%(unit)s cannot be deleted: %(reasons)s. Move them to another unit first."),
+            code="unit_in_use",
+            params={"unit": unit.name, "reasons": "; ".join(reasons)},
+        )
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        # A training organised by the unit, say: participants does not know those apps.
+        raise ValidationError(
+            _("%(unit)s cannot be deleted: other records, such as trainings, still refer to it."),
+            code="unit_in_use",
+            params={"unit": unit.name},
+        ) from None
+    logger.info("Deleted unit %s (%s)", unit.pk, unit.name)
+
+
+def check_unit_alias(name: str, *, unit: Unit | None = None, alias_pk: int | None = None) -> str:
+    """Return the match key of a unit's other name; refuse a name that already stands for
+    another unit, as an alias (other than alias_pk) or as that unit's own name."""
+    key = unit_key(name)
+    taken = UnitAlias.objects.filter(key=key).exclude(pk=alias_pk).select_related("unit").first()
+    other = taken.unit.name if taken is not None else None
+    if other is None:
+        units = Unit.objects.exclude(pk=unit.pk) if unit is not None and unit.pk else Unit.objects
+        other = next(
+            (unit_name for unit_name in units.values_list("name", flat=True)
+             if unit_key(unit_name) == key),
+            None,
+        )
+    if other is not None:
+        raise ValidationError(
+            _("“%(name)s” already stands for another unit: %(unit)s."),
+            code="alias_taken",
+            params={"name": name, "unit": other},
+        )
+    return key
+
+
+@transaction.atomic
+def set_unit_aliases(*, unit: Unit, names: list[str], user=None) -> list[UnitAlias]:
+    """Make names exactly the other names of unit, keeping the aliases it already has."""
+    kept = set(unit.aliases.values_list("key", flat=True))
+    wanted = {}
+    errors = []
+    for raw in names:
+        name = _tidy(raw)[:200]
+        if not name:
+            continue
+        key = unit_key(name)
+        if not key or key == unit_key(unit.name) or key in wanted:
+            continue  # nothing to match by, the unit's own name, or a repeat
+        wanted[key] = name
+        if key in kept:
+            continue  # already one of its names
+        try:
+            check_unit_alias(name, unit=unit)
+        except ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise ValidationError({"aliases": errors})
+    unit.aliases.exclude(key__in=list(wanted)).delete()
+    UnitAlias.objects.bulk_create(
+        UnitAlias(name=name, key=key, unit=unit, created_by=user)
+        for key, name in wanted.items()
+        if key not in kept
+    )
+    logger.info("Unit %s has %d aliases", unit.pk, len(wanted))
+    return list(unit.aliases.all())
 
 
 def add_unit_alias(*, name: str, unit: Unit, user=None) -> UnitAlias:
@@ -421,4 +591,71 @@ def activate_account(*, code: str, password: str, ip_address: str | None = None)
         activation.used_at = timezone.now()
         activation.save(update_fields=["used_at"])
     logger.info("Account %s activated with code %s", user.pk, activation.pk)
+    return user
+
+
+# Roles and access -------------------------------------------------------------------------------
+
+# The roles an administrator gives and takes on the accounts page. Peserta comes with activation.
+MANAGED_ROLES = (Role.ADMIN, Role.ORGANISER)
+
+
+def _check_may_manage(*, user: User, by: User) -> None:
+    if user.is_superuser and not by.is_superuser:
+        raise ValidationError(
+            _("Only a superuser can change a superuser's account."), code="account_superuser"
+        )
+
+
+@transaction.atomic
+def set_account_roles(*, user: User, roles, by: User) -> User:
+    """Give an account exactly these of the managed roles (Admin kepegawaian, Penyelenggara).
+
+    The groups change through user.groups, so the audit log records each role given or removed
+    and who did it. Nobody removes their own Admin kepegawaian role (the office would be left
+    without one by mistake), and only a superuser changes a superuser's account.
+    """
+    roles = set(roles)
+    if unknown := roles - set(MANAGED_ROLES):
+        raise ValueError(f"Not a role managed here: {', '.join(sorted(unknown))}")
+    _check_may_manage(user=user, by=by)
+    held = set(user.groups.filter(name__in=MANAGED_ROLES).values_list("name", flat=True))
+    if user.pk == by.pk and Role.ADMIN in held and Role.ADMIN not in roles:
+        raise ValidationError(
+            _(
+                "You cannot remove your own %(role)s role. Another administrator can do it "
+                "for you."
+            ),
+            code="own_admin_role",
+            params={"role": ROLE_LABELS[Role.ADMIN]},
+        )
+    groups = {group.name: group for group in Group.objects.filter(name__in=MANAGED_ROLES)}
+    if added := roles - held:
+        user.groups.add(*(groups[name] for name in sorted(added)))
+    if removed := held - roles:
+        user.groups.remove(*(groups[name] for name in sorted(removed)))
+    user.__dict__.pop("_bimtek_roles", None)  # core.roles.user_roles caches them on the object
+    logger.info("Account %s roles: +%s -%s", user.pk, sorted(added), sorted(removed))
+    return user
+
+
+@transaction.atomic
+def set_account_active(*, user: User, active: bool, by: User) -> User:
+    """Deactivate an account (it can no longer sign in, and its sessions end) or reactivate it."""
+    _check_may_manage(user=user, by=by)
+    if user.pk == by.pk and not active:
+        raise ValidationError(
+            _("You cannot deactivate your own account."), code="own_account_inactive"
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record(
+        Action.ACCOUNT_REACTIVATED if active else Action.ACCOUNT_DEACTIVATED,
+        actor=by,
+        target=user.get_username(),
+    )
+    logger.info("Account %s is %s", user.pk, "active" if active else "deactivated")
     return user

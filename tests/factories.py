@@ -54,7 +54,7 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
 
 
 def admin_user(**kwargs):
-    return UserFactory(roles=[Role.ADMIN], is_staff=True, **kwargs)
+    return UserFactory(roles=[Role.ADMIN], **kwargs)
 
 
 def organiser_user(**kwargs):

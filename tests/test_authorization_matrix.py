@@ -97,6 +97,15 @@ MATRIX = {
         lambda o: {"import_id": o["staff_import"].pk},
         _ps(LOGIN, DENIED, DENIED, DENIED, MISSING),
     ),
+    # Units and accounts: the staff administrator's, where the Django admin used to serve
+    "participants:unit_list": (None, ADMIN_ONLY),
+    "participants:unit_create": (None, ADMIN_ONLY),
+    "participants:unit_edit": (lambda o: {"pk": o["employee"].unit_id}, ADMIN_ONLY),
+    "participants:unit_delete": (lambda o: {"pk": o["employee"].unit_id}, ADMIN_ONLY),
+    "participants:account_list": (None, ADMIN_ONLY),
+    "participants:account_detail": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
+    "participants:account_roles": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
+    "participants:account_active": (lambda o: {"pk": o["user"].pk}, ADMIN_ONLY),
     # Trainings
     "trainings:training_list": (None, ORGANISER_ONLY),
     "trainings:training_create": (None, ORGANISER_ONLY),
@@ -577,14 +586,15 @@ def test_the_admin_site_sends_everyone_but_staff_to_its_login(client, route, act
 
 
 @pytest.mark.django_db
-def test_the_staff_administrator_reaches_the_admin_site_but_not_the_accounts_of_others(client):
+def test_the_staff_administrator_works_in_the_app_and_stays_out_of_the_django_admin(client):
     client.force_login(admin_user())
 
-    assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/participants/employee/").status_code == 200
-    # Users and groups stay with the superuser: an admin who could edit accounts could give
-    # themselves any role.
-    assert client.get("/admin/auth/group/").status_code == 403
+    # The Django admin is the superuser's: users, groups and permissions stay there, so an
+    # administrator gives only the two roles of the accounts page (test_views_accounts).
+    for path in ("/admin/", "/admin/participants/employee/", "/admin/auth/group/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("admin:login")), path
 
 
 @pytest.mark.django_db

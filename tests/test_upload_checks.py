@@ -1,6 +1,6 @@
 """Every upload refuses what it cannot safely read, says why in Indonesian, and writes nothing.
 
-The staff import has its own tests (tests/participants/test_staff_files.py, test_admin_import.py),
+The staff import has its own tests (tests/participants/test_staff_files.py, test_views_import.py),
 the certificate images theirs (tests/certificates/test_images.py), the verification page's PDF
 check its own (tests/certificates/test_views.py). Here: the NIP list of the enrolment page and
 the question file of the question bank, through their pages.

@@ -185,6 +185,20 @@ def test_a_role_given_and_taken_away_in_the_django_admin_appears(admin_client):
     assert "peran: Peserta" in rows[1]
 
 
+def test_a_role_given_and_taken_away_on_the_accounts_page_appears(admin_client):
+    person = UserFactory(username="dedi", roles=[Role.PARTICIPANT])
+    url = reverse("participants:account_roles", args=[person.pk])
+
+    admin_client.post(url, {"roles": [Role.ORGANISER, Role.ADMIN]})
+    admin_client.post(url, {"roles": [Role.ORGANISER]})
+
+    rows = _rows(admin_client.get(LOG, {"person": "dedi"}).content.decode())
+    assert "Peran dicabut sri.admin dedi" in rows[0]
+    assert "peran: Admin kepegawaian" in rows[0]
+    assert "Peran diberikan sri.admin dedi" in rows[1]
+    assert "peran: Admin kepegawaian, Penyelenggara" in rows[1]
+
+
 def test_the_log_filters_by_action_person_and_dates_newest_first(admin_client):
     for name in ("ani", "budi", "ani"):
         record(AuditEntry.Action.LOGIN_FAILED, actor_name=name, target=name)

@@ -38,13 +38,6 @@ def superuser_client():
     return client
 
 
-@pytest.fixture
-def admin_client_role():
-    client = Client()
-    client.force_login(admin_user())
-    return client
-
-
 def make_units(count):
     parent = UnitFactory(name="Dinas Kesehatan", kind=Unit.Kind.DINAS)
     for n in range(count):
@@ -137,23 +130,23 @@ def test_the_unit_list_shows_parent_and_employee_count(superuser_client):
     ]
 
 
-def test_the_employee_list_shows_titles_and_the_grouped_nip(admin_client_role):
+def test_the_employee_list_shows_titles_and_the_grouped_nip(superuser_client):
     EmployeeFactory(
         nip=nip_for(1), gelar_depan="Dr.", name="Budi Santoso", gelar_belakang="S.Sos., M.Si."
     )
 
-    response = admin_client_role.get(reverse("admin:participants_employee_changelist"))
+    response = superuser_client.get(reverse("admin:participants_employee_changelist"))
 
     page = response.content.decode()
     assert "Dr. Budi Santoso, S.Sos., M.Si." in page
     assert format_nip(nip_for(1)) in page
 
 
-def test_the_employee_search_finds_a_nip_typed_with_spaces_and_prefix(admin_client_role):
+def test_the_employee_search_finds_a_nip_typed_with_spaces_and_prefix(superuser_client):
     wanted = EmployeeFactory(nip=nip_for(1), name="Budi Santoso")
     EmployeeFactory(nip=nip_for(2), name="Siti Aminah")
 
-    response = admin_client_role.get(
+    response = superuser_client.get(
         reverse("admin:participants_employee_changelist"),
         {"q": "NIP. " + format_nip(nip_for(1))},
     )
@@ -162,16 +155,16 @@ def test_the_employee_search_finds_a_nip_typed_with_spaces_and_prefix(admin_clie
 
 
 def test_the_employee_form_shows_what_the_nip_encodes_and_refuses_a_bad_nip(
-    admin_client_role,
+    superuser_client,
 ):
     employee = EmployeeFactory(nip="198609262015052001", name="Siti Aminah")
     url = reverse("admin:participants_employee_change", args=[employee.pk])
 
-    page = admin_client_role.get(url).content.decode()
+    page = superuser_client.get(url).content.decode()
     assert "26 September 1986" in page
     assert "Perempuan" in page
 
-    response = admin_client_role.post(
+    response = superuser_client.post(
         url,
         {
             "nip": "1,98609E+17",
@@ -188,11 +181,11 @@ def test_the_employee_form_shows_what_the_nip_encodes_and_refuses_a_bad_nip(
 
 
 def test_the_employee_form_refuses_a_pppk_number_for_a_pns_as_the_directory_does(
-    admin_client_role,
+    superuser_client,
 ):
     unit = UnitFactory()
 
-    response = admin_client_role.post(
+    response = superuser_client.post(
         reverse("admin:participants_employee_add"),
         {
             "nip": pppk_nip_for(1),
@@ -209,10 +202,10 @@ def test_the_employee_form_refuses_a_pppk_number_for_a_pns_as_the_directory_does
     assert not Employee.objects.filter(name="Budi Santoso").exists()
 
 
-def test_the_employee_form_saves_a_pppk_with_their_number_and_golongan(admin_client_role):
+def test_the_employee_form_saves_a_pppk_with_their_number_and_golongan(superuser_client):
     unit = UnitFactory()
 
-    response = admin_client_role.post(
+    response = superuser_client.post(
         reverse("admin:participants_employee_add"),
         {
             "nip": pppk_nip_for(1),
@@ -233,8 +226,8 @@ def test_the_employee_form_saves_a_pppk_with_their_number_and_golongan(admin_cli
     )
 
 
-def test_the_employee_list_offers_the_import_to_those_allowed(admin_client_role):
-    response = admin_client_role.get(reverse("admin:participants_employee_changelist"))
+def test_the_employee_list_offers_the_import_to_those_allowed(superuser_client):
+    response = superuser_client.get(reverse("admin:participants_employee_changelist"))
 
     page = response.content.decode()
     assert (
@@ -243,8 +236,8 @@ def test_the_employee_list_offers_the_import_to_those_allowed(admin_client_role)
     )
 
 
-def test_the_employee_list_links_the_export_with_the_current_filter(admin_client_role):
-    response = admin_client_role.get(
+def test_the_employee_list_links_the_export_with_the_current_filter(superuser_client):
+    response = superuser_client.get(
         reverse("admin:participants_employee_changelist"), {"status__exact": "pppk"}
     )
 
@@ -252,26 +245,31 @@ def test_the_employee_list_links_the_export_with_the_current_filter(admin_client
     assert f'<a href="{export_url}" class="export_link">Ekspor</a>' in response.content.decode()
 
 
-def test_the_employee_list_hides_the_import_from_others():
-    viewer = UserFactory(is_staff=True)
+@pytest.mark.parametrize(
+    "make_user",
+    [admin_user, lambda: UserFactory(is_staff=True)],
+    ids=["staff-administrator", "staff"],
+)
+def test_the_django_admin_is_for_superusers_only(make_user):
+    viewer = make_user()
     viewer.user_permissions.add(Permission.objects.get(codename="view_employee"))
     client = Client()
     client.force_login(viewer)
 
     response = client.get(reverse("admin:participants_employee_changelist"))
 
-    assert response.status_code == 200
-    assert reverse("participants:import") not in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_the_admin_export_returns_the_filtered_staff_as_xlsx(admin_client_role):
+def test_the_admin_export_returns_the_filtered_staff_as_xlsx(superuser_client):
     unit = UnitFactory(name="Kelurahan Cacaban")
     EmployeeFactory(nip=nip_for(1), name="Budi Santoso", unit=unit, golongan="III/b")
     EmployeeFactory(nip=nip_for(2), name="Siti Aminah", unit=unit, status="cpns")
     url = reverse("admin:participants_employee_export") + "?status__exact=pns"
 
-    form = admin_client_role.get(url)
-    response = admin_client_role.post(url, {"format": "0", "resource": "0"})
+    form = superuser_client.get(url)
+    response = superuser_client.post(url, {"format": "0", "resource": "0"})
 
     assert form.status_code == 200
     assert "Berkas berisi pegawai yang tampil menurut pencarian dan filter saat ini" in (
@@ -288,26 +286,27 @@ def test_the_admin_export_returns_the_filtered_staff_as_xlsx(admin_client_role):
     assert [(row[0], row[2]) for row in rows[1:]] == [(nip_for(1), "Budi Santoso")]
 
 
-def test_the_admin_export_as_csv(admin_client_role):
+def test_the_admin_export_as_csv(superuser_client):
     EmployeeFactory(nip=nip_for(1), name="Budi Santoso")
     url = reverse("admin:participants_employee_export")
 
-    response = admin_client_role.post(url, {"format": "1", "resource": "0"})
+    response = superuser_client.post(url, {"format": "1", "resource": "0"})
 
     text = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert [(row[0], row[2]) for row in rows[1:]] == [(format_nip(nip_for(1)), "Budi Santoso")]
 
 
-def test_export_needs_the_export_permission():
+def test_export_needs_a_superuser():
     client = Client()
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(admin_user())
 
     response = client.post(
         reverse("admin:participants_employee_export"), {"format": "0", "resource": "0"}
     )
 
-    assert response.status_code == 403
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
 
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
@@ -325,10 +324,10 @@ INLINE_STYLE = re.compile(r"\sstyle=")
         "admin:participants_stafflistimport_changelist",
     ],
 )
-def test_admin_pages_carry_no_inline_script_or_style(url_name, admin_client_role):
+def test_admin_pages_carry_no_inline_script_or_style(url_name, superuser_client):
     EmployeeFactory()
 
-    response = admin_client_role.get(reverse(url_name))
+    response = superuser_client.get(reverse(url_name))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -359,7 +358,7 @@ def test_an_activation_code_shows_its_record_but_never_its_hash(superuser_client
     ).status_code == 403
 
 
-def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
+def test_past_imports_are_read_only_and_link_to_their_page(superuser_client):
     staff_import = StaffListImport.objects.create(
         original_filename="pegawai.csv",
         status=StaffListImport.Status.DONE,
@@ -367,8 +366,8 @@ def test_past_imports_are_read_only_and_link_to_their_page(admin_client_role):
         report={"counts": {"new": 12000, "updated": 1, "unchanged": 0, "invalid": 2}},
     )
 
-    listing = admin_client_role.get(reverse("admin:participants_stafflistimport_changelist"))
-    add = admin_client_role.get(reverse("admin:participants_stafflistimport_add"))
+    listing = superuser_client.get(reverse("admin:participants_stafflistimport_changelist"))
+    add = superuser_client.get(reverse("admin:participants_stafflistimport_add"))
 
     page = listing.content.decode()
     assert '<td class="field-status_column">Selesai</td>' in page

@@ -11,6 +11,7 @@ import io
 import pytest
 import tablib
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from participants import services
@@ -19,7 +20,7 @@ from participants.importing import import_staff
 from participants.models import Employee, StaffListImport
 from participants.resources import EmployeeResource
 from tests.participants.test_staff_files import read, xlsx_bytes
-from tests.factories import UnitFactory, nip_for
+from tests.factories import UnitFactory, UserFactory, nip_for
 from tests.participants.test_views_import import table_rows
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,8 @@ def directory_form(client, capture, status, nip, golongan):
 
 
 def admin_form(client, capture, status, nip, golongan):
+    client = Client()  # the Django admin is for superusers only
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:participants_employee_add"),
         {"status": status, "nip": nip, "nik": "", "name": "Budi Santoso", "golongan": golongan,

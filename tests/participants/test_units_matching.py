@@ -7,7 +7,7 @@ from participants.importing import import_staff
 from participants.models import Employee, StaffListImport, Unit, UnitAlias
 from participants.resources import UnitWidget
 from participants.units import unit_key
-from tests.factories import UnitFactory, nip_for
+from tests.factories import UnitFactory, UserFactory, nip_for
 from tests.participants.siasn import siasn_csv, siasn_row
 from tests.participants.test_views_import import (
     csv_upload,
@@ -158,7 +158,9 @@ def test_same_as_without_a_unit_is_refused_and_changes_nothing(
     assert staff_import.attempt == 1
 
 
-def test_the_admin_adds_another_name_of_a_unit_on_its_page(client_for):
+def test_a_superuser_adds_another_name_of_a_unit_in_the_django_admin(client):
+    # The staff administrator does it on the app's unit page (test_views_units), same rule.
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     unit = UnitFactory(name="Dinas Komunikasi dan Informatika")
     UnitAlias.objects.create(name="Kominfo", key=unit_key("Kominfo"), unit=UnitFactory())
     url = reverse("admin:participants_unit_change", args=[unit.pk])
@@ -168,10 +170,10 @@ def test_the_admin_adds_another_name_of_a_unit_on_its_page(client_for):
         "aliases-0-name": "DISKOMINFO ",
     }  # fmt: skip
 
-    response = client_for.post(url, data)
+    response = client.post(url, data)
 
     assert response.status_code == 302
     assert list(unit.aliases.values_list("name", "key")) == [("DISKOMINFO", "diskominfo")]
 
-    response = client_for.post(url, {**data, "aliases-0-name": "kominfo"})
-    assert "Nama ini sudah dipakai untuk unit lain." in text_of(response)
+    response = client.post(url, {**data, "aliases-0-name": "kominfo"})
+    assert "“kominfo” sudah dipakai untuk unit kerja lain: Kelurahan Contoh" in text_of(response)

@@ -112,11 +112,11 @@ def test_the_printed_logins_are_the_demo_accounts(seeded):
     assert {login.role: (login.login, login.password) for login in seeded.logins} == LOGINS
 
 
-def test_admin_may_use_the_django_admin_and_organiser_has_a_directory_entry(seeded):
+def test_admin_works_in_the_app_not_the_django_admin_and_organiser_has_a_directory_entry(seeded):
     admin = User.objects.get(username="admin")
     organiser = Employee.objects.select_related("unit", "user").get(user__username="penyelenggara")
 
-    assert admin.is_staff
+    assert not admin.is_staff
     assert not Employee.objects.filter(user=admin).exists()
     assert (organiser.unit.short_name, organiser.is_frontline) == ("BKPSDM", False)
     assert organiser.nip_info is not None
