@@ -32,6 +32,8 @@ EXCLUDED = {
     "privacy:my_data": "download (the person's data)",
     "trainings:training_status": "POST-only",
     "trainings:session_delete": "a confirmation step, not a daily page",
+    "participants:account_roles": "POST-only",
+    "participants:account_active": "POST-only",
     "participants:import_status": "needs a staff-list import (its pages are in the import story)",
     "participants:import_result": "needs a finished staff-list import (in the import story)",
     "participants:import_confirm": "POST-only",
@@ -126,6 +128,9 @@ def details() -> dict[str, dict]:
     found = {
         "participants:employee_detail": {"pk": enrolment.employee_id},
         "participants:employee_edit": {"pk": enrolment.employee_id},
+        "participants:unit_edit": {"pk": enrolment.employee.unit_id},
+        "participants:unit_delete": {"pk": enrolment.employee.unit_id},
+        "participants:account_detail": {"pk": enrolment.employee.user_id},
         "trainings:training_detail": t,
         "trainings:training_edit": t,
         "trainings:training_copy": t,
