@@ -529,6 +529,13 @@ def remembered_mapping(headers: list[str]) -> dict[str, str] | None:
     )
 
 
+def forget_column_mapping(*, mapping_id: int, user) -> None:
+    """Forget a remembered column mapping: the next file with its headers is matched afresh."""
+    deleted, _by_model = ColumnMapping.objects.filter(pk=mapping_id).delete()
+    if deleted:
+        logger.info("Column mapping %s forgotten by user %s", mapping_id, getattr(user, "pk", None))
+
+
 def columns_as_json(table: StaffTable) -> dict:
     """Describe the file's columns for the mapping step: each header, its field, how, a sample."""
     notes = []

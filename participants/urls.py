@@ -12,6 +12,11 @@ urlpatterns = [
     path("kode-aktivasi/", views.activation_slips, name="activation_slips"),
     path("impor/", views_import.upload, name="import"),
     path("impor/templat/", views_import.template_file, name="import_template"),
+    path(
+        "impor/pemetaan/<int:mapping_id>/lupakan/",
+        views_import.forget_mapping,
+        name="import_forget_mapping",
+    ),
     path("impor/<int:import_id>/", views_import.status, name="import_status"),
     path("impor/<int:import_id>/impor/", views_import.confirm, name="import_confirm"),
     path("impor/<int:import_id>/ulangi/", views_import.restart, name="import_restart"),

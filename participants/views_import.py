@@ -26,11 +26,12 @@ from participants.forms_import import (
     megabytes,
     unit_choices,
 )
-from participants.models import StaffListImport
+from participants.models import ColumnMapping, StaffListImport
 from participants.nip import format_nip
 from participants.services_import import (
     IMPORT_PERMISSION,
     confirm_staff_import,
+    forget_column_mapping,
     remap_staff_import,
     resolve_unknown_units,
     restart_staff_import,
@@ -83,6 +84,9 @@ def upload(request):
             "form": form,
             "columns": accepted_columns(),
             "recent_imports": recent,
+            "remembered_mappings": ColumnMapping.objects.select_related("updated_by")[
+                :RECENT_IMPORTS
+            ],
             "max_upload_mb": megabytes(settings.BIMTEK_MAX_UPLOAD_BYTES),
         },
     )
@@ -183,6 +187,16 @@ def columns(request, import_id):
     else:
         messages.success(request, gettext("The columns were mapped; the file is checked again."))
     return redirect("participants:import_status", import_id)
+
+
+@require_POST
+@login_required
+@may_import
+def forget_mapping(request, mapping_id):
+    """Forget a remembered column mapping; forgetting one already gone changes nothing."""
+    forget_column_mapping(mapping_id=mapping_id, user=request.user)
+    messages.success(request, gettext("The column mapping is forgotten."))
+    return redirect("participants:import")
 
 
 @require_POST

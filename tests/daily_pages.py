@@ -37,6 +37,7 @@ EXCLUDED = {
     "participants:import_status": "needs a staff-list import (its pages are in the import story)",
     "participants:import_result": "needs a finished staff-list import (in the import story)",
     "participants:import_confirm": "POST-only",
+    "participants:import_forget_mapping": "POST-only",
     "participants:import_restart": "POST-only",
     "participants:import_columns": "POST-only",
     "participants:import_units": "POST-only",

@@ -85,6 +85,7 @@ MATRIX = {
     # The staff-list import: the staff administrator's alone
     "participants:import": (None, ADMIN_ONLY),
     "participants:import_template": (None, ADMIN_ONLY),
+    "participants:import_forget_mapping": (lambda o: {"mapping_id": 1}, ADMIN_ONLY),
     **{
         f"participants:import_{step}": (
             lambda o: {"import_id": o["staff_import"].pk},

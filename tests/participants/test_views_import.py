@@ -723,3 +723,25 @@ def test_the_template_filled_in_as_an_office_would_imports_as_it_is(unit, upload
     assert (employee.name, employee.unit, employee.is_frontline, employee.golongan) == (
         "Dewi Lestari", unit, True, "III/b"
     )
+
+
+def test_a_remembered_mapping_is_listed_and_can_be_forgotten(client_for, admin):
+    from participants.models import ColumnMapping
+
+    mapping = ColumnMapping.objects.create(
+        signature="a" * 64,
+        headers=["NIP BARU", "NAMA", "JABATAN SEKARANG"],
+        mapping={"jabatan sekarang": "jabatan"},
+        updated_by=admin,
+    )
+
+    page = client_for.get(reverse(UPLOAD_URL))
+    assert "NIP BARU, NAMA, JABATAN SEKARANG" in text_of(page)
+
+    forget = reverse("participants:import_forget_mapping", args=[mapping.pk])
+    response = client_for.post(forget)
+    again = client_for.post(forget)  # a second click finds nothing to forget, and says so calmly
+
+    assert response.status_code == again.status_code == 302
+    assert not ColumnMapping.objects.exists()
+    assert "Pemetaan kolom itu dilupakan." in text_of(client_for.get(response["Location"]))
