@@ -12,8 +12,10 @@ postgresql://postgres@127.0.0.1:5432), dropped afterwards.
 
 The same rows are also written in the shape of BKN's SIASN export (19 columns, values in
 capitals, units abbreviated as KEL./KEC./DISDUKCAPIL, a NIK per person), as CSV (;) and XLSX,
-for the engine-siasn steps. --only runs some steps; --code runs the children on another checkout
-of the project (e.g. the main branch, for a before/after comparison of the same step).
+for the engine-siasn steps. Both XLSX shapes are also written as Excel saves a workbook (shared
+strings, a dimension: excel_like_xlsx) for the engine-*excel steps: openpyxl's own output (inline
+strings, no dimension) is slower to read than a file saved by Excel. --only runs some steps;
+--code runs the children on another checkout of the project (e.g. the main branch, for a before/after comparison of the same step).
 
 Floor: plain csv parsing; the same validation (check_identity, email validator, unit dict);
 bulk_create of the validated rows. The engine steps run `manage.py import_staff` through
@@ -122,6 +124,53 @@ def siasn_rows(rows) -> list[list[str]]:
     return result
 
 
+def excel_like_xlsx(rows) -> bytes:
+    """Write rows as Excel saves a workbook: shared strings, a dimension, cell references.
+
+    openpyxl writes inline strings and no dimension, which openpyxl then reads slowly (every
+    cell a rich-text object, the whole sheet parsed once more to find its size).
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from openpyxl.utils import get_column_letter
+
+    strings, index = [], {}
+    def sid(text):
+        if text not in index:
+            index[text] = len(strings); strings.append(text)
+        return index[text]
+    width = max(len(r) for r in rows)
+    sheet_rows = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(
+            f'<c r="{get_column_letter(c)}{r}" t="s"><v>{sid(str(v))}</v></c>'
+            for c, v in enumerate(row, start=1) if v not in (None, "")
+        )
+        sheet_rows.append(f'<row r="{r}" spans="1:{width}">{cells}</row>')
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {ns} '
+             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+             f'<dimension ref="A1:{get_column_letter(width)}{len(rows)}"/>'
+             f'<sheetData>{"".join(sheet_rows)}</sheetData></worksheet>')
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst {ns} count="{len(strings)}" uniqueCount="{len(strings)}">'
+           + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>")
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+        "xl/styles.xml": f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet {ns}><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs></styleSheet>',
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": sst,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
 def write_files(rows, folder: Path) -> dict[str, Path]:
     import openpyxl
 
@@ -158,9 +207,12 @@ def write_files(rows, folder: Path) -> dict[str, Path]:
     for row in rows:
         sheet.append(row)  # all strings: NIPs are text cells
     workbook.save(xlsx_path)
+    excel_path, siasn_excel_path = folder / "staff-excel.xlsx", folder / "siasn-excel.xlsx"
+    excel_path.write_bytes(excel_like_xlsx([HEADERS, *rows]))
+    siasn_excel_path.write_bytes(excel_like_xlsx([SIASN_HEADER, *siasn]))
     return {
         "csv": csv_path, "changed": changed_path, "xlsx": xlsx_path, "siasn": siasn_path,
-        "siasnxlsx": siasn_xlsx_path,
+        "siasnxlsx": siasn_xlsx_path, "xlsxexcel": excel_path, "siasnexcel": siasn_excel_path,
     }  # fmt: skip
 
 
@@ -313,6 +365,8 @@ STEPS = [
     ("engine-siasn-first", "import_staff SIASN CSV, first import"),
     ("engine-siasn-again", "import_staff SIASN CSV, re-import unchanged"),
     ("engine-siasnxlsx-first", "import_staff SIASN XLSX, first import"),
+    ("engine-xlsxexcel-first", "import_staff XLSX as Excel saves it, first import"),
+    ("engine-siasnexcel-first", "import_staff SIASN XLSX as Excel saves it, first import"),
 ]
 RESOURCE_STEPS = [
     ("resource-csv-first", "import-export resource CSV, first import"),

@@ -709,9 +709,10 @@ def test_the_recent_imports_list_takes_the_same_queries_for_1_or_3_of_each_state
     _imports_in_every_state(count, admin)
 
     # session, user, the import permission's check (the user's, then their groups'), the groups
-    # for the menu, the recent imports with their uploaders; the office profile is in the cache
+    # for the menu, the recent imports with their uploaders, the remembered column mappings with
+    # who saved them; the office profile is in the cache
     current_office()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client_for.get(reverse("participants:import"))
 
     statuses = [row[1] for row in table_rows(response, "staff-import-recent")]
