@@ -183,12 +183,8 @@ def limited_rows(rows: Iterable) -> Iterable[list]:
                 % {"cells": number_format(MAX_CELLS, force_grouping=True)},
                 code="too_many_cells",
             )
-        filled = (
-            [i for i, value in enumerate(values) if value is not None and cell_text(value).strip()]
-            if values.count(None) < len(values)
-            else []
-        )
-        if not filled:
+        last_filled = _last_filled(values)
+        if last_filled < 0:
             held_empty += 1
             if held_empty >= EMPTY_ROWS_END_TABLE:
                 return
@@ -199,7 +195,7 @@ def limited_rows(rows: Iterable) -> Iterable[list]:
                 % {"rows": number_format(MAX_ROWS, force_grouping=True)},
                 code="too_many_rows",
             )
-        if filled[-1] >= MAX_SHEET_COLUMNS:
+        if last_filled >= MAX_SHEET_COLUMNS:
             raise SpreadsheetError(
                 _("Row %(row)d has data beyond column %(max)d; a file may have at most %(max)d "
                   "columns.")
@@ -210,6 +206,23 @@ def limited_rows(rows: Iterable) -> Iterable[list]:
             yield []
         held_empty = 0
         yield list(values[:MAX_SHEET_COLUMNS])
+
+
+def _last_filled(values) -> int:
+    """Return the index of a row's last cell with something in it, -1 for an empty row.
+
+    Read from the end: in a table's row the last cell is usually filled, so one look suffices.
+    """
+    for index in range(len(values) - 1, -1, -1):
+        value = values[index]
+        if value is None:
+            continue
+        if type(value) is str and value.isprintable():
+            if value.strip():
+                return index
+        elif cell_text(value).strip():
+            return index
+    return -1
 
 
 def decode_text(data: bytes) -> str:

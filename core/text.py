@@ -14,4 +14,6 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def without_control_characters(text: str) -> str:
     """Return text without the control characters a spreadsheet cannot hold; \\t \\n \\r stay."""
+    if text.isprintable():  # no control character at all: the common case, at C speed
+        return text
     return CONTROL_CHARACTERS.sub("", text)

@@ -3,6 +3,7 @@ The reference list of golongan: 17 PNS grades (golongan ruang with their pangkat
 PPPK golongan, and a parser for the spellings found in real spreadsheets.
 """
 
+import functools
 import re
 
 from django.db import models
@@ -69,6 +70,11 @@ def parse_golongan(raw) -> str | None:
 
     Return "" for an empty value and None for a value that names no known golongan.
     """
+    return _parse_golongan(str(raw or ""))
+
+
+@functools.lru_cache(maxsize=1024)  # a staff list repeats a few dozen spellings in every row
+def _parse_golongan(raw: str) -> str | None:
     text = _normalise(raw)
     if not text or text == "-":
         return ""

@@ -67,7 +67,7 @@ class RowResult:
     warnings: list[str] = field(default_factory=list)
     original: dict[str, str] = field(default_factory=dict)
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, old, new)
-    values: list[tuple[str, str]] = field(default_factory=list)  # a new row's (column, value)
+    new_values: dict | None = None  # a new row's cleaned values, described only if shown
     unknown_unit: str = ""  # the unit as the file names it, when the directory has no such unit
     unit_error: str = ""  # why that unit refuses the row, in the words of the import's language
 
@@ -87,6 +87,7 @@ class ImportReport:
     applied: bool = False  # True when changes were written
     notes: list[str] = field(default_factory=list)
     kept_empty: int = 0  # rows in which an empty cell kept a stored value
+    unit_names: dict = field(default_factory=dict)  # unit id -> name, to describe new rows
 
     @property
     def summary_line(self) -> str:
@@ -164,7 +165,7 @@ def plan_staff_import(
     niks = _read_niks(table, columns)
     nik_owners = _nik_owners(niks)
 
-    report = ImportReport(rows=[])
+    report = ImportReport(rows=[], unit_names=unit_names)
     to_create, to_update = [], []
     for index, (row, (nip, info)) in enumerate(zip(table.rows, nips, strict=True)):
         errors, warnings = [], []
@@ -218,7 +219,7 @@ def plan_staff_import(
         else:
             to_create.append(Employee(nip=nip, **{FIELDS[k]: v for k, v in clean.items()}))
             result.outcome = "new"
-            result.values = _described_values(clean, unit_names)
+            result.new_values = clean  # described (described_values) only for the rows shown
             report.created += 1
         report.rows.append(result)
         if progress and (index + 1) % PROGRESS_EVERY == 0:
@@ -352,8 +353,10 @@ def _described_changes(stored: dict, changes: dict, unit_names: dict) -> list:
 _FIELD_ORDER = {field: index for index, field in enumerate(FIELDS.values())}
 
 
-def _described_values(clean: dict, unit_names: dict) -> list:
-    """Return (column, value) for each filled field of a new row but its name, as the preview shows them."""
+def described_values(row: RowResult, unit_names: dict) -> list[tuple[str, str]]:
+    """Return (column, value) for each filled field of a new row but its name, as the preview
+    shows them; nothing for a row that is not new."""
+    clean = row.new_values or {}
     return [
         (FIELD_LABELS[key], _shown(FIELDS[key], value, unit_names))
         for key, value in sorted(clean.items(), key=lambda item: _FIELD_ORDER[FIELDS[item[0]]])

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.importing import (
     ImportReport,
+    described_values,
     import_staff,
     plan_staff_import,
     rejected_rows_workbook,
@@ -655,7 +656,7 @@ def report_as_json(report: ImportReport) -> dict:
                 "unknown_unit": row.unknown_unit,
                 "warnings": [str(warning) for warning in row.warnings],
                 "changes": [list(change) for change in row.changes],
-                "values": [list(value) for value in row.values],
+                "values": [list(value) for value in described_values(row, report.unit_names)],
             }
             for row in kept
         ],
