@@ -215,12 +215,7 @@ def _last_filled(values) -> int:
     """
     for index in range(len(values) - 1, -1, -1):
         value = values[index]
-        if value is None:
-            continue
-        if type(value) is str and value.isprintable():
-            if value.strip():
-                return index
-        elif cell_text(value).strip():
+        if value is not None and cell_text(value).strip():
             return index
     return -1
 

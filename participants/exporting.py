@@ -5,7 +5,7 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import inert_cell, write_csv, write_xlsx
 from participants.nip import format_nip
 from participants.resources import EmployeeResource
 from participants.staff_files import FIELD_LABELS, HEADERS, REQUIRED_KEYS
@@ -92,7 +92,7 @@ def staff_import_template() -> bytes:
     unit_sheet["A1"].font = bold
     unit_sheet.column_dimensions["A"].width = 50
     for name in unit_names:
-        unit_sheet.append([inert_text(name)])
+        unit_sheet.append([inert_cell(unit_sheet, name)])  # a name is never a formula
 
     grades = [grade for grade, _pangkat in PNS_GRADES] + PPPK_GRADES
     lists = {
@@ -133,11 +133,6 @@ def staff_import_template() -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
-
-
-def inert_text(value: str) -> str:
-    """A unit name as a cell value that a spreadsheet never reads as a formula."""
-    return "'" + value if value[:1] in "=+-@" else value
 
 
 TEMPLATE_GUIDANCE = {

@@ -147,20 +147,24 @@ def _tidy(name: str) -> str:
     return " ".join((name or "").split())
 
 
+def _other_unit_named(key: str, *, unit_pk: int | None = None) -> str | None:
+    """Return the name of a unit other than unit_pk whose own name has this match key."""
+    names = Unit.objects.exclude(pk=unit_pk).values_list("name", flat=True)
+    return next((name for name in names if unit_key(name) == key), None)
+
+
 def _check_unit_name(name: str, *, unit_pk: int | None = None) -> None:
     """Refuse a name that another unit's name already stands for ("KEL. X" is "Kelurahan X")."""
-    key = unit_key(name)
-    for pk, other_name in Unit.objects.exclude(pk=unit_pk).values_list("pk", "name"):
-        if unit_key(other_name) == key:
-            raise ValidationError(
-                {
-                    "name": ValidationError(
-                        _("Another unit already has this name: %(unit)s."),
-                        code="unit_name_taken",
-                        params={"unit": other_name},
-                    )
-                }
-            )
+    if (other_name := _other_unit_named(unit_key(name), unit_pk=unit_pk)) is not None:
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    _("Another unit already has this name: %(unit)s."),
+                    code="unit_name_taken",
+                    params={"unit": other_name},
+                )
+            }
+        )
 
 
 def _check_parent(*, unit: Unit, parent: Unit | None) -> None:
@@ -271,14 +275,10 @@ def check_unit_alias(name: str, *, unit: Unit | None = None, alias_pk: int | Non
     another unit, as an alias (other than alias_pk) or as that unit's own name."""
     key = unit_key(name)
     taken = UnitAlias.objects.filter(key=key).exclude(pk=alias_pk).select_related("unit").first()
-    other = taken.unit.name if taken is not None else None
-    if other is None:
-        units = Unit.objects.exclude(pk=unit.pk) if unit is not None and unit.pk else Unit.objects
-        other = next(
-            (unit_name for unit_name in units.values_list("name", flat=True)
-             if unit_key(unit_name) == key),
-            None,
-        )
+    if taken is not None:
+        other = taken.unit.name
+    else:
+        other = _other_unit_named(key, unit_pk=unit.pk if unit is not None else None)
     if other is not None:
         raise ValidationError(
             _("“%(name)s” already stands for another unit: %(unit)s."),
