@@ -2,13 +2,15 @@
 Time the staff-list import on 20,000 generated rows, next to the floor measured in the same run.
 
     .venv/bin/python benchmarks/import_staff.py [--rows 20000] [--database sqlite|postgres|both]
-        [--only STEP,STEP] [--code /path/to/another/checkout]
+        [--only STEP,STEP] [--repeat 3] [--code /path/to/another/checkout]
 
 Each step runs in a fresh child process so that its peak memory is its own: the figure is the
 child's peak resident set size (resource.getrusage ru_maxrss), which includes Python and Django
 themselves (the "baseline" row). Steps run against a temporary SQLite file (with the project's
 SQLITE_OPTIONS) and/or a fresh PostgreSQL database (BENCH_POSTGRES_URL, default
-postgresql://postgres@127.0.0.1:5432), dropped afterwards.
+postgresql://postgres@127.0.0.1:5432), dropped afterwards. Children run with DEBUG off, as in
+production. Every step runs --repeat times, the steps interleaved, and the table gives the median
+run with the range; the SIASN-shaped steps are then set against the same steps on today's file.
 
 The same rows are also written in the shape of BKN's SIASN export (19 columns, values in
 capitals, units abbreviated as KEL./KEC./DISDUKCAPIL, a NIK per person), as CSV (;) and XLSX,
@@ -223,6 +225,9 @@ def _setup_django():
     sys.path.insert(0, str(CODE))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bimtek.settings")
     os.environ["DJANGO_LOG_LEVEL"] = "WARNING"
+    # As in production: with DEBUG on, Django keeps every statement's SQL with its parameters
+    # quoted, which costs more for the long "IN (…)" lists of a big file.
+    os.environ["DJANGO_DEBUG"] = "0"
     import django
 
     django.setup()
@@ -261,14 +266,12 @@ def _floor(path: Path, stage: str) -> dict:
     Employee.objects.all().delete()
     start = time.perf_counter()
     if path.suffix == ".xlsx":
-        import openpyxl
+        import zipfile
 
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        rows = [
-            ["" if c is None else c for c in row]
-            for row in workbook.active.iter_rows(values_only=True)
-        ][1:]
-        workbook.close()
+        from core.xlsx import sheet_rows
+
+        with zipfile.ZipFile(path) as archive:
+            rows = [["" if c is None else c for c in row] for row in sheet_rows(archive)][1:]
     else:
         text = path.read_bytes().decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
@@ -355,7 +358,7 @@ STEPS = [
     ("floor-csv-parse", "floor CSV: csv parse"),
     ("floor-csv-validate", "floor CSV: parse + validation"),
     ("floor-csv-create", "floor CSV: parse + validation + bulk_create"),
-    ("floor-xlsx-parse", "floor XLSX: openpyxl parse"),
+    ("floor-xlsx-parse", "floor XLSX: parse (core.xlsx)"),
     ("floor-xlsx-create", "floor XLSX: parse + validation + bulk_create"),
     ("engine-csv-first", "import_staff CSV, first import"),
     ("engine-csv-again", "import_staff CSV, re-import unchanged"),
@@ -386,8 +389,16 @@ def run_step(step: str, files: dict, database_url: str) -> dict:
     raise RuntimeError(f"step {step} failed:\n{completed.stdout}\n{completed.stderr}")
 
 
+def _median(results: list[dict]) -> dict:
+    """The run with the median time, and the range of all the runs' times."""
+    ordered = sorted(results, key=lambda result: result["seconds"])
+    median = dict(ordered[len(ordered) // 2])
+    median["range"] = (ordered[0]["seconds"], ordered[-1]["seconds"])
+    return median
+
+
 def run_database(
-    name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None
+    name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None, repeat=1
 ) -> None:
     if name == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -408,30 +419,51 @@ def run_database(
 
     try:
         run_step("migrate", files, url)
-        results = []
-        for step, label in STEPS + (RESOURCE_STEPS if with_resource else []):
-            if only and step not in only:
-                continue
-            result = run_step(step, files, url)
-            results.append((step, label, result))
-            print(f"  {name}: {label}: {result['seconds']:.2f} s", file=sys.stderr, flush=True)
-        print_table(name, rows, results)
+        steps = [
+            (step, label)
+            for step, label in STEPS + (RESOURCE_STEPS if with_resource else [])
+            if not only or step in only
+        ]
+        runs = {step: [] for step, _label in steps}
+        for run in range(1, repeat + 1):  # interleaved, so that a slow minute hits every step
+            for step, label in steps:
+                result = run_step(step, files, url)
+                runs[step].append(result)
+                print(
+                    f"  {name} run {run}/{repeat}: {label}: {result['seconds']:.2f} s",
+                    file=sys.stderr, flush=True,
+                )  # fmt: skip
+        results = [(step, label, _median(runs[step])) for step, label in steps]
+        print_table(name, rows, results, repeat)
     finally:
         if cleanup:
             cleanup()
 
 
-def print_table(name: str, rows: int, results) -> None:
+# The SIASN-shaped file's steps and the same step on today's file (issue 13: within 10 %).
+SIASN_PAIRS = [
+    ("engine-siasn-first", "engine-csv-first", "CSV, first import"),
+    ("engine-siasn-again", "engine-csv-again", "CSV, re-import unchanged"),
+    ("engine-siasnxlsx-first", "engine-xlsx-first", "XLSX as openpyxl writes it, first import"),
+    ("engine-siasnexcel-first", "engine-xlsxexcel-first", "XLSX as Excel saves it, first import"),
+]
+
+
+def print_table(name: str, rows: int, results, repeat: int = 1) -> None:
     by_step = {step: result for step, _label, result in results}
     floors = {
         kind: by_step[f"floor-{kind}-create"]["seconds"]
         for kind in ("csv", "xlsx")
         if f"floor-{kind}-create" in by_step
     }
-    print(f"\n{name}: {rows} rows")
-    print(f"{'step':<52} {'seconds':>8} {'rows/s':>8} {'x floor':>8} {'peak MB':>8}  result")
+    print(f"\n{name}: {rows} rows; seconds: the median of {repeat} runs (min-max)")
+    print(
+        f"{'step':<56} {'seconds':>8} {'min-max':>11} {'rows/s':>8} {'x floor':>8} "
+        f"{'peak MB':>8}  result"
+    )
     for step, label, result in results:
         seconds = result["seconds"]
+        spread = "{:.2f}-{:.2f}".format(*result.get("range", (seconds, seconds)))
         rate = f"{rows / seconds:8.0f}" if seconds else f"{'':>8}"
         kind = "xlsx" if "xlsx" in step else "csv"
         ratio = (
@@ -440,8 +472,15 @@ def print_table(name: str, rows: int, results) -> None:
             else f"{'':>8}"
         )
         print(
-            f"{label:<52} {seconds:8.2f} {rate} {ratio} {result['maxrss_mb']:8.0f}  {result.get('summary', '')}"
+            f"{label:<56} {seconds:8.2f} {spread:>11} {rate} {ratio} {result['maxrss_mb']:8.0f}  "
+            f"{result.get('summary', '')}"
         )
+    pairs = [pair for pair in SIASN_PAIRS if pair[0] in by_step and pair[1] in by_step]
+    if pairs:
+        print("\nSIASN-shaped file against today's file, the same step (median seconds):")
+        for siasn, today, label in pairs:
+            ours, theirs = by_step[siasn]["seconds"], by_step[today]["seconds"]
+            print(f"  {label:<44} {theirs:6.2f} -> {ours:6.2f}  {100 * (ours / theirs - 1):+5.1f} %")
     sys.stdout.flush()
 
 
@@ -454,6 +493,9 @@ def main() -> int:
     )
     parser.add_argument("--only", help="Run only these steps (comma-separated), e.g. engine-csv-first.")
     parser.add_argument("--code", help="Run the steps on this checkout of the project instead.")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="Run every step this many times; report the median."
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -472,7 +514,9 @@ def main() -> int:
               f"peak MB = the step's own process, ru_maxrss", flush=True)  # fmt: skip
         names = ["sqlite", "postgres"] if args.database == "both" else [args.database]
         for name in names:
-            run_database(name, files, args.rows, not args.no_resource, folder, only)
+            run_database(
+                name, files, args.rows, not args.no_resource, folder, only, args.repeat
+            )
     return 0
 
 

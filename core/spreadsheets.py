@@ -30,6 +30,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.text import without_control_characters
+from core.xlsx import sheet_rows
 
 MAX_COLUMNS = 100  # columns a staff list may name in its header
 # What any reader goes through: a file with data beyond these is refused, naming the limit.
@@ -129,7 +130,7 @@ def xlsx_grid(data: bytes) -> Iterable[list]:
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise _not_xlsx()
-    # Declared sizes are enforced by zipfile when reading, so their sum bounds what openpyxl
+    # Declared sizes are enforced by zipfile when reading, so their sum bounds what the reader
     # would inflate.
     if (
         len(entries) > MAX_ZIP_ENTRIES
@@ -139,28 +140,18 @@ def xlsx_grid(data: bytes) -> Iterable[list]:
             _("The workbook unpacks to far more data than a staff list holds; it was refused."),
             code="zip_bomb",
         )
-    return _iter_xlsx(data)
+    return _iter_xlsx(archive)
 
 
-def _iter_xlsx(data: bytes) -> Iterable[list]:
-    import openpyxl  # imported here: CSV-only callers should not pay for it
-
+def _iter_xlsx(archive: zipfile.ZipFile) -> Iterable[list]:
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a broken workbook
-        raise _not_xlsx() from None
-    try:
-        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            # A file may declare a huge used range; read only the cells it really has.
-            sheet.reset_dimensions()
-        yield from limited_rows(sheet.iter_rows(values_only=True))
+        yield from limited_rows(sheet_rows(archive))
     except SpreadsheetError:
         raise
-    except Exception:
+    except Exception:  # a broken part: bad XML, a missing string, a number that is not one
         raise _not_xlsx() from None
     finally:
-        workbook.close()
+        archive.close()
 
 
 def limited_rows(rows: Iterable) -> Iterable[list]:
@@ -265,6 +256,8 @@ def csv_grid(data: bytes, *, known_headers=frozenset()) -> list[list]:
         rows = list(limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
     except csv.Error:
         raise _not_text() from None
+    if not _ESCAPED_FORMULA.search(text):
+        return rows  # no cell to unescape: skip looking at each one
     return [[_unescape(cell) for cell in row] for row in rows]
 
 
@@ -284,6 +277,10 @@ def _guess_delimiter(text: str, known_headers) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+# An apostrophe before a formula's first character, where an export defused one.
+_ESCAPED_FORMULA = re.compile("'[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
 
 
 def _unescape(cell: str) -> str:

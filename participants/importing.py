@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NipInfo, mask_nik, parse_nip
+from participants.nip import NipInfo, mask_nik, parse_nip, plain_digits
 from participants.services import account_emails_follow_directory
 from participants.units import unit_key, unit_lookup
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
@@ -162,7 +162,7 @@ def plan_staff_import(
     units, unit_names = unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
-    niks = _read_niks(table, columns)
+    row_niks, niks = _read_niks(table, columns)
     nik_owners = _nik_owners(niks)
 
     report = ImportReport(rows=[], unit_names=unit_names)
@@ -176,7 +176,7 @@ def plan_staff_import(
             info=info,
             today=today,
             duplicate_rows=duplicates.get(row.number),
-            nik_rows=niks.get(_nik_digits(row.values.get("nik"))) if "nik" in columns else None,
+            nik_rows=niks.get(row_niks[index]) if row_niks[index] else None,
             nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
@@ -283,27 +283,39 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
 
 
 def _nik_digits(value) -> str:
+    if plain_digits(value):
+        return value
     return _NOT_DIGIT.sub("", cell_text(value))
 
 
 _NOT_DIGIT = re.compile(r"\D")
 
 
-def _read_niks(table: StaffTable, columns) -> dict[str, list[int]]:
-    """Map each NIK the file gives to the rows that give it."""
+def _read_niks(table: StaffTable, columns) -> tuple[list[str], dict[str, list[int]]]:
+    """Return each row's NIK digits ("" for none), and the rows that give each NIK."""
+    if "nik" not in columns:
+        return [""] * len(table.rows), {}
+    row_niks = [_nik_digits(row.values.get("nik")) for row in table.rows]
     rows_by_nik = defaultdict(list)
-    if "nik" in columns:
-        for row in table.rows:
-            if nik := _nik_digits(row.values.get("nik")):
-                rows_by_nik[nik].append(row.number)
-    return rows_by_nik
+    for row, nik in zip(table.rows, row_niks, strict=True):
+        if nik:
+            rows_by_nik[nik].append(row.number)
+    return row_niks, rows_by_nik
+
+
+# A file giving more NIKs than this reads every NIK holder in one plain query: binding tens of
+# thousands of parameters to "nik IN (…)" costs more than reading the directory's NIKs.
+NIK_LIST_LIMIT = 2000
 
 
 def _nik_owners(niks: dict[str, list[int]]) -> dict[str, str | None]:
     """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN)."""
+    holders = Employee.objects.exclude(nik=None)
+    if len(niks) > NIK_LIST_LIMIT:
+        return {nik: nip for nik, nip in holders.values_list("nik", "nip") if nik in niks}
     owners = {}
     for chunk in _chunks(list(niks)):
-        owners.update(Employee.objects.filter(nik__in=chunk).values_list("nik", "nip"))
+        owners.update(holders.filter(nik__in=chunk).values_list("nik", "nip"))
     return owners
 
 

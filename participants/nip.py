@@ -58,6 +58,12 @@ def looks_like_excel_number(raw: str) -> bool:
     return bool(_EXCEL_NUMBER.match(text))
 
 
+def plain_digits(raw) -> bool:
+    """Tell whether raw is text of ASCII digits only: a NIP or NIK as most files give it, with
+    nothing to strip and no Excel notation to look for."""
+    return isinstance(raw, str) and raw.isascii() and raw.isdigit()
+
+
 def normalize_nip(raw) -> str:
     """Strip a "NIP." prefix, spaces, dots and dashes from a NIP as typed."""
     text = _NIP_PREFIX.sub("", str(raw or ""))
@@ -93,7 +99,9 @@ def parse_nip(raw, *, today: datetime.date | None = None) -> NipInfo:
             code="nip_number_cell",
             params={"value": cell_text(raw)},
         )
-    if looks_like_excel_number(raw):
+    if plain_digits(raw):
+        nip = raw  # as most files give it: nothing to strip, no Excel notation
+    elif looks_like_excel_number(raw):
         raise ValidationError(
             _(
                 "The NIP %(value)s was stored by Excel as a number and has lost its last digits. "
@@ -102,7 +110,8 @@ def parse_nip(raw, *, today: datetime.date | None = None) -> NipInfo:
             code="nip_excel_number",
             params={"value": str(raw).strip()},
         )
-    nip = normalize_nip(raw)
+    else:
+        nip = normalize_nip(raw)
     if not nip:
         raise ValidationError(_("The NIP is empty."), code="nip_empty")
     if not nip.isdigit():
@@ -191,7 +200,9 @@ def _age_on(birth_date: datetime.date, day: datetime.date) -> int:
 def parse_nik(raw, *, today: datetime.date | None = None) -> NikInfo:
     """Validate a NIK's structure and return what it encodes; raise ValidationError if bad."""
     today = today or timezone.localdate()
-    if looks_like_excel_number(raw):
+    if plain_digits(raw):
+        nik = raw
+    elif looks_like_excel_number(raw):
         raise ValidationError(
             _(
                 "The NIK %(value)s was stored by Excel as a number and has lost its last digits. "
@@ -200,7 +211,8 @@ def parse_nik(raw, *, today: datetime.date | None = None) -> NikInfo:
             code="nik_excel_number",
             params={"value": str(raw).strip()},
         )
-    nik = normalize_nik(raw)
+    else:
+        nik = normalize_nik(raw)
     if not nik.isdigit() or len(nik) != NIK_LENGTH:
         raise ValidationError(
             _("The NIK %(value)s must be exactly 16 digits."),

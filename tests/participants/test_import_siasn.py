@@ -102,3 +102,26 @@ def test_a_nik_held_by_another_person_refuses_the_row(units):
         "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
     ]
     assert not Employee.objects.filter(nip=nip_for(1)).exists()
+
+
+def test_a_big_file_finds_the_niks_held_in_the_directory_as_a_small_one_does(units, monkeypatch):
+    """A file with more NIKs than NIK_LIST_LIMIT reads the directory's NIK holders in one go."""
+    monkeypatch.setattr("participants.importing.NIK_LIST_LIMIT", 1)
+    EmployeeFactory(nip=nip_for(9), nik="3371012609860001", unit=units["cacaban"])
+    EmployeeFactory(nip=nip_for(8), nik="3371012609860002", unit=units["cacaban"])
+    rows = [
+        siasn_row(nip=nip_for(1), name="BUDI", nik="3371012609860001", unit="KELURAHAN CACABAN"),
+        siasn_row(nip=nip_for(8), name="SITI", nik="3371012609860002", unit="KELURAHAN CACABAN"),
+        siasn_row(nip=nip_for(3), name="AGUS", nik="3371012609860003", unit="KELURAHAN CACABAN"),
+    ]
+
+    report = import_staff(read(siasn_csv(rows), "siasn.csv"), skip_invalid=True)
+
+    assert [(row.nip, row.outcome) for row in report.rows] == [
+        (nip_for(1), "invalid"),  # another person's NIK
+        (nip_for(8), "updated"),  # the NIK this person already holds
+        (nip_for(3), "new"),
+    ]
+    assert report.rows[0].errors == [
+        "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
+    ]
