@@ -233,6 +233,19 @@ def _setup_django():
     django.setup()
 
 
+def _empty_directory():
+    """Delete every employee; on PostgreSQL also vacuum, so that a first import meets an empty
+    table, not one full of the rows an earlier step deleted (which slows the next steps)."""
+    from django.db import connection
+
+    from participants.models import Employee
+
+    Employee.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {Employee._meta.db_table}")
+
+
 def _validate(rows, units):
     """The floor's validation: the same checks the importer makes, nothing else."""
     import datetime
@@ -263,7 +276,7 @@ def _floor(path: Path, stage: str) -> dict:
 
     from participants.models import Employee, Unit
 
-    Employee.objects.all().delete()
+    _empty_directory()
     start = time.perf_counter()
     if path.suffix == ".xlsx":
         import zipfile
@@ -292,7 +305,7 @@ def _engine(path: Path, fresh: bool) -> dict:
     from participants.models import Employee
 
     if fresh:
-        Employee.objects.all().delete()
+        _empty_directory()
     output = io.StringIO()
     start = time.perf_counter()
     try:
@@ -310,7 +323,7 @@ def _resource(path: Path, fresh: bool) -> dict:
     from participants.resources import EmployeeResource
 
     if fresh:
-        Employee.objects.all().delete()
+        _empty_directory()
     start = time.perf_counter()
     text = path.read_bytes().decode("utf-8-sig")
     dataset = tablib.Dataset().load(text, format="csv", delimiter=";")

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.batch import collector_paused
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
@@ -139,6 +140,7 @@ def import_staff(
     return plan.report
 
 
+@collector_paused()
 def plan_staff_import(
     table: StaffTable,
     *,
@@ -245,6 +247,7 @@ def plan_staff_import(
     )
 
 
+@collector_paused()
 def write_staff_plan(plan: StaffImportPlan) -> ImportReport:
     """Write a plan's rows in one transaction (the caller's, if one is open); mark it applied."""
     if not plan.writable:

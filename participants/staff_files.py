@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.batch import collector_paused
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
@@ -173,6 +174,7 @@ class StaffTable:
     mapping_remembered: bool = False  # the mapping was the one remembered for these headers
 
 
+@collector_paused()
 def read_staff_file(
     file_obj,
     *,

@@ -1,5 +1,7 @@
 """A staff list exported from BKN's SIASN imports as it comes, as CSV (;) or XLSX."""
 
+import gc
+
 import pytest
 
 from participants.importing import import_staff
@@ -125,3 +127,9 @@ def test_a_big_file_finds_the_niks_held_in_the_directory_as_a_small_one_does(uni
     assert report.rows[0].errors == [
         "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
     ]
+
+
+def test_an_import_leaves_python_collecting_garbage_as_before(units):
+    import_staff(read(siasn_csv(siasn_rows()), "siasn.csv"))
+
+    assert gc.isenabled()
