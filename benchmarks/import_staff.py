@@ -350,8 +350,11 @@ def child(step: str, files: dict[str, str]) -> None:
     elif step == "baseline":
         result = {"seconds": 0.0}
     elif step.startswith("floor-"):
+        from core.batch import collector_paused
+
         _prefix, kind, stage = step.split("-")
-        result = _floor(Path(files[kind]), stage)
+        with collector_paused():  # as the importer does
+            result = _floor(Path(files[kind]), stage)
     elif step.startswith("engine-"):
         _prefix, kind, when = step.split("-")
         result = _engine(Path(files[kind]), fresh=when == "first")

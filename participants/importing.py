@@ -165,7 +165,7 @@ def plan_staff_import(
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
     row_niks, niks = _read_niks(table, columns)
-    nik_owners = _nik_owners(niks)
+    nik_owners = _nik_owners(niks, existing)
 
     report = ImportReport(rows=[], unit_names=unit_names)
     to_create, to_update = [], []
@@ -311,13 +311,22 @@ def _read_niks(table: StaffTable, columns) -> tuple[list[str], dict[str, list[in
 NIK_LIST_LIMIT = 2000
 
 
-def _nik_owners(niks: dict[str, list[int]]) -> dict[str, str | None]:
-    """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN)."""
+def _nik_owners(niks: dict[str, list[int]], existing: dict[str, dict]) -> dict[str, str | None]:
+    """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN).
+
+    The people the file names were read already, with their NIKs; a NIK is unique, so only the
+    NIKs none of them holds are looked up.
+    """
+    owners = {row["nik"]: nip for nip, row in existing.items() if row["nik"] in niks}
+    unknown = [nik for nik in niks if nik not in owners]
     holders = Employee.objects.exclude(nik=None)
-    if len(niks) > NIK_LIST_LIMIT:
-        return {nik: nip for nik, nip in holders.values_list("nik", "nip") if nik in niks}
-    owners = {}
-    for chunk in _chunks(list(niks)):
+    if len(unknown) > NIK_LIST_LIMIT:
+        wanted = set(unknown)
+        owners.update(
+            (nik, nip) for nik, nip in holders.values_list("nik", "nip") if nik in wanted
+        )
+        return owners
+    for chunk in _chunks(unknown):
         owners.update(holders.filter(nik__in=chunk).values_list("nik", "nip"))
     return owners
 

@@ -60,6 +60,11 @@ NO_SPELLINGS = ["tidak", "tdk", "t", "no", "n", "0", "false", "salah", "bukan", 
 YES_NO_ALIASES = {**{s: True for s in YES_SPELLINGS}, **{s: False for s in NO_SPELLINGS}}
 
 
+# A file repeats a handful of spellings in every row: each is read once (typed, so that the
+# cell 1 and the cell True stay apart).
+_per_spelling = functools.lru_cache(maxsize=1024, typed=True)
+
+
 def spelling_key(value) -> str:
     """Reduce a cell to lower-case words: " PNS-Daerah. " -> "pns daerah"."""
     return _spelling_key(cell_text(value))
@@ -73,6 +78,7 @@ def _spelling_key(text: str) -> str:
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
+@_per_spelling
 def parse_status(value) -> str | None:
     """Return the Status for a spelling such as "P3K" or "PNS DAERAH"; "" if empty, None if unknown."""
     key = spelling_key(value)
@@ -81,6 +87,7 @@ def parse_status(value) -> str | None:
     return STATUS_ALIASES.get(key)
 
 
+@_per_spelling
 def parse_cpns_pns(value) -> str | None:
     """Read SIASN's STATUS CPNS PNS ("P", "C"): Status.PNS or CPNS; "" if empty, None if unknown."""
     key = spelling_key(value)
@@ -89,6 +96,7 @@ def parse_cpns_pns(value) -> str | None:
     return CPNS_PNS_ALIASES.get(key)
 
 
+@_per_spelling
 def parse_gender(value) -> str | None:
     """Return "L" or "P" for a spelling such as "LAKI-LAKI" or "Wanita"; "" if empty, None if unknown."""
     key = spelling_key(value)
