@@ -1,9 +1,11 @@
 """A staff list exported from BKN's SIASN imports as it comes, as CSV (;) or XLSX."""
 
 import gc
+import types
 
 import pytest
 
+from core.batch import collector_paused
 from participants.importing import import_staff
 from participants.models import Employee
 from tests.factories import EmployeeFactory, UnitFactory, nip_for
@@ -133,3 +135,24 @@ def test_an_import_leaves_python_collecting_garbage_as_before(units):
     import_staff(read(siasn_csv(siasn_rows()), "siasn.csv"))
 
     assert gc.isenabled()
+
+
+def test_refused_rows_leave_no_frames_for_the_collector_to_find(units):
+    """The collector is paused during an import: what only it can free must stay small."""
+    rows = [
+        siasn_row(nip=nip_for(n), name="BUDI", golongan="III/Z", unit="KELURAHAN CACABAN")
+        for n in range(1, 6)
+    ]
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        with collector_paused():
+            report = import_staff(read(siasn_csv(rows), "siasn.csv"))
+            gc.collect()
+        left = [item for item in gc.garbage if isinstance(item, types.FrameType)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+    assert report.invalid == 5
+    assert left == []
