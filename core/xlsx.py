@@ -88,7 +88,9 @@ def _part_of_kind(parts: dict, kind: str) -> str | None:
 def _active_sheet(archive, workbook_path: str, parts: dict) -> tuple[str, datetime.datetime]:
     """Return the path of the sheet the workbook opens on (else its first worksheet), and the
     epoch of its dates (1904 for old Mac workbooks)."""
-    sheets, active, epoch = [], 0, EPOCH_1900
+    from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
+
+    sheets, active, epoch = [], 0, WINDOWS_EPOCH
     with archive.open(workbook_path) as source:
         for _event, element in iterparse(source):
             if element.tag == f"{MAIN}sheet":
@@ -96,7 +98,7 @@ def _active_sheet(archive, workbook_path: str, parts: dict) -> tuple[str, dateti
             elif element.tag == f"{MAIN}workbookView" and active == 0:
                 active = _integer(element.get("activeTab"), 0)
             elif element.tag == f"{MAIN}workbookPr" and element.get("date1904") in ("1", "true"):
-                epoch = EPOCH_1904
+                epoch = MAC_EPOCH
     worksheets = [path for kind, path in sheets if kind == WORKSHEET_TYPE]
     if not worksheets:
         raise XlsxError("no worksheet")
@@ -159,10 +161,6 @@ def _date_styles(archive, path: str | None) -> tuple[frozenset[int], frozenset[i
         frozenset(index for index, code in enumerate(codes) if is_date_format(code)),
         frozenset(index for index, code in enumerate(codes) if is_timedelta_format(code)),
     )
-
-
-EPOCH_1900 = datetime.datetime(1899, 12, 30)
-EPOCH_1904 = datetime.datetime(1904, 1, 1)
 
 
 def _rows(source, strings: list[str], date_styles, duration_styles, epoch) -> Iterator[list]:
