@@ -158,29 +158,43 @@ def render_pdf(
 def html_to_pdf(
     html: str, *, time_limit: float, stylesheets: tuple[str, ...] = (), **options
 ) -> bytes:
-    """Lay out rendered HTML as PDF bytes in a renderer of the pool, within time_limit seconds."""
+    """Lay out rendered HTML as PDF bytes in a renderer of the pool, within time_limit seconds.
+
+    A renderer that died while idle (killed from outside, e.g. by the out-of-memory killer,
+    and not yet reaped when it was taken) costs the caller nothing: the document goes to
+    another renderer, within the same time limit.
+    """
     pool = _pool()
-    try:
-        renderer = pool.take()
-    except _RendererFailed as failure:
-        logger.error("PDF renderer failed to start: %s", failure)
-        raise render_failed() from None
-    healthy = False
-    try:
-        pdf = renderer.render(html, stylesheets, options, time_limit=time_limit)
-        healthy = True
-        return pdf
-    except _RendererFailed as failure:
-        healthy = failure.healthy
-        logger.error("PDF render failed: %s", failure)
-        raise render_failed() from None
-    except _TimeLimitPassed:
-        logger.warning(
-            "PDF render stopped after %s s (renderer %s killed)", time_limit, renderer.pid
-        )
-        raise time_limit_passed(time_limit) from None
-    finally:
-        pool.give_back(renderer, healthy=healthy)
+    deadline = time.monotonic() + time_limit
+    # Every idle renderer may have died; then a new one.
+    attempts = max(1, settings.PDF_RENDERERS) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            renderer = pool.take()
+        except _RendererFailed as failure:
+            logger.error("PDF renderer failed to start: %s", failure)
+            raise render_failed() from None
+        healthy = False
+        try:
+            pdf = renderer.render(
+                html, stylesheets, options, time_limit=deadline - time.monotonic()
+            )
+            healthy = True
+            return pdf
+        except _RendererFailed as failure:
+            healthy = failure.healthy
+            if failure.died_idle and attempt < attempts:
+                logger.warning("PDF renderer %s had ended while idle: %s", renderer.pid, failure)
+                continue
+            logger.error("PDF render failed: %s", failure)
+            raise render_failed() from None
+        except _TimeLimitPassed:
+            logger.warning(
+                "PDF render stopped after %s s (renderer %s killed)", time_limit, renderer.pid
+            )
+            raise time_limit_passed(time_limit) from None
+        finally:
+            pool.give_back(renderer, healthy=healthy)
 
 
 class _TimeLimitPassed(Exception):
@@ -188,9 +202,10 @@ class _TimeLimitPassed(Exception):
 
 
 class _RendererFailed(Exception):
-    def __init__(self, reason: str, *, healthy: bool):
+    def __init__(self, reason: str, *, healthy: bool, died_idle: bool = False):
         super().__init__(reason)
         self.healthy = healthy
+        self.died_idle = died_idle  # it had ended before this document reached it
 
 
 class _Renderer:
@@ -231,6 +246,7 @@ class _Renderer:
 
     def render(self, html: str, stylesheets, options: dict, *, time_limit: float) -> bytes:
         deadline = time.monotonic() + time_limit
+        answered = False
         try:
             self.connection.send(("render", html, tuple(stylesheets), options))
             while True:
@@ -238,6 +254,7 @@ class _Renderer:
                 if remaining <= 0 or not self.connection.poll(remaining):
                     raise _TimeLimitPassed
                 kind, payload = self.connection.recv()
+                answered = True
                 if kind == "fetch":
                     self._answer_fetch(payload)
                 elif kind == "done":
@@ -245,8 +262,14 @@ class _Renderer:
                 else:
                     raise _RendererFailed(payload, healthy=True)
         except (EOFError, OSError) as error:  # the renderer died (a crash, out of memory)
+            # A renderer that ended without reading this document (the socket refuses it, or
+            # is reset with it unread) had ended while idle; one that read it and died (end of
+            # file) died on this document, and is not tried again.
             raise _RendererFailed(
-                f"renderer {self.pid} ended ({self.process.poll()}): {error!r}", healthy=False
+                f"renderer {self.pid} ended ({self.process.poll()}): {error!r}",
+                healthy=False,
+                died_idle=not answered
+                and isinstance(error, (BrokenPipeError, ConnectionResetError)),
             ) from None
 
     def _answer_fetch(self, url: str) -> None:

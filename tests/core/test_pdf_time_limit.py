@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -118,6 +119,17 @@ def test_a_renderer_killed_mid_render_gives_a_message_and_the_next_pdf_is_made(t
         "message": "PDF tidak dapat dibuat. Coba lagi; jika gagal lagi, beri tahu administrator.",
     }
     assert "Sesudahnya" in _text(html_to_pdf("<p>Sesudahnya</p>", time_limit=60))
+
+
+def test_renderers_killed_while_idle_cost_the_next_pdf_nothing(two_renderers, monkeypatch):
+    for pid in _renderer_processes():  # as the kernel's out-of-memory killer would
+        os.kill(pid, signal.SIGKILL)
+    # Taken before the kernel has reported them ended: the pool believes both alive.
+    monkeypatch.setattr(subprocess.Popen, "poll", lambda process: None)
+
+    pdf = html_to_pdf("<p>Daftar hadir sesi 2</p>", time_limit=60)
+
+    assert "Daftar hadir sesi 2" in _text(pdf)
 
 
 @pytest.mark.django_db
