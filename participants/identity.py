@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from core.spreadsheets import cell_text
 from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
 from participants.models import Employee
-from participants.nip import NipInfo, parse_nik, parse_nip
+from participants.nip import NikInfo, NipInfo, parse_nik, parse_nip
 from participants.vocabulary import parse_status
 
 Status = Employee.Status
@@ -50,18 +50,29 @@ class Identity:
 
 
 def check_identity(
-    *, status, nip=None, nik=None, golongan="", today: datetime.date | None = None
+    *,
+    status,
+    nip=None,
+    nik=None,
+    golongan="",
+    today: datetime.date | None = None,
+    nip_info: NipInfo | None = None,
+    nik_info: NikInfo | None = None,
 ) -> Identity:
     """Read a person's status, NIP, NIK and golongan as typed and check that they agree.
 
     Return them cleaned. Raise a ValidationError keyed by field (status, nip, nik, golongan)
     that names every problem. An empty status stands for a civil servant whose NIP tells
-    whether they are PNS or PPPK.
+    whether they are PNS or PPPK. nip_info and nik_info are what parse_nip and parse_nik made
+    of this nip and nik, for a caller that has read them already (the staff import reads a
+    whole file's before checking its rows); without them, nip and nik are read here.
     """
     errors = {field: [] for field in FIELDS}
     status = _read(errors["status"], _read_status, status)
-    nip_info = _read(errors["nip"], parse_nip, nip, today=today) if _given(nip) else None
-    nik_info = _read(errors["nik"], parse_nik, nik, today=today) if _given(nik) else None
+    if nip_info is None and _given(nip):
+        nip_info = _read(errors["nip"], parse_nip, nip, today=today)
+    if nik_info is None and _given(nik):
+        nik_info = _read(errors["nik"], parse_nik, nik, today=today)
     golongan = _read(errors["golongan"], _read_golongan, golongan)
     if status == "" and nip_info is not None:
         status = Status.PPPK if nip_info.kind == "pppk" else Status.PNS

@@ -27,7 +27,7 @@ from core.batch import collector_paused
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NipInfo, mask_nik, parse_nip, plain_digits
+from participants.nip import NikInfo, NipInfo, mask_nik, parse_nik, parse_nip
 from participants.services import account_emails_follow_directory
 from participants.units import unit_key, unit_lookup
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
@@ -164,7 +164,7 @@ def plan_staff_import(
     units, unit_names = unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
-    row_niks, niks = _read_niks(table, columns)
+    row_niks, niks = _read_niks(table, columns, today)
     nik_owners = _nik_owners(niks, existing)
 
     report = ImportReport(rows=[], unit_names=unit_names)
@@ -176,9 +176,10 @@ def plan_staff_import(
             columns=columns,
             nip=nip,
             info=info,
+            nik_info=row_niks[index],
             today=today,
             duplicate_rows=duplicates.get(row.number),
-            nik_rows=niks.get(row_niks[index]) if row_niks[index] else None,
+            nik_rows=niks.get(row_niks[index].nik) if row_niks[index] else None,
             nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
@@ -264,7 +265,8 @@ def _read_nips(table: StaffTable, today: datetime.date) -> list[tuple[str, NipIn
     for row in table.rows:
         try:
             info = parse_nip(row.values.get("nip"), today=today)
-        except ValidationError:
+        except ValidationError as error:
+            error.with_traceback(None)  # as identity._read does: no frames left for the collector
             result.append(("", None))  # check_identity says why, with the rest of the row
         else:
             result.append((info.nip, info))
@@ -285,24 +287,27 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
     }
 
 
-def _nik_digits(value) -> str:
-    if plain_digits(value):
-        return value
-    return _NOT_DIGIT.sub("", cell_text(value))
-
-
-_NOT_DIGIT = re.compile(r"\D")
-
-
-def _read_niks(table: StaffTable, columns) -> tuple[list[str], dict[str, list[int]]]:
-    """Return each row's NIK digits ("" for none), and the rows that give each NIK."""
+def _read_niks(
+    table: StaffTable, columns, today: datetime.date
+) -> tuple[list[NikInfo | None], dict[str, list[int]]]:
+    """Return each row's NIK as read (None for none or an unusable one: check_identity says
+    why), and the rows that give each NIK."""
     if "nik" not in columns:
-        return [""] * len(table.rows), {}
-    row_niks = [_nik_digits(row.values.get("nik")) for row in table.rows]
-    rows_by_nik = defaultdict(list)
-    for row, nik in zip(table.rows, row_niks, strict=True):
-        if nik:
-            rows_by_nik[nik].append(row.number)
+        return [None] * len(table.rows), {}
+    row_niks, rows_by_nik = [], defaultdict(list)
+    for row in table.rows:
+        raw = row.values.get("nik")
+        if raw is None or raw == "":
+            row_niks.append(None)
+            continue
+        try:
+            info = parse_nik(raw, today=today)
+        except ValidationError as error:
+            error.with_traceback(None)  # as identity._read does: no frames left for the collector
+            info = None
+        else:
+            rows_by_nik[info.nik].append(row.number)
+        row_niks.append(info)
     return row_niks, rows_by_nik
 
 
@@ -401,7 +406,7 @@ def _shown(field: str, value, unit_names: dict) -> str:
 
 
 def _validate_row(
-    values, *, columns, nip, info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
+    values, *, columns, nip, info, nik_info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
     new_units, create_units, clear_empty, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
@@ -456,6 +461,8 @@ def _validate_row(
             nik=values.get("nik") if "nik" in columns else None,
             golongan=golongan,
             today=today,
+            nip_info=info,  # each read once, for the whole file, before its rows are checked
+            nik_info=nik_info,
         )
     except ValidationError as error:
         errors.extend(error.messages)

@@ -140,8 +140,12 @@ def test_an_import_leaves_python_collecting_garbage_as_before(units):
 def test_refused_rows_leave_no_frames_for_the_collector_to_find(units):
     """The collector is paused during an import: what only it can free must stay small."""
     rows = [
-        siasn_row(nip=nip_for(n), name="BUDI", golongan="III/Z", unit="KELURAHAN CACABAN")
-        for n in range(1, 6)
+        *(
+            siasn_row(nip=nip_for(n), name="BUDI", golongan="III/Z", unit="KELURAHAN CACABAN")
+            for n in range(1, 4)
+        ),
+        siasn_row(nip="19860926 2015", name="ANI", unit="KELURAHAN CACABAN"),
+        siasn_row(nip=nip_for(5), nik="3371 0126", name="EKO", unit="KELURAHAN CACABAN"),
     ]
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)
