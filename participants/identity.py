@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from core.spreadsheets import cell_text
 from participants.golongan import PNS_CODES, PPPK_CODES, parse_golongan
 from participants.models import Employee
-from participants.nip import NikInfo, NipInfo, parse_nik, parse_nip
+from participants.nip import NipInfo, parse_nik, parse_nip
 from participants.vocabulary import parse_status
 
 Status = Employee.Status
@@ -57,22 +57,26 @@ def check_identity(
     golongan="",
     today: datetime.date | None = None,
     nip_info: NipInfo | None = None,
-    nik_info: NikInfo | None = None,
+    nik_checked: str | None = None,
 ) -> Identity:
     """Read a person's status, NIP, NIK and golongan as typed and check that they agree.
 
     Return them cleaned. Raise a ValidationError keyed by field (status, nip, nik, golongan)
     that names every problem. An empty status stands for a civil servant whose NIP tells
-    whether they are PNS or PPPK. nip_info and nik_info are what parse_nip and parse_nik made
-    of this nip and nik, for a caller that has read them already (the staff import reads a
-    whole file's before checking its rows); without them, nip and nik are read here.
+    whether they are PNS or PPPK.
+
+    A caller that has read the NIP or NIK already (the staff import reads a whole file's
+    before checking its rows) passes what parse_nip made of it as nip_info, and the NIK
+    parse_nik returned, or the one the directory holds for this person, as nik_checked; the
+    ones not given are read here.
     """
     errors = {field: [] for field in FIELDS}
     status = _read(errors["status"], _read_status, status)
     if nip_info is None and _given(nip):
         nip_info = _read(errors["nip"], parse_nip, nip, today=today)
-    if nik_info is None and _given(nik):
+    if nik_checked is None and _given(nik):
         nik_info = _read(errors["nik"], parse_nik, nik, today=today)
+        nik_checked = nik_info.nik if nik_info else None
     golongan = _read(errors["golongan"], _read_golongan, golongan)
     if status == "" and nip_info is not None:
         status = Status.PPPK if nip_info.kind == "pppk" else Status.PNS
@@ -111,7 +115,7 @@ def check_identity(
     return Identity(
         status=status,
         nip=nip_info.nip if nip_info else None,
-        nik=nik_info.nik if nik_info else None,
+        nik=nik_checked,
         golongan=golongan,
         nip_info=nip_info,
     )

@@ -27,7 +27,7 @@ from core.batch import collector_paused
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NikInfo, NipInfo, mask_nik, parse_nik, parse_nip
+from participants.nip import NipInfo, mask_nik, parse_nik, parse_nip
 from participants.services import account_emails_follow_directory
 from participants.units import unit_key, unit_lookup
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
@@ -164,7 +164,7 @@ def plan_staff_import(
     units, unit_names = unit_lookup()
     new_units: dict[str, _NewUnit] = {}
     duplicates = _duplicates(table, nips)
-    row_niks, niks = _read_niks(table, columns, today)
+    row_niks, niks = _read_niks(table, columns, today, nips, existing)
     nik_owners = _nik_owners(niks, existing)
 
     report = ImportReport(rows=[], unit_names=unit_names)
@@ -176,10 +176,10 @@ def plan_staff_import(
             columns=columns,
             nip=nip,
             info=info,
-            nik_info=row_niks[index],
+            nik_checked=row_niks[index],
             today=today,
             duplicate_rows=duplicates.get(row.number),
-            nik_rows=niks.get(row_niks[index].nik) if row_niks[index] else None,
+            nik_rows=niks.get(row_niks[index]) if row_niks[index] else None,
             nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
@@ -288,26 +288,33 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
 
 
 def _read_niks(
-    table: StaffTable, columns, today: datetime.date
-) -> tuple[list[NikInfo | None], dict[str, list[int]]]:
-    """Return each row's NIK as read (None for none or an unusable one: check_identity says
-    why), and the rows that give each NIK."""
+    table: StaffTable, columns, today: datetime.date, nips, existing: dict[str, dict]
+) -> tuple[list[str | None], dict[str, list[int]]]:
+    """Return each row's NIK, checked (None for none or an unusable one: check_identity says
+    why), and the rows that give each NIK.
+
+    A NIK the directory already holds for the row's person was checked when it was stored, and
+    is not checked again: re-importing an unchanged export reads no NIK twice.
+    """
     if "nik" not in columns:
         return [None] * len(table.rows), {}
     row_niks, rows_by_nik = [], defaultdict(list)
-    for row in table.rows:
+    for row, (nip, _info) in zip(table.rows, nips, strict=True):
         raw = row.values.get("nik")
         if raw is None or raw == "":
             row_niks.append(None)
             continue
-        try:
-            info = parse_nik(raw, today=today)
-        except ValidationError as error:
-            error.with_traceback(None)  # as identity._read does: no frames left for the collector
-            info = None
+        if (stored := existing.get(nip)) is not None and raw == stored["nik"]:
+            nik = raw
         else:
-            rows_by_nik[info.nik].append(row.number)
-        row_niks.append(info)
+            try:
+                nik = parse_nik(raw, today=today).nik
+            except ValidationError as error:
+                error.with_traceback(None)  # as identity._read does: no frames for the collector
+                row_niks.append(None)
+                continue
+        rows_by_nik[nik].append(row.number)
+        row_niks.append(nik)
     return row_niks, rows_by_nik
 
 
@@ -406,16 +413,16 @@ def _shown(field: str, value, unit_names: dict) -> str:
 
 
 def _validate_row(
-    values, *, columns, nip, info, nik_info, today, duplicate_rows, nik_rows, nik_owners, employee, units,
-    new_units, create_units, clear_empty, errors, warnings,
+    values, *, columns, nip, info, nik_checked, today, duplicate_rows, nik_rows, nik_owners,
+    employee, units, new_units, create_units, clear_empty, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
 
     Absent columns are left out (the stored value is kept). An empty cell keeps the stored
     value too, unless clear_empty (the admin's explicit choice) says it clears it; the result
     then holds _KEPT_EMPTY if that kept something. An empty status or unit always keeps the
-    stored one (a new row's status is read from its NIP, and it must name its unit). The status, NIP and golongan are checked together by
-    check_identity, as on every other path.
+    stored one (a new row's status is read from its NIP, and it must name its unit). The
+    status, NIP and golongan are checked together by check_identity, as on every other path.
     """
     clean = {}
     stored = employee or {}
@@ -462,7 +469,7 @@ def _validate_row(
             golongan=golongan,
             today=today,
             nip_info=info,  # each read once, for the whole file, before its rows are checked
-            nik_info=nik_info,
+            nik_checked=nik_checked,
         )
     except ValidationError as error:
         errors.extend(error.messages)
