@@ -25,13 +25,17 @@ def units():
     }
 
 
+def _budi() -> dict:
+    return dict(
+        nip=nip_for(1), name="BUDI SANTOSO", gelar_depan="DR.", gelar_belakang="S.SOS., M.SI.",
+        nik="3371012609860001", email="BUDI@MAGELANGKOTA.GO.ID", golongan="III/B",
+        jabatan="ANALIS PELAYANAN", unit="DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+    )  # fmt: skip
+
+
 def siasn_rows():
     return [
-        siasn_row(
-            nip=nip_for(1), name="BUDI SANTOSO", gelar_depan="DR.", gelar_belakang="S.SOS., M.SI.",
-            nik="3371012609860001", email="BUDI@MAGELANGKOTA.GO.ID", golongan="III/B",
-            jabatan="ANALIS PELAYANAN", unit="DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
-        ),
+        siasn_row(**_budi()),
         siasn_row(
             nip=nip_for(2, gender="2"), name="SITI RAHAYU", gender="PEREMPUAN", stage="C",
             jenis="PNS DAERAH", golongan="II/A", unit="KELURAHAN CACABAN",
@@ -106,6 +110,28 @@ def test_a_nik_held_by_another_person_refuses_the_row(units):
         "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
     ]
     assert not Employee.objects.filter(nip=nip_for(1)).exists()
+
+
+def test_a_reimport_keeps_checking_the_niks_a_person_already_holds(units):
+    """The NIK a person holds is not read again, but is still theirs alone, and a new one is
+    read as any other."""
+    import_staff(read(siasn_csv(siasn_rows()), "siasn.csv"))
+    unchanged = siasn_rows()
+    again = import_staff(read(siasn_csv(unchanged), "siasn.csv"), dry_run=True)
+    shared = [
+        *unchanged[:2],
+        siasn_row(nip=nip_for(5), name="AGUS", nik="3371012609860001", unit="KELURAHAN CACABAN"),
+    ]
+    twice = import_staff(read(siasn_csv(shared), "siasn.csv"), dry_run=True)
+    changed = [siasn_row(**{**_budi(), "nik": "3371012699860001"})]
+    wrong = import_staff(read(siasn_csv(changed), "siasn.csv"), dry_run=True)
+
+    assert again.summary_line == "created=0 updated=0 unchanged=3 invalid=0"
+    assert [row.outcome for row in twice.rows] == ["invalid", "unchanged", "invalid"]
+    assert twice.rows[0].errors == twice.rows[2].errors == [
+        "NIK 3371**********01 sudah milik orang lain di direktori atau di berkas."
+    ]
+    assert wrong.rows[0].errors == ["NIK 3371012699860001 memuat tanggal lahir yang tidak mungkin."]
 
 
 def test_a_big_file_finds_the_niks_held_in_the_directory_as_a_small_one_does(units, monkeypatch):
