@@ -17,6 +17,7 @@ from trainings.services.enrolment import (
     resend_invitation,
     send_invitation_email,
 )
+from trainings.services.trainings import update_training
 from participants.models import ActivationCode, User
 from tests.factories import (
     EmployeeFactory,
@@ -378,6 +379,41 @@ def test_promoted_people_get_their_invitation(organiser, django_capture_on_commi
         cancel_enrolment(enrolment=Enrolment.objects.get(employee=anna), by=organiser)
 
     assert [message.to for message in mail.outbox] == [["budi@example.org"]]
+
+
+# a higher quota --------------------------------------------------------------------------------
+
+
+def test_raising_the_quota_moves_the_first_waiting_into_the_new_places(
+    organiser, django_capture_on_commit_callbacks
+):
+    training = TrainingFactory(quota=2, status=Training.Status.OPEN)
+    names = ["Anna", "Budi", "Citra", "Dodi", "Eka"]
+    people = [EmployeeFactory(name=name, email=f"{name.lower()}@example.org") for name in names]
+    enrol(training=training, employees=people, by=organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update = update_training(training=training, by=organiser, quota=4)
+    title_only = update_training(training=training, by=organiser, title="Angkatan II")
+
+    assert [e.employee.name for e in update.promoted] == ["Citra", "Dodi"]
+    assert waiting_names(training) == ["Eka"]
+    assert [message.to for message in mail.outbox] == [
+        ["citra@example.org"], ["dodi@example.org"]
+    ]
+    assert title_only.promoted == []
+
+
+def test_a_higher_quota_after_the_training_finished_moves_nobody(organiser):
+    training = TrainingFactory(quota=1)
+    enrol(training=training, employees=EmployeeFactory.create_batch(2), by=organiser)
+    Training.objects.filter(pk=training.pk).update(status=Training.Status.FINISHED)
+    training.refresh_from_db()
+
+    update = update_training(training=training, by=organiser, quota=5)
+
+    assert update.promoted == []
+    assert len(waiting_names(training)) == 1
 
 
 def test_nothing_is_sent_for_an_enrolment_no_longer_enrolled():

@@ -162,7 +162,7 @@ def test_update_training_saves_the_changes(organiser, training):
 def test_update_training_may_keep_its_own_code(organiser, training):
     updated = update_training(training=training, by=organiser, code="bimtek-pp-2022")
 
-    assert updated.code == "BIMTEK-PP-2022"
+    assert updated.training.code == "BIMTEK-PP-2022"
 
 
 def test_update_training_refuses_dates_that_leave_a_session_outside(organiser, training):

@@ -474,6 +474,27 @@ def test_editing_a_training_saves_the_changes(client, organiser, training):
     assert (training.title, training.quota) == ("Bimtek Pelayanan Prima 2022", 60)
 
 
+def test_a_higher_quota_says_who_moved_from_the_waiting_list(client, organiser, training):
+    training.quota = 1
+    training.save()
+    EnrolmentFactory(training=training)
+    EnrolmentFactory.create_batch(
+        3, training=training, status=Enrolment.Status.WAITLISTED, enrolled_at=None
+    )
+
+    response = client.post(
+        reverse("trainings:training_edit", args=[training.pk]),
+        _training_post(code="BIMTEK-PP-2022", quota="3"),
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Perubahan telah disimpan.",
+        "2 orang dipindahkan dari daftar tunggu ke tempat yang baru dan diundang.",
+    ]
+    assert training.enrolments.filter(status=Enrolment.Status.WAITLISTED).count() == 1
+
+
 def test_editing_dates_that_would_strand_a_session_is_refused(client, organiser, training):
     SessionFactory(training=training, topic="Penutupan", date=D(2022, 9, 16))
 

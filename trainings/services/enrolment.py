@@ -220,6 +220,17 @@ def _fill_free_places(training: Training, *, now) -> list[Enrolment]:
     return waiting
 
 
+def promote_waiting(training: Training, *, now=None) -> list[Enrolment]:
+    """Move the first people waiting into the places that are free (after the quota was raised)
+    and invite them; the caller's transaction must hold the training locked. Nobody moves once
+    enrolment has closed."""
+    if training.status not in ENROLLABLE_STATUSES:
+        return []
+    promoted = _fill_free_places(training, now=now or timezone.now())
+    _invite_on_commit(promoted)
+    return promoted
+
+
 def _give_accounts(enrolments: list[Enrolment], result: EnrolmentResult) -> None:
     for enrolment in enrolments:
         employee = enrolment.employee

@@ -20,6 +20,7 @@ both get the room. JP left empty is derived from the duration (45 minutes a JP).
 import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +39,7 @@ from trainings.selectors.trainings import (
     organisers_for_choice,
     suggest_new_batch,
 )
+from trainings.services.enrolment import promote_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -218,10 +220,19 @@ def create_training(
     return training
 
 
+@dataclass
+class TrainingUpdate:
+    """What update_training did."""
+
+    training: Training
+    promoted: list[Enrolment] = field(default_factory=list)  # from the waiting list, invited
+
+
 @transaction.atomic
-def update_training(*, training: Training, by, **fields) -> Training:
+def update_training(*, training: Training, by, **fields) -> TrainingUpdate:
     """Change a training's details and, when organisers is given, its panitia; its sessions
-    must still fall inside its dates."""
+    must still fall inside its dates. A higher quota moves the first people waiting into the
+    new places while enrolment is open, as a cancellation does."""
     organisers = fields.pop("organisers", None)
     unknown = set(fields) - set(TRAINING_FIELDS)
     if unknown:
@@ -254,8 +265,9 @@ def update_training(*, training: Training, by, **fields) -> Training:
     training.save()
     if organisers is not None:
         _set_panitia(training, organisers)
+    promoted = promote_waiting(training) if "quota" in fields else []
     logger.info("Training %s changed by %s: %s", training.code, by, sorted(fields))
-    return training
+    return TrainingUpdate(training=training, promoted=promoted)
 
 
 def next_statuses(training: Training) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import add_service_errors
@@ -197,11 +198,25 @@ def training_edit(request, pk):
         form = TrainingForm(request.POST)
         if form.is_valid():
             try:
-                services.update_training(training=training, by=request.user, **form.cleaned_data)
+                update = services.update_training(
+                    training=training, by=request.user, **form.cleaned_data
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("The changes were saved."))
+                if update.promoted:
+                    messages.info(
+                        request,
+                        ngettext(
+                            "%(count)d person moved from the waiting list into the new places "
+                            "and was invited.",
+                            "%(count)d people moved from the waiting list into the new places "
+                            "and were invited.",
+                            len(update.promoted),
+                        )
+                        % {"count": len(update.promoted)},
+                    )
                 return redirect(training)
     else:
         form = TrainingForm(initial=TrainingForm.initial_for(training))
