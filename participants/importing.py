@@ -27,7 +27,7 @@ from core.batch import collector_paused
 from participants.identity import check_identity
 from participants.models import Employee, Unit
 from core.spreadsheets import cell_text, header_key, write_xlsx
-from participants.nip import NipInfo, mask_nik, parse_nik, parse_nip
+from participants.nip import NipInfo, clean_nik, mask_nik, parse_nip
 from participants.services import account_emails_follow_directory
 from participants.units import unit_key, unit_lookup
 from participants.staff_files import FIELD_LABELS, HEADER_ALIASES, HEADERS, StaffTable
@@ -308,7 +308,7 @@ def _read_niks(
             nik = raw
         else:
             try:
-                nik = parse_nik(raw, today=today).nik
+                nik = clean_nik(raw, today=today)
             except ValidationError as error:
                 error.with_traceback(None)  # as identity._read does: no frames for the collector
                 row_niks.append(None)
