@@ -9,6 +9,7 @@ and LibreOffice save them (shared strings, rich text, empty cells left out, othe
 import datetime
 import io
 import zipfile
+from xml.sax.saxutils import escape as xml_escape
 
 import openpyxl
 import pytest
@@ -156,34 +157,107 @@ def test_any_grid_openpyxl_writes_reads_the_same(rows):
     assert our_rows(data) == openpyxl_rows(data)
 
 
-def test_a_workbook_as_excel_saves_it_reads_as_openpyxl_reads_it():
-    strings = [
-        "<si><t>NIP</t></si>",
-        "<si><t>Nama</t></si>",
-        '<si><r><rPr><b/></rPr><t>Budi </t></r><r><t xml:space="preserve">Santoso</t></r>'
-        '<rPh sb="0" eb="4"><t>ふりがな</t></rPh></si>',
-        "<si><t>198001012005011001</t></si>",
-        "<si><t>a_x005F_x000D_b</t></si>",
-    ]
-    sheet = (
-        '<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
-        # a gap of two rows, an empty cell left out, a styled cell without a value
-        '<row r="4"><c r="A4" t="s"><v>3</v></c><c r="C4" t="s"><v>2</v></c><c r="D4" s="1"/>'
-        '<c r="E4" s="1"><v>29221</v></c><c r="F4" s="2"><v>44562.5</v></c></row>'
-        # cells and rows without references follow the ones before them
-        '<row><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="str"><f>A1</f><v>NIP</v></c>'
-        '<c t="d"><v>2024-02-29T00:00:00</v></c><c s="3"><v>1.25</v></c><c t="s"><v>4</v></c>'
-        "</row>"
-        '<row r="7"><c r="B7" t="inlineStr"><is><t>sebaris</t></is></c>'
-        '<c r="C7"><f>SUM(1,2)</f><v>3</v></c><c r="D7"><v>1.5E+3</v></c></row>'
+EXCEL_STRINGS = [
+    "<si><t>NIP</t></si>",
+    "<si><t>Nama</t></si>",
+    '<si><r><rPr><b/></rPr><t>Budi </t></r><r><t xml:space="preserve">Santoso</t></r>'
+    '<rPh sb="0" eb="4"><t>ふりがな</t></rPh></si>',
+    "<si><t>198001012005011001</t></si>",
+    "<si><t>a_x005F_x000D_b</t></si>",
+]
+EXCEL_ROWS = [
+    '<row r="1" spans="1:5"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>',
+    # a gap of two rows, an empty cell left out, a styled cell without a value
+    '<row r="4"><c r="A4" t="s"><v>3</v></c><c r="C4" t="s"><v>2</v></c><c r="D4" s="1"/>'
+    '<c r="E4" s="1"><v>29221</v></c><c r="F4" s="2"><v>44562.5</v></c></row>',
+    # cells and rows without references follow the ones before them
+    '<row><c t="b"><v>1</v></c><c t="e"><v>#N/A</v></c><c t="str"><f>A1</f><v>NIP</v></c>'
+    '<c t="d"><v>2024-02-29T00:00:00</v></c><c s="3"><v>1.25</v></c><c t="s"><v>4</v></c>'
+    "</row>",
+    '<row r="7"><c r="B7" t="inlineStr"><is><t>sebaris</t></is></c>'
+    '<c r="C7"><f>SUM(1,2)</f><v>3</v></c><c r="D7"><v>1.5E+3</v></c></row>',
+    '<row r="8" x14ac:dyDescent="0.25"><c r="A8" t="inlineStr"><is><t>P&amp;K</t></is></c>'
+    '<c r="B8" t="b"><v>0</v></c><c r="C8" t="str"><v>teks</v></c><c r="D8" t="e"><v>#REF!</v>'
+    '</c><c r="E8" t="inlineStr"><is><t xml:space="preserve"> spasi </t></is></c></row>',
+]
+X14AC = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+
+
+def _excel_sheet(rows: list[str], *, between: str = "") -> str:
+    return (
+        f'<worksheet xmlns="{MAIN}" xmlns:x14ac="{X14AC}"><dimension ref="A1:F8"/>'
+        f"<sheetData>{between.join(rows)}</sheetData><pageMargins left=\"0.7\"/></worksheet>"
     )
-    data = saved_workbook(sheet, strings=strings, styles=DATE_STYLES)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "strings"),
+    [
+        (_excel_sheet(EXCEL_ROWS), EXCEL_STRINGS),
+        # read by the XML parser throughout: a comment, or another prefix for the namespace
+        (
+            _excel_sheet(EXCEL_ROWS, between="<!-- baris -->"),
+            [EXCEL_STRINGS[0], "<!-- teks -->", *EXCEL_STRINGS[1:]],
+        ),
+        (
+            _excel_sheet(EXCEL_ROWS).replace("<", "<x:").replace("<x:/", "</x:")
+            .replace(f'xmlns="{MAIN}"', f'xmlns:x="{MAIN}"'),
+            EXCEL_STRINGS,
+        ),
+        # white space between the rows, the cells and the strings, as a program may indent
+        (
+            _excel_sheet([row.replace("><c", ">\n  <c") for row in EXCEL_ROWS], between="\n "),
+            [f"\n  {string}" for string in EXCEL_STRINGS],
+        ),
+    ],
+    ids=["plain", "comment", "prefixed", "indented"],
+)
+def test_a_workbook_as_excel_saves_it_reads_as_openpyxl_reads_it(sheet, strings):
+    data = saved_workbook("", strings=strings, styles=DATE_STYLES,
+                          sheets=[("Sheet1", "worksheet", sheet)])  # fmt: skip
 
     rows = our_rows(data)
 
     assert rows == openpyxl_rows(data)
     assert rows[3][:3] == ["198001012005011001", None, "Budi Santoso"]
     assert rows[3][4] == datetime.datetime(1980, 1, 1)
+    assert rows[7] == ["P&K", False, "teks", "#REF!", " spasi "]
+
+
+SAVED_CELL = st.one_of(
+    st.none(),
+    st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=12),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+)
+
+
+def _saved_cell(reference: str, value, strings: list[str]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{reference}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, str):
+        strings.append(f'<si><t xml:space="preserve">{xml_escape(value)}</t></si>')
+        return f'<c r="{reference}" t="s"><v>{len(strings) - 1}</v></c>'
+    return f'<c r="{reference}"><v>{value!r}</v></c>'
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(SAVED_CELL, max_size=6), max_size=6), st.integers(0, 2))
+def test_any_grid_saved_as_excel_saves_it_reads_as_openpyxl_reads_it(rows, gap):
+    """Shared strings (text with entities read by the XML parser), rows apart, cells left out."""
+    strings, sheet_data = [], ""
+    for number, row in enumerate(rows, start=1):
+        cells = "".join(
+            _saved_cell(f"{'ABCDEF'[column]}{number * (gap + 1)}", value, strings)
+            for column, value in enumerate(row)
+        )
+        sheet_data += f'<row r="{number * (gap + 1)}">{cells}</row>'
+    data = saved_workbook(sheet_data, strings=strings)
+
+    assert our_rows(data) == openpyxl_rows(data)
 
 
 def test_dates_of_a_1904_workbook_count_from_1904():
@@ -224,10 +298,28 @@ def test_a_chart_sheet_in_front_is_passed_over_for_the_first_worksheet():
         '<row r="1"><c r="A1"><v>satu</v></c></row>',  # a number that is not one
         '<row r="1"><c r="1A"><v>1</v></c></row>',  # not a cell reference
         '<row r="1"><c r="A1"><v>1</v></row>',  # broken XML
+        '<row r="1"><c r="A1" t="str"><v>a\x01b</v></c></row>',  # a character XML forbids
+        '<row r="1"><c r="A1" t="str"><v>a&nbsp;b</v></c></row>',  # an undeclared entity
+        '<row r="1"><c r="A1" t="str"><v>a]]>b</v></c></row>',  # "]]>" in text
+        '<row r="1"><c r="A1"><v>1</v></c>',  # a row never closed
+        '<row r="1"><c r="A1"><v>1</v></c><row r="2"></row>',  # a row inside a row
+        '<row r="1" r="2"><c r="A1"><v>1</v></c></row>',  # an attribute twice
     ],
 )
 def test_a_broken_sheet_is_refused_with_the_workbook_message(sheet_data):
     data = saved_workbook(sheet_data)
+
+    with pytest.raises(SpreadsheetError) as refused:
+        list(xlsx_grid(data))
+
+    assert refused.value.code == "not_xlsx"
+
+
+@pytest.mark.parametrize(
+    "string", ["<si><t>a</t>", "<si><t>a&nbsp;b</t></si>", "<si><t>a\x01b</t></si>", "<si>a</si"]
+)
+def test_a_broken_string_table_is_refused_with_the_workbook_message(string):
+    data = saved_workbook('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings=[string])
 
     with pytest.raises(SpreadsheetError) as refused:
         list(xlsx_grid(data))
