@@ -423,7 +423,7 @@ def _plain_rows(xml: bytes, layout, read_row, value_of) -> Iterator[tuple[int, l
 
 def _plain_cells(xml: bytes, start: int, end: int, value_of) -> list | None:
     """Return a row's values, or None if one of its cells is not plain."""
-    cells = []
+    cells, size = [], 0
     for letters, style, kind, text, inline, inline_text, other in _PLAIN_CELL.findall(
         xml, start, end
     ):
@@ -431,13 +431,19 @@ def _plain_cells(xml: bytes, start: int, end: int, value_of) -> list | None:
             if other:
                 return None
             continue  # white space between cells
-        column = _BYTE_COLUMNS.get(letters) or _column_index(letters.decode())
         if kind == b"inlineStr":
             value = _unescaped(inline_text.decode()) if inline else None
         else:
             kind = _KINDS[kind] if kind in _KINDS else kind.decode()
             value = value_of(kind, text.decode() if text else None, style or None)
-        if column > len(cells):
-            cells.extend([None] * (column - len(cells)))
-        cells[column - 1] = value
+        column = _BYTE_COLUMNS.get(letters) or _column_index(letters.decode())
+        if column == size + 1:  # the next cell, as most are
+            cells.append(value)
+            size = column
+        elif column > size:
+            cells.extend([None] * (column - size - 1))
+            cells.append(value)
+            size = column
+        else:
+            cells[column - 1] = value
     return cells
