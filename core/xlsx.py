@@ -40,6 +40,10 @@ MAX_COLUMN = 16_384  # XFD, the last column of a sheet
 CHUNK_BYTES = 1 << 16
 # A sheet up to this size is read whole, so that a plain one (_plain_layout) is read at speed.
 PLAIN_READ_BYTES = 64 * 1024 * 1024
+# Beyond these a sheet is read by the XML parser, a row at a time and only as far as the caller
+# reads: a small archive can hold a sheet of millions of empty rows, or one enormous row.
+PLAIN_MAX_ROWS = 100_000
+PLAIN_MAX_ROW_BYTES = 1024 * 1024
 
 
 class XlsxError(Exception):
@@ -366,7 +370,8 @@ def _plain_strings(xml: bytes) -> list[str] | None:
     if root is None or closing < root.end() or not _well_formed(xml[: root.end()] + xml[closing:]):
         return None
     strings = []
-    for plain, text, rich, other in _PLAIN_STRING.findall(xml, root.end(), closing):
+    for match in _PLAIN_STRING.finditer(xml, root.end(), closing):
+        plain, text, rich, other = match.groups()
         if plain:
             strings.append(_unescaped(text.decode()))
         elif rich:
@@ -393,12 +398,16 @@ def _plain_layout(xml: bytes) -> tuple[bytes, list[tuple]] | None:
         if row.group(3):  # <row .../>
             rows.append((tag_start, attributes_end, row.end(), row.end()))
             position = row.end()
+            if len(rows) > PLAIN_MAX_ROWS:
+                return None
             continue
         end = xml.find(b"</row>", row.end(), closing)
         if end < 0 or xml.find(b"<row", row.end(), end) >= 0:
             return None
         rows.append((tag_start, attributes_end, row.end(), end))
         position = end + len(b"</row>")
+        if len(rows) > PLAIN_MAX_ROWS:
+            return None
     if xml[position:closing].strip():
         return None
     # The rest of the sheet and the rows' own tags (their cells are matched in full by
@@ -422,7 +431,9 @@ def _plain_rows(xml: bytes, layout, read_row, value_of) -> Iterator[tuple[int, l
 
 
 def _plain_cells(xml: bytes, start: int, end: int, value_of) -> list | None:
-    """Return a row's values, or None if one of its cells is not plain."""
+    """Return a row's values, or None if one of its cells is not plain (or it is enormous)."""
+    if end - start > PLAIN_MAX_ROW_BYTES:
+        return None
     cells, size = [], 0
     for letters, style, kind, text, inline, inline_text, other in _PLAIN_CELL.findall(
         xml, start, end

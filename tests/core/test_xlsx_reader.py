@@ -260,6 +260,17 @@ def test_any_grid_saved_as_excel_saves_it_reads_as_openpyxl_reads_it(rows, gap):
     assert our_rows(data) == openpyxl_rows(data)
 
 
+@pytest.mark.parametrize("limit", ["PLAIN_MAX_ROWS", "PLAIN_MAX_ROW_BYTES"])
+def test_a_sheet_past_the_plain_reading_limits_reads_the_same(monkeypatch, limit):
+    """Millions of rows, or one enormous row, are read by the XML parser as far as needed."""
+    data = saved_workbook("", strings=EXCEL_STRINGS, styles=DATE_STYLES,
+                          sheets=[("Sheet1", "worksheet", _excel_sheet(EXCEL_ROWS))])  # fmt: skip
+    plain = our_rows(data)
+    monkeypatch.setattr(f"core.xlsx.{limit}", 2 if limit == "PLAIN_MAX_ROWS" else 100)
+
+    assert our_rows(data) == plain == openpyxl_rows(data)
+
+
 def test_dates_of_a_1904_workbook_count_from_1904():
     data = saved_workbook(
         '<row r="1"><c r="A1" s="1"><v>366</v></c></row>',
