@@ -14,6 +14,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         LOGIN_SUCCEEDED = "login_succeeded", _("Signed in")
         LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
         MFA_ADDED = "mfa_added", _("Second factor added")
         MFA_REMOVED = "mfa_removed", _("Second factor removed")
         RECOVERY_CODES_GENERATED = "recovery_codes_generated", _("Recovery codes generated")

@@ -19,6 +19,7 @@ def connect() -> None:
     user_model = get_user_model()
     user_logged_in.connect(_logged_in, dispatch_uid="audit.logged_in")
     user_login_failed.connect(_login_failed, dispatch_uid="audit.login_failed")
+    mfa_signals.authentication_failed.connect(_mfa_failed, dispatch_uid="audit.mfa_failed")
     mfa_signals.authenticator_added.connect(_mfa_added, dispatch_uid="audit.mfa_added")
     mfa_signals.authenticator_removed.connect(_mfa_removed, dispatch_uid="audit.mfa_removed")
     mfa_signals.authenticator_reset.connect(_mfa_reset, dispatch_uid="audit.mfa_reset")
@@ -41,13 +42,24 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     record(Action.LOGIN_FAILED, actor_name=tried, target=tried, request=request)
 
 
-def _authenticator_entry(action, request, user, authenticator):
+def _authenticator_entry(action, request, user, authenticator, **details):
     record(
         action,
         actor=user,
         target=user.get_username(),
-        details={"type": authenticator.type, "type_label": str(authenticator.get_type_display())},
+        details={
+            "type": authenticator.type,
+            "type_label": str(authenticator.get_type_display()),
+            **details,
+        },
         request=request,
+    )
+
+
+def _mfa_failed(sender, request, user, authenticator, reauthentication=False, **kwargs):
+    """A wrong code at sign-in or when confirming it is you: the password was right."""
+    _authenticator_entry(
+        Action.MFA_FAILED, request, user, authenticator, reauthentication=reauthentication
     )
 
 

@@ -321,3 +321,25 @@ def test_a_second_factor_set_up_appears(
         "jenis: Kode pemulihan",
         "jenis: Otentikator TOTP",
     ]
+
+
+def test_a_wrong_second_factor_code_appears(admin_client, settings):
+    from tests.test_mfa import _log_in, _set_up_totp
+
+    settings.BIMTEK_MFA_REQUIRED = True
+    organiser = organiser_user(username="rina.penyelenggara")
+    client = Client()
+    _log_in(client, organiser)
+    _set_up_totp(client)
+    client.post(reverse("account_logout"))
+    _log_in(client, organiser)
+
+    client.post(reverse("mfa_authenticate"), {"code": "000000"})
+
+    settings.BIMTEK_MFA_REQUIRED = False  # the admin reading the log has no second factor here
+    rows = _rows(admin_client.get(LOG, {"action": "mfa_failed"}).content.decode())
+    assert len(rows) == 1
+    assert "Kode faktor kedua salah rina.penyelenggara" in rows[0]
+    assert "jenis: Otentikator TOTP" in rows[0]
+    entry = AuditEntry.objects.get(action="mfa_failed")
+    assert (entry.actor, entry.details["reauthentication"]) == (organiser, False)
