@@ -508,16 +508,26 @@ def _store_result(
 
 def _record_import(staff_import: StaffListImport, report: ImportReport) -> None:
     """Put the import that is being saved in the audit log, as done by whoever confirmed it."""
+    record_staff_import(
+        filename=staff_import.original_filename,
+        report=report,
+        actor=staff_import.confirmed_by,
+        reference=staff_import.pk,
+    )
+
+
+def record_staff_import(
+    *, filename: str, report: ImportReport, actor=None, actor_name: str = "", reference=""
+) -> None:
+    """Put a staff file written to the directory in the audit log: from the import page, or
+    from the command line (actor_name then names who ran it)."""
     record(
         Action.STAFF_IMPORTED,
-        actor=staff_import.confirmed_by,
-        target=staff_import.original_filename,
-        target_ref=staff_import.pk,
-        details={
-            "file": staff_import.original_filename,
-            "created": report.created,
-            "updated": report.updated,
-        },
+        actor=actor,
+        actor_name=actor_name,
+        target=filename,
+        target_ref=reference,
+        details={"file": filename, "created": report.created, "updated": report.updated},
     )
 
 

@@ -133,3 +133,28 @@ def test_a_missing_file_exits_2(tmp_path, capsys):
     _out, err = lines(capsys)
     assert status == 2
     assert err.strip() == f"CommandError: Berkas {tmp_path / 'tidak-ada.csv'} tidak dapat dibuka."
+
+
+def test_an_import_from_the_command_line_appears_in_the_audit_log(tmp_path, unit, monkeypatch):
+    from audit.models import AuditEntry
+
+    monkeypatch.setattr("getpass.getuser", lambda: "operator")
+    path = tmp_path / "pegawai.csv"
+    path.write_bytes(csv_bytes([HEADER, [nip_for(1), "Budi", "III/a", unit.name]]))
+
+    assert run(path, "--dry-run") == 0
+    assert not AuditEntry.objects.exists()  # a check writes nothing, so nothing is logged
+    assert run(path) == 0
+
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.actor_name, entry.target) == (
+        "staff_imported", None, "operator (manage.py import_staff)", "pegawai.csv"
+    )
+    assert entry.details == {"file": "pegawai.csv", "created": 1, "updated": 0}
+
+
+def test_a_refused_file_leaves_no_audit_entry(mixed_file):
+    from audit.models import AuditEntry
+
+    assert run(mixed_file) == 1
+    assert not AuditEntry.objects.exists()

@@ -1,13 +1,16 @@
 """Import a staff list (XLSX or CSV) into the directory from the command line."""
 
+import getpass
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.spreadsheets import SpreadsheetError, header_key
 from participants.importing import import_staff
+from participants.services_import import record_staff_import
 from participants.staff_files import FIELD_LABELS, PRESETS, mapping_errors, read_staff_file
 
 
@@ -16,6 +19,14 @@ def _preset(preset: str | None, explicit: dict[str, str]) -> dict[str, str] | No
     if not preset and not explicit:
         return None
     return {**(PRESETS[preset] if preset else {}), **explicit}
+
+
+def _os_user() -> str:
+    """Who runs the command, as the operating system knows them."""
+    try:
+        return getpass.getuser()
+    except OSError:  # no user name in the environment or the password database
+        return "?"
 
 
 class Command(BaseCommand):
@@ -86,13 +97,21 @@ class Command(BaseCommand):
         if table.mapping and (errors := mapping_errors(table.mapping, table.original_headers)):
             raise CommandError(" ".join(errors), returncode=2)
 
-        report = import_staff(
-            table,
-            dry_run=options["dry_run"],
-            skip_invalid=options["skip_invalid"],
-            create_units=options["create_units"],
-            clear_empty=options["clear_empty"],
-        )
+        with transaction.atomic():  # the rows and their audit entry, or neither
+            report = import_staff(
+                table,
+                dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+                create_units=options["create_units"],
+                clear_empty=options["clear_empty"],
+            )
+            if report.applied:
+                record_staff_import(
+                    filename=path.name,
+                    report=report,
+                    actor_name=f"{_os_user()} (manage.py import_staff)",
+                    reference=str(path.resolve()),
+                )
         for note in report.notes:
             self.stdout.write(note)
         for row in report.rows:
