@@ -170,31 +170,37 @@ def html_to_pdf(
     attempts = max(1, settings.PDF_RENDERERS) + 1
     for attempt in range(1, attempts + 1):
         try:
-            renderer = pool.take()
+            return _render_once(pool, html, stylesheets, options, deadline, time_limit)
         except _RendererFailed as failure:
-            logger.error("PDF renderer failed to start: %s", failure)
-            raise render_failed() from None
-        healthy = False
-        try:
-            pdf = renderer.render(
-                html, stylesheets, options, time_limit=deadline - time.monotonic()
-            )
-            healthy = True
-            return pdf
-        except _RendererFailed as failure:
-            healthy = failure.healthy
             if failure.died_idle and attempt < attempts:
-                logger.warning("PDF renderer %s had ended while idle: %s", renderer.pid, failure)
+                logger.warning("PDF renderer had ended while idle: %s", failure)
                 continue
             logger.error("PDF render failed: %s", failure)
             raise render_failed() from None
-        except _TimeLimitPassed:
-            logger.warning(
-                "PDF render stopped after %s s (renderer %s killed)", time_limit, renderer.pid
-            )
-            raise time_limit_passed(time_limit) from None
-        finally:
-            pool.give_back(renderer, healthy=healthy)
+
+
+def _render_once(pool, html, stylesheets, options, deadline: float, time_limit: float) -> bytes:
+    """Render in one renderer of the pool until deadline; raise _RendererFailed if it fails."""
+    try:
+        renderer = pool.take()
+    except _RendererFailed as failure:
+        logger.error("PDF renderer failed to start: %s", failure)
+        raise render_failed() from None
+    healthy = False
+    try:
+        pdf = renderer.render(html, stylesheets, options, time_limit=deadline - time.monotonic())
+        healthy = True
+        return pdf
+    except _RendererFailed as failure:
+        healthy = failure.healthy
+        raise
+    except _TimeLimitPassed:
+        logger.warning(
+            "PDF render stopped after %s s (renderer %s killed)", time_limit, renderer.pid
+        )
+        raise time_limit_passed(time_limit) from None
+    finally:
+        pool.give_back(renderer, healthy=healthy)
 
 
 class _TimeLimitPassed(Exception):

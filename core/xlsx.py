@@ -59,16 +59,22 @@ def sheet_rows(archive: zipfile.ZipFile) -> Iterator[list]:
     date_styles, duration_styles = _date_styles(archive, _part_of_kind(parts, STYLES_TYPE))
     value_of = _value_reader(strings, date_styles, duration_styles, epoch)
     read_row = _row_reader(value_of)
-    if archive.getinfo(sheet_path).file_size <= PLAIN_READ_BYTES:
-        xml = archive.read(sheet_path)
-        if (layout := _plain_layout(xml)) is not None:
-            yield from _with_gaps(_plain_rows(xml, layout, read_row, value_of))
-            return
-        source = io.BytesIO(xml)
-    else:
-        source = archive.open(sheet_path)
-    with source:
+    xml = _whole_part(archive, sheet_path)
+    if xml is not None and (layout := _plain_layout(xml)) is not None:
+        yield from _with_gaps(_plain_rows(xml, layout, read_row, value_of))
+        return
+    with _xml_source(archive, sheet_path, xml) as source:
         yield from _with_gaps(_rows(source, read_row))
+
+
+def _whole_part(archive, path: str) -> bytes | None:
+    """Return a part's bytes if it is small enough to read whole, for the plain readers."""
+    return archive.read(path) if archive.getinfo(path).file_size <= PLAIN_READ_BYTES else None
+
+
+def _xml_source(archive, path: str, xml: bytes | None):
+    """Return a part to stream to the XML parser: the bytes read already, or the archive's."""
+    return io.BytesIO(xml) if xml is not None else archive.open(path)
 
 
 def _workbook_path(archive) -> str:
@@ -138,14 +144,10 @@ def _shared_strings(archive, path: str | None) -> list[str]:
     strings = []
     if path is None:
         return strings
-    if archive.getinfo(path).file_size <= PLAIN_READ_BYTES:
-        xml = archive.read(path)
-        if (plain := _plain_strings(xml)) is not None:
-            return plain
-        source = io.BytesIO(xml)
-    else:
-        source = archive.open(path)
-    with source:
+    xml = _whole_part(archive, path)
+    if xml is not None and (plain := _plain_strings(xml)) is not None:
+        return plain
+    with _xml_source(archive, path, xml) as source:
         for _event, element in iterparse(source):
             if element.tag == _STRING:
                 strings.append(_string_text(element))

@@ -221,9 +221,9 @@ def _fill_free_places(training: Training, *, now) -> list[Enrolment]:
 
 
 def promote_waiting(training: Training, *, now=None) -> list[Enrolment]:
-    """Move the first people waiting into the places that are free (after the quota was raised)
-    and invite them; the caller's transaction must hold the training locked. Nobody moves once
-    enrolment has closed."""
+    """Move the first people waiting into the places that are free (after a cancellation, or
+    a higher quota) and invite them; the caller's transaction must hold the training locked.
+    Nobody moves once enrolment has closed."""
     if training.status not in ENROLLABLE_STATUSES:
         return []
     promoted = _fill_free_places(training, now=now or timezone.now())
@@ -270,8 +270,7 @@ def cancel_enrolment(*, enrolment: Enrolment, by, now=None) -> Cancellation:
         training.pk,
         getattr(by, "pk", None),
     )
-    promoted = _fill_free_places(training, now=now) if was_enrolled else []
-    _invite_on_commit(promoted)
+    promoted = promote_waiting(training, now=now) if was_enrolled else []
     return Cancellation(enrolment=enrolment, promoted=promoted)
 
 

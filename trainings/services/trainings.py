@@ -20,7 +20,7 @@ both get the room. JP left empty is derived from the duration (45 minutes a JP).
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -225,7 +225,7 @@ class TrainingUpdate:
     """What update_training did."""
 
     training: Training
-    promoted: list[Enrolment] = field(default_factory=list)  # from the waiting list, invited
+    promoted: list[Enrolment]  # from the waiting list, invited
 
 
 @transaction.atomic
