@@ -153,6 +153,7 @@ def test_the_kiosk_shows_the_code_rides_out_a_dropped_connection_and_catches_up(
     digits = page.locator(".projector-digits")
     shown = current_code(session_open_now)
     expect(digits).to_have_attribute("data-code", shown)
+    page.wait_for_load_state("load")  # its stylesheets applied: the DOM comes before them
     assert digits.bounding_box()["height"] >= 100  # readable from the back of the hall
     full = page.get_by_role("button", name=t("Full screen"))
     full.click()
