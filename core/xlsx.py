@@ -61,7 +61,7 @@ def sheet_rows(archive: zipfile.ZipFile) -> Iterator[list]:
     read_row = _row_reader(value_of)
     xml = _whole_part(archive, sheet_path)
     if xml is not None and (layout := _plain_layout(xml)) is not None:
-        yield from _with_gaps(_plain_rows(xml, layout, read_row, value_of))
+        yield from _with_gaps(_plain_rows(xml, layout, read_row, value_of, strings))
         return
     with _xml_source(archive, sheet_path, xml) as source:
         yield from _with_gaps(_rows(source, read_row))
@@ -336,6 +336,14 @@ _PLAIN_STRING = re.compile(
     rb"(<si>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT + rb"</t></si>|(<si>.*?</si>)|\s+|(\S)",
     re.DOTALL,
 )
+# A string table of plain strings only, and a row of shared-string cells only: the way Excel
+# writes a staff list, read without looking at each string or cell in Python.
+_ONLY_PLAIN_STRINGS = re.compile(
+    rb"(?:\s*<si><t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT + rb"</t></si>)*\s*"
+)
+_PLAIN_STRING_TEXT = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+_STRING_CELLS = re.compile(rb'(?:<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")? t="s"><v>[0-9]+</v></c>)*')
+_STRING_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")? t="s"><v>([0-9]+)</v></c>')
 _KINDS = {b"": None, b"s": "s", b"n": "n", b"str": "str", b"b": "b", b"e": "e", b"d": "d"}
 _BYTE_COLUMNS = {name.encode(): index for name, index in _COLUMNS.items()}
 
@@ -371,6 +379,10 @@ def _plain_strings(xml: bytes) -> list[str] | None:
     closing = xml.rfind(b"</sst>")
     if root is None or closing < root.end() or not _well_formed(xml[: root.end()] + xml[closing:]):
         return None
+    if _ONLY_PLAIN_STRINGS.fullmatch(xml, root.end(), closing):  # as Excel writes them
+        body = xml[root.end() : closing].decode()
+        strings = _PLAIN_STRING_TEXT.findall(body)
+        return [_unescaped(text) for text in strings] if "x005F_" in body else strings
     strings = []
     for match in _PLAIN_STRING.finditer(xml, root.end(), closing):
         plain, text, rich, other = match.groups()
@@ -420,22 +432,24 @@ def _plain_layout(xml: bytes) -> tuple[bytes, list[tuple]] | None:
     return root.group(), rows
 
 
-def _plain_rows(xml: bytes, layout, read_row, value_of) -> Iterator[tuple[int, list]]:
+def _plain_rows(xml: bytes, layout, read_row, value_of, strings) -> Iterator[tuple[int, list]]:
     """Yield each row of a plain sheet as _rows does."""
     root, rows = layout
     for tag_start, attributes_end, body_start, body_end in rows:
         declared = _ROW_NUMBER.search(xml, tag_start, attributes_end)
-        cells = _plain_cells(xml, body_start, body_end, value_of)
+        cells = _plain_cells(xml, body_start, body_end, value_of, strings)
         if cells is None:  # read this row with the XML parser, under the sheet's root element
             element = fromstring(root + xml[tag_start:body_end] + b"</row></worksheet>")
             cells = read_row(element[0])
         yield (_integer(declared.group(1), 0) if declared else 0), cells
 
 
-def _plain_cells(xml: bytes, start: int, end: int, value_of) -> list | None:
+def _plain_cells(xml: bytes, start: int, end: int, value_of, strings) -> list | None:
     """Return a row's values, or None if one of its cells is not plain (or it is enormous)."""
     if end - start > PLAIN_MAX_ROW_BYTES:
         return None
+    if _STRING_CELLS.fullmatch(xml, start, end):
+        return _string_cells(_STRING_CELL.findall(xml, start, end), strings)
     cells, size = [], 0
     for letters, style, kind, text, inline, inline_text, other in _PLAIN_CELL.findall(
         xml, start, end
@@ -459,4 +473,16 @@ def _plain_cells(xml: bytes, start: int, end: int, value_of) -> list | None:
             size = column
         else:
             cells[column - 1] = value
+    return cells
+
+
+def _string_cells(found: list[tuple[bytes, bytes]], strings: list[str]) -> list:
+    """Return the values of a row of shared-string cells, (column letters, string index) each,
+    placed by their column as _plain_cells places them (a later cell wins its column)."""
+    if not found:
+        return []
+    columns = [_BYTE_COLUMNS.get(name) or _column_index(name.decode()) for name, _ in found]
+    cells = [None] * max(columns)
+    for column, (_name, index) in zip(columns, found, strict=True):
+        cells[column - 1] = strings[int(index)]
     return cells

@@ -224,6 +224,37 @@ def test_a_workbook_as_excel_saves_it_reads_as_openpyxl_reads_it(sheet, strings)
     assert rows[7] == ["P&K", False, "teks", "#REF!", " spasi "]
 
 
+def test_rows_of_shared_strings_only_read_as_openpyxl_reads_them():
+    """As Excel saves a staff list: every cell a shared string, every string plain. Empty cells
+    left out, styled cells, a cell before the one written ahead of it, a column beyond ZZ."""
+    strings = ["NIP", "Nama", "Unit", "Budi", "KEL. MAGERSARI", "a_x005F_x000D_b", " spasi "]
+    sheet_data = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+        '<c r="C1" t="s"><v>2</v></c></row>'
+        '<row r="2"><c r="A2" s="4" t="s"><v>3</v></c><c r="C2" t="s"><v>4</v></c></row>'
+        '<row r="3"><c r="C3" t="s"><v>5</v></c><c r="A3" t="s"><v>6</v></c></row>'
+        '<row r="4"></row>'
+        '<row r="5"><c r="B5" t="s"><v>3</v></c><c r="AAB5" t="s"><v>4</v></c></row>'
+    )
+    string_table = [f'<si><t xml:space="preserve">{text}</t></si>' for text in strings]
+    data = saved_workbook(sheet_data, strings=string_table)
+    # the same read by the XML parser throughout (a comment makes the sheet not plain)
+    parsed = saved_workbook(sheet_data + "<!-- akhir -->", strings=string_table)
+
+    rows = our_rows(data)
+
+    assert rows[:3] == [
+        ["NIP", "Nama", "Unit"],
+        ["Budi", None, "KEL. MAGERSARI"],
+        [" spasi ", None, "a_x000D_b"],
+    ]
+    assert rows[4][1] == "Budi" and rows[4][703] == "KEL. MAGERSARI" and len(rows[4]) == 704
+    assert rows == our_rows(parsed)
+    # openpyxl drops the cells before one written ahead of them (row 3); the rest is the same
+    expected = openpyxl_rows(data)
+    assert rows[:2] + rows[3:] == expected[:2] + expected[3:]
+
+
 SAVED_CELL = st.one_of(
     st.none(),
     st.text(st.characters(exclude_categories=["Cs", "Cc"]), max_size=12),
