@@ -239,10 +239,8 @@ def _setup_django():
 
 def _empty_directory():
     """Delete every employee and compact what held them (VACUUM FULL on PostgreSQL, VACUUM on
-    SQLite), so that a first import meets an empty table and empty indexes, as in a new
-    installation, not the pages of the rows an earlier step deleted. Without it a first import
-    here varied with the step before it: the NIK index of a SIASN-shaped file's first import was
-    filled again where the last one's NIKs had been deleted."""
+    SQLite), so that every first import meets an empty table and empty indexes, as in a new
+    installation, whichever step ran before it and whatever it left deleted."""
     from django.db import connection
 
     from participants.models import Employee
