@@ -179,7 +179,7 @@ def plan_staff_import(
             nik_checked=row_niks[index],
             today=today,
             duplicate_rows=duplicates.get(row.number),
-            nik_rows=niks.get(row_niks[index]) if row_niks[index] else None,
+            rows_with_nik=niks.get(row_niks[index], 0),
             nik_owners=nik_owners,
             employee=existing.get(nip),
             units=units,
@@ -289,16 +289,16 @@ def _duplicates(table: StaffTable, nips) -> dict[int, list[int]]:
 
 def _read_niks(
     table: StaffTable, columns, today: datetime.date, nips, existing: dict[str, dict]
-) -> tuple[list[str | None], dict[str, list[int]]]:
+) -> tuple[list[str | None], dict[str, int]]:
     """Return each row's NIK, checked (None for none or an unusable one: check_identity says
-    why), and the rows that give each NIK.
+    why), and how many rows give each NIK.
 
     A NIK the directory already holds for the row's person was checked when it was stored, and
     is not checked again: re-importing an unchanged export reads no NIK twice.
     """
     if "nik" not in columns:
         return [None] * len(table.rows), {}
-    row_niks, rows_by_nik = [], defaultdict(list)
+    row_niks, rows_per_nik = [], {}
     for row, (nip, _info) in zip(table.rows, nips, strict=True):
         raw = row.values.get("nik")
         if raw is None or raw == "":
@@ -313,9 +313,9 @@ def _read_niks(
                 error.with_traceback(None)  # as identity._read does: no frames for the collector
                 row_niks.append(None)
                 continue
-        rows_by_nik[nik].append(row.number)
+        rows_per_nik[nik] = rows_per_nik.get(nik, 0) + 1
         row_niks.append(nik)
-    return row_niks, rows_by_nik
+    return row_niks, rows_per_nik
 
 
 # A file giving more NIKs than this reads every NIK holder in one plain query: binding tens of
@@ -323,7 +323,7 @@ def _read_niks(
 NIK_LIST_LIMIT = 2000
 
 
-def _nik_owners(niks: dict[str, list[int]], existing: dict[str, dict]) -> dict[str, str | None]:
+def _nik_owners(niks: dict[str, int], existing: dict[str, dict]) -> dict[str, str | None]:
     """Return who holds each of these NIKs in the directory: NIK -> NIP (None for non-ASN).
 
     The people the file names were read already, with their NIKs; a NIK is unique, so only the
@@ -413,7 +413,7 @@ def _shown(field: str, value, unit_names: dict) -> str:
 
 
 def _validate_row(
-    values, *, columns, nip, info, nik_checked, today, duplicate_rows, nik_rows, nik_owners,
+    values, *, columns, nip, info, nik_checked, today, duplicate_rows, rows_with_nik, nik_owners,
     employee, units, new_units, create_units, clear_empty, errors, warnings,
 ) -> dict:  # fmt: skip
     """Return the cleaned values of the columns present; append problems to errors.
@@ -481,7 +481,7 @@ def _validate_row(
         if identity.nik:
             clean["nik"] = identity.nik
             owner = nik_owners.get(identity.nik, nip)
-            if owner != nip or len(nik_rows or ()) > 1:
+            if owner != nip or rows_with_nik > 1:
                 errors.append(
                     _("The NIK %(nik)s belongs to another person in the directory or the file.")
                     % {"nik": mask_nik(identity.nik)}
