@@ -2,7 +2,7 @@
 Time the staff-list import on 20,000 generated rows, next to the floor measured in the same run.
 
     .venv/bin/python benchmarks/import_staff.py [--rows 20000] [--database sqlite|postgres|both]
-        [--only STEP,STEP] [--repeat 5] [--code /path/to/another/checkout]
+        [--only STEP,STEP] [--repeat 5] [--parts] [--code /path/to/another/checkout]
 
 Each step runs in a fresh child process so that its peak memory is its own: the figure is the
 child's peak resident set size (resource.getrusage ru_maxrss), which includes Python and Django
@@ -13,7 +13,9 @@ production. Every step runs --repeat times, the steps interleaved, and the table
 run with the range; the SIASN-shaped steps are then set against the same steps on today's file
 (issue 13: within 10 %), by their medians, by the median of each run's own ratio, and by their
 best runs. On a shared machine one run in four or five can be a third slower than the rest, for
-either file: use --repeat 9 or more before reading much into a few points.
+either file: use --repeat 9 or more before reading much into a few points. --parts adds the
+parts-* steps: the same imports timed in their parts (reading the file, checking it, writing and
+committing it), to see where a difference lies.
 
 The same rows are also written in the shape of BKN's SIASN export (19 columns, values in
 capitals, units abbreviated as KEL./KEC./DISDUKCAPIL, a NIK per person), as CSV (;) and XLSX,
@@ -323,6 +325,41 @@ def _engine(path: Path, fresh: bool) -> dict:
     return {"seconds": seconds, "summary": output.getvalue().strip().splitlines()[-1]}
 
 
+def _parts(path: Path, again: bool) -> dict:
+    """Time the import's three parts apart: reading the file, checking it against the directory
+    (plan_staff_import), writing it and committing. For a re-import, the first import of the same
+    file is made first, untimed."""
+    from django.db import transaction
+
+    from participants.importing import import_staff, plan_staff_import, write_staff_plan
+    from participants.staff_files import read_staff_file
+
+    def read():
+        with path.open("rb") as file_obj:
+            return read_staff_file(file_obj, filename=path.name)
+
+    _empty_directory()
+    if again:
+        import_staff(read())
+    start = time.perf_counter()
+    table = read()
+    read_at = time.perf_counter()
+    with transaction.atomic():
+        plan = plan_staff_import(table)
+        checked_at = time.perf_counter()
+        write_staff_plan(plan)
+    written_at = time.perf_counter()
+    return {
+        "seconds": written_at - start,
+        "parts": {
+            "read": read_at - start,
+            "check": checked_at - read_at,
+            "write": written_at - checked_at,
+        },
+        "summary": plan.report.summary_line,
+    }
+
+
 def _resource(path: Path, fresh: bool) -> dict:
     import tablib
 
@@ -365,6 +402,9 @@ def child(step: str, files: dict[str, str]) -> None:
     elif step.startswith("engine-"):
         _prefix, kind, when = step.split("-")
         result = _engine(Path(files[kind]), fresh=when == "first")
+    elif step.startswith("parts-"):
+        _prefix, kind, when = step.split("-")
+        result = _parts(Path(files[kind]), again=when == "again")
     elif step.startswith("resource-"):
         _prefix, kind, when = step.split("-")
         result = _resource(Path(files[kind]), fresh=when == "first")
@@ -394,6 +434,15 @@ STEPS = [
     ("engine-xlsxexcel-first", "import_staff XLSX as Excel saves it, first import"),
     ("engine-siasnexcel-first", "import_staff SIASN XLSX as Excel saves it, first import"),
 ]
+# With --parts: each import timed in its parts, on a directory emptied and compacted first.
+PARTS_STEPS = [
+    ("parts-csv-first", "parts: CSV, first import"),
+    ("parts-siasn-first", "parts: SIASN CSV, first import"),
+    ("parts-csv-again", "parts: CSV, re-import unchanged"),
+    ("parts-siasn-again", "parts: SIASN CSV, re-import unchanged"),
+    ("parts-xlsxexcel-first", "parts: XLSX as Excel saves it, first import"),
+    ("parts-siasnexcel-first", "parts: SIASN XLSX as Excel saves it, first import"),
+]
 RESOURCE_STEPS = [
     ("resource-csv-first", "import-export resource CSV, first import"),
     ("resource-csv-again", "import-export resource CSV, re-import unchanged"),
@@ -421,7 +470,8 @@ def _median(results: list[dict]) -> dict:
 
 
 def run_database(
-    name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None, repeat=1
+    name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None, repeat=1,
+    with_parts=False,
 ) -> None:
     if name == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -442,10 +492,11 @@ def run_database(
 
     try:
         run_step("migrate", files, url)
+        candidates = STEPS + (RESOURCE_STEPS if with_resource else []) + PARTS_STEPS
         steps = [
             (step, label)
-            for step, label in STEPS + (RESOURCE_STEPS if with_resource else [])
-            if not only or step in only
+            for step, label in candidates
+            if (step in only if only else with_parts or not step.startswith("parts-"))
         ]
         runs = {step: [] for step, _label in steps}
         for run in range(1, repeat + 1):  # interleaved, so that a slow minute hits every step
@@ -470,6 +521,9 @@ SIASN_PAIRS = [
     ("engine-siasn-again", "engine-csv-again", "CSV, re-import unchanged"),
     ("engine-siasnxlsx-first", "engine-xlsx-first", "XLSX as openpyxl writes it, first import"),
     ("engine-siasnexcel-first", "engine-xlsxexcel-first", "XLSX as Excel saves it, first import"),
+    ("parts-siasn-first", "parts-csv-first", "parts: CSV, first import"),
+    ("parts-siasn-again", "parts-csv-again", "parts: CSV, re-import unchanged"),
+    ("parts-siasnexcel-first", "parts-xlsxexcel-first", "parts: XLSX as Excel saves it"),
 ]
 
 
@@ -523,8 +577,19 @@ def print_siasn_comparison(runs: dict[str, list[dict]]) -> None:
             f"{100 * (median_ours / median_theirs - 1):+5.1f} %;  "
             f"paired {100 * statistics.median(paired):+5.1f} % "
             f"(runs {' '.join(f'{100 * ratio:+.0f}' for ratio in paired)});  "
-            f"best {min(theirs):.2f} -> {min(ours):.2f} {100 * (min(ours) / min(theirs) - 1):+5.1f} %"
+            f"best {min(theirs):.2f} -> {min(ours):.2f} "
+            f"{100 * (min(ours) / min(theirs) - 1):+5.1f} %"
         )
+        if "parts" in runs[siasn][0]:
+            print(
+                "    each part's best run: "
+                + ", ".join(
+                    f"{part} {min(run['parts'][part] for run in runs[today]):.3f} -> "
+                    f"{min(run['parts'][part] for run in runs[siasn]):.3f}"
+                    for part in ("read", "check", "write")
+                )
+                + " s"
+            )
     sys.stdout.flush()
 
 
@@ -537,6 +602,10 @@ def main() -> int:
     )
     parser.add_argument("--only", help="Run only these steps (comma-separated), e.g. engine-csv-first.")
     parser.add_argument("--code", help="Run the steps on this checkout of the project instead.")
+    parser.add_argument(
+        "--parts", action="store_true",
+        help="Also time the imports in parts (read, check, write), each on a compacted directory.",
+    )  # fmt: skip
     parser.add_argument(
         "--repeat", type=int, default=5, help="Run every step this many times; report the median."
     )
@@ -559,7 +628,8 @@ def main() -> int:
         names = ["sqlite", "postgres"] if args.database == "both" else [args.database]
         for name in names:
             run_database(
-                name, files, args.rows, not args.no_resource, folder, only, args.repeat
+                name, files, args.rows, not args.no_resource, folder, only, args.repeat,
+                with_parts=args.parts,
             )
     return 0
 
