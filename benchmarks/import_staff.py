@@ -492,12 +492,14 @@ def run_database(
 
     try:
         run_step("migrate", files, url)
+
+        def wanted(step: str) -> bool:
+            if step.startswith("parts-"):  # with --parts, or when --only names them
+                return with_parts or bool(only and step in only)
+            return not only or step in only
+
         candidates = STEPS + (RESOURCE_STEPS if with_resource else []) + PARTS_STEPS
-        steps = [
-            (step, label)
-            for step, label in candidates
-            if (step in only if only else with_parts or not step.startswith("parts-"))
-        ]
+        steps = [(step, label) for step, label in candidates if wanted(step)]
         runs = {step: [] for step, _label in steps}
         for run in range(1, repeat + 1):  # interleaved, so that a slow minute hits every step
             for step, label in steps:
