@@ -330,7 +330,7 @@ _PLAIN_TEXT = rb"([^<&\r\x00-\x08\x0b\x0c\x0e-\x1f]*)"
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
     rb"(?:/>|>(?:<v>" + _PLAIN_TEXT + rb"</v>|(<is>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT
-    + rb"</t></is>)?</c>)|\s+|(\S)"
+    + rb"</t></is>)?</c>)|\s+|(\S[^<]*)"  # anything else, up to the next tag: not plain
 )
 _PLAIN_STRING = re.compile(
     rb"(<si>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT + rb"</t></si>|(<si>.*?</si>)|\s+|(\S)",
