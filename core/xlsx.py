@@ -332,18 +332,16 @@ _PLAIN_CELL = re.compile(
     rb"(?:/>|>(?:<v>" + _PLAIN_TEXT + rb"</v>|(<is>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT
     + rb"</t></is>)?</c>)|\s+|(\S[^<]*)"  # anything else, up to the next tag: not plain
 )
+_PLAIN_SHARED_STRING = rb'<si><t(?: xml:space="preserve")?>' + _PLAIN_TEXT + rb"</t></si>"
 _PLAIN_STRING = re.compile(
-    rb"(<si>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT + rb"</t></si>|(<si>.*?</si>)|\s+|(\S)",
-    re.DOTALL,
+    rb"(" + _PLAIN_SHARED_STRING + rb")|(<si>.*?</si>)|\s+|(\S)", re.DOTALL
 )
 # A string table of plain strings only, and a row of shared-string cells only: the way Excel
 # writes a staff list, read without looking at each string or cell in Python.
-_ONLY_PLAIN_STRINGS = re.compile(
-    rb"(?:\s*<si><t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT + rb"</t></si>)*\s*"
-)
-_PLAIN_STRING_TEXT = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
-_STRING_CELLS = re.compile(rb'(?:<c r="[A-Z]{1,3}[0-9]+"(?: s="[0-9]+")? t="s"><v>[0-9]+</v></c>)*')
+_ONLY_PLAIN_STRINGS = re.compile(rb"(?:\s*" + _PLAIN_SHARED_STRING + rb")*\s*")
+_PLAIN_STRING_TEXT = re.compile(_PLAIN_SHARED_STRING.decode())  # read in the decoded table
 _STRING_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")? t="s"><v>([0-9]+)</v></c>')
+_STRING_CELLS = re.compile(rb"(?:" + _STRING_CELL.pattern + rb")*")
 _KINDS = {b"": None, b"s": "s", b"n": "n", b"str": "str", b"b": "b", b"e": "e", b"d": "d"}
 _BYTE_COLUMNS = {name.encode(): index for name, index in _COLUMNS.items()}
 
