@@ -17,6 +17,7 @@ readable sheet; a broken XML part raises ElementTree.ParseError.
 """
 
 import datetime
+import functools
 import io
 import posixpath
 import re
@@ -326,7 +327,10 @@ _ROW_START = re.compile(
     rb'\s*(<row((?:\s+[\w:.-]+="[\x20\x21\x23-\x25\x27-\x3b\x3d-\x7e]*")*)\s*(/?)>)'
 )
 _ROW_NUMBER = re.compile(rb'\sr="([^"]*)"')
-_PLAIN_TEXT = rb"([^<&\r\x00-\x08\x0b\x0c\x0e-\x1f]*)"
+# What a cell's or string's plain text never holds but a tag ("<"): an entity, a carriage return
+# (the XML parser would turn "\r\n" into "\n"), a control character XML forbids.
+_NOT_TEXT = rb"&\r\x00-\x08\x0b\x0c\x0e-\x1f"
+_PLAIN_TEXT = rb"([^<" + _NOT_TEXT + rb"]*)"
 _PLAIN_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
     rb"(?:/>|>(?:<v>" + _PLAIN_TEXT + rb"</v>|(<is>)<t(?: xml:space=\"preserve\")?>" + _PLAIN_TEXT
@@ -336,12 +340,17 @@ _PLAIN_SHARED_STRING = rb'<si><t(?: xml:space="preserve")?>' + _PLAIN_TEXT + rb"
 _PLAIN_STRING = re.compile(
     rb"(" + _PLAIN_SHARED_STRING + rb")|(<si>.*?</si>)|\s+|(\S)", re.DOTALL
 )
-# A string table of plain strings only, and a row of shared-string cells only: the way Excel
-# writes a staff list, read without looking at each string or cell in Python.
+# A string table of plain strings only: the way Excel writes a staff list, read without looking
+# at each string in Python. Most often nothing stands between the strings, and none needs
+# xml:space, so the table is split at "</t></si><si><t>" (_split_strings).
 _ONLY_PLAIN_STRINGS = re.compile(rb"(?:\s*" + _PLAIN_SHARED_STRING + rb")*\s*")
 _PLAIN_STRING_TEXT = re.compile(_PLAIN_SHARED_STRING.decode())  # read in the decoded table
-_STRING_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")? t="s"><v>([0-9]+)</v></c>')
-_STRING_CELLS = re.compile(rb"(?:" + _STRING_CELL.pattern + rb")*")
+_NOT_PLAIN_TEXT = re.compile("[" + _NOT_TEXT.decode() + "]")  # searched in the decoded table
+# A row of shared-string cells only, in column order from A, as Excel writes a table of text:
+# one match gives each column's string number (None for a cell left out). A pattern covers
+# STRING_ROW_STEP more columns than the last (_string_row), up to STRING_ROW_MAX_COLUMNS.
+STRING_ROW_STEP = 16
+STRING_ROW_MAX_COLUMNS = 256
 _KINDS = {b"": None, b"s": "s", b"n": "n", b"str": "str", b"b": "b", b"e": "e", b"d": "d"}
 _BYTE_COLUMNS = {name.encode(): index for name, index in _COLUMNS.items()}
 
@@ -349,7 +358,9 @@ _BYTE_COLUMNS = {name.encode(): index for name, index in _COLUMNS.items()}
 def _plain_root(xml: bytes, root_tag: re.Pattern) -> re.Match | None:
     """Return the root element's start tag of a plain part: UTF-8, no DOCTYPE, comment or CDATA
     section, the main namespace as the default one."""
-    if b"<!" in xml or b"]]>" in xml:
+    # "!" and "]" are rare in a part, where "<" is everywhere: looked for first, they make
+    # the search for "<!" and "]]>" a scan at memory speed.
+    if (b"!" in xml and b"<!" in xml) or (b"]" in xml and b"]]>" in xml):
         return None
     declaration = _DECLARATION.match(xml)
     encoding = _ENCODING.search(declaration.group())
@@ -377,9 +388,11 @@ def _plain_strings(xml: bytes) -> list[str] | None:
     closing = xml.rfind(b"</sst>")
     if root is None or closing < root.end() or not _well_formed(xml[: root.end()] + xml[closing:]):
         return None
-    if _ONLY_PLAIN_STRINGS.fullmatch(xml, root.end(), closing):  # as Excel writes them
-        body = xml[root.end() : closing].decode()
+    body = xml[root.end() : closing].decode()
+    strings = _split_strings(body)  # as Excel writes them
+    if strings is None and _ONLY_PLAIN_STRINGS.fullmatch(xml, root.end(), closing):
         strings = _PLAIN_STRING_TEXT.findall(body)
+    if strings is not None:
         return [_unescaped(text) for text in strings] if "x005F_" in body else strings
     strings = []
     for match in _PLAIN_STRING.finditer(xml, root.end(), closing):
@@ -391,6 +404,20 @@ def _plain_strings(xml: bytes) -> list[str] | None:
         elif other:
             return None
     return strings
+
+
+def _split_strings(body: str) -> list[str] | None:
+    """Return the strings of a table of <si><t>…</t></si> with nothing between them, none of
+    them holding what plain text never holds; None for another table."""
+    if (
+        not body.startswith("<si><t>")
+        or not body.endswith("</t></si>")
+        or _NOT_PLAIN_TEXT.search(body)
+    ):
+        return None
+    strings = body[len("<si><t>") : -len("</t></si>")].split("</t></si><si><t>")
+    # Four "<" for each string's own tags, and so none in any string: no other tag anywhere.
+    return strings if body.count("<") == 4 * len(strings) else None
 
 
 def _plain_layout(xml: bytes) -> tuple[bytes, list[tuple]] | None:
@@ -433,21 +460,44 @@ def _plain_layout(xml: bytes) -> tuple[bytes, list[tuple]] | None:
 def _plain_rows(xml: bytes, layout, read_row, value_of, strings) -> Iterator[tuple[int, list]]:
     """Yield each row of a plain sheet as _rows does."""
     root, rows = layout
+    string_row = _string_row(STRING_ROW_STEP)
     for tag_start, attributes_end, body_start, body_end in rows:
         declared = _ROW_NUMBER.search(xml, tag_start, attributes_end)
-        cells = _plain_cells(xml, body_start, body_end, value_of, strings)
-        if cells is None:  # read this row with the XML parser, under the sheet's root element
-            element = fromstring(root + xml[tag_start:body_end] + b"</row></worksheet>")
-            cells = read_row(element[0])
+        if found := string_row.fullmatch(xml, body_start, body_end):
+            cells = _shared(found.groups()[: found.lastindex or 0], strings)
+        else:
+            cells = _plain_cells(xml, body_start, body_end, value_of, strings)
+            if cells is None:  # read this row with the XML parser, under the sheet's root element
+                element = fromstring(root + xml[tag_start:body_end] + b"</row></worksheet>")
+                cells = read_row(element[0])
+            if string_row.groups < len(cells) <= STRING_ROW_MAX_COLUMNS:
+                string_row = _string_row(-(-len(cells) // STRING_ROW_STEP) * STRING_ROW_STEP)
         yield (_integer(declared.group(1), 0) if declared else 0), cells
+
+
+@functools.cache
+def _string_row(width: int) -> re.Pattern:
+    """Match a row of up to width shared-string cells in column order, as Excel writes them."""
+    return re.compile(
+        b"".join(
+            rb'(?:<c r="' + name.encode() + rb'[0-9]+"(?: s="[0-9]+")? t="s"><v>([0-9]{1,10})</v>'
+            rb"</c>)?+"  # possessive: a row that does not match is given up at once
+            for name in list(_COLUMNS)[:width]
+        )
+    )
+
+
+def _shared(numbers: tuple[bytes | None, ...], strings: list[str]) -> list:
+    """Return the shared strings of these string numbers, None for None."""
+    if None in numbers:
+        return [None if number is None else strings[int(number)] for number in numbers]
+    return list(map(strings.__getitem__, map(int, numbers)))
 
 
 def _plain_cells(xml: bytes, start: int, end: int, value_of, strings) -> list | None:
     """Return a row's values, or None if one of its cells is not plain (or it is enormous)."""
     if end - start > PLAIN_MAX_ROW_BYTES:
         return None
-    if _STRING_CELLS.fullmatch(xml, start, end):
-        return _string_cells(_STRING_CELL.findall(xml, start, end), strings)
     cells, size = [], 0
     for letters, style, kind, text, inline, inline_text, other in _PLAIN_CELL.findall(
         xml, start, end
@@ -471,16 +521,4 @@ def _plain_cells(xml: bytes, start: int, end: int, value_of, strings) -> list | 
             size = column
         else:
             cells[column - 1] = value
-    return cells
-
-
-def _string_cells(found: list[tuple[bytes, bytes]], strings: list[str]) -> list:
-    """Return the values of a row of shared-string cells, (column letters, string index) each,
-    placed by their column as _plain_cells places them (a later cell wins its column)."""
-    if not found:
-        return []
-    columns = [_BYTE_COLUMNS.get(name) or _column_index(name.decode()) for name, _ in found]
-    cells = [None] * max(columns)
-    for column, (_name, index) in zip(columns, found, strict=True):
-        cells[column - 1] = strings[int(index)]
     return cells

@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from core.spreadsheets import SpreadsheetError, xlsx_grid
 from core.xlsx import sheet_rows
@@ -253,6 +254,58 @@ def test_rows_of_shared_strings_only_read_as_openpyxl_reads_them():
     # openpyxl drops the cells before one written ahead of them (row 3); the rest is the same
     expected = openpyxl_rows(data)
     assert rows[:2] + rows[3:] == expected[:2] + expected[3:]
+
+
+def _string_cell(column: int, row: int, number: int, style: str = "") -> str:
+    return f'<c r="{get_column_letter(column)}{row}"{style} t="s"><v>{number}</v></c>'
+
+
+def test_rows_of_forty_text_columns_read_as_openpyxl_reads_them():
+    """As Excel saves an export of many columns: rows wider than the first row read, cells
+    left out at the start, in between and at the end, a styled cell, a row as wide as the
+    widest read so far, then a narrower one."""
+    string_table = [f"<si><t>kolom {number}</t></si>" for number in range(40)]
+    widths_and_gaps = [
+        (40, set()), (40, {1, 18, 40}), (23, {6}), (40, set(range(2, 40))), (3, {2}),
+    ]  # fmt: skip
+    sheet_data = ""
+    for row, (width, gaps) in enumerate(widths_and_gaps, start=1):
+        cells = "".join(
+            _string_cell(column, row, (column + row) % 40, ' s="2"' if column == 21 else "")
+            for column in range(1, width + 1)
+            if column not in gaps
+        )
+        sheet_data += f'<row r="{row}">{cells}</row>'
+    data = saved_workbook(sheet_data, strings=string_table)
+    parsed = saved_workbook(sheet_data + "<!-- akhir -->", strings=string_table)
+
+    rows = our_rows(data)
+
+    assert [len(row) for row in rows] == [40, 39, 23, 40, 3]
+    assert rows[1][:2] == [None, "kolom 4"] and rows[1][17] is None
+    assert rows[3][1:39] == [None] * 38 and rows[3][39] == "kolom 4"
+    assert rows == our_rows(parsed) == openpyxl_rows(data)
+
+
+EXCEL_TEXT = st.text(
+    st.characters(exclude_categories=["Cs", "Cc"], include_characters="\n\r\t"), max_size=12
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(EXCEL_TEXT, min_size=1, max_size=8), st.sampled_from(["", "\n", "\r\n  "]))
+def test_any_string_table_as_excel_writes_it_reads_as_openpyxl_reads_it(texts, between):
+    """Each string <si><t>…</t></si>, xml:space only for a string that begins or ends with a
+    space, escaped as XML escapes it, with or without white space between the strings."""
+    string_table = [
+        ("<si><t xml:space=\"preserve\">" if text != text.strip() else "<si><t>")
+        + xml_escape(text) + "</t></si>" + between
+        for text in texts
+    ]  # fmt: skip
+    cells = "".join(_string_cell(column, 1, column - 1) for column in range(1, len(texts) + 1))
+    data = saved_workbook(f'<row r="1">{cells}</row>', strings=string_table)
+
+    assert our_rows(data) == openpyxl_rows(data)
 
 
 SAVED_CELL = st.one_of(
