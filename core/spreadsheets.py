@@ -12,7 +12,8 @@ XLSX format cannot hold (cell_text leaves them out, for reading and writing alik
 Reading is bounded (limited_rows): a table ends at EMPTY_ROWS_END_TABLE empty rows in a row,
 and a file with data beyond MAX_ROWS rows or MAX_SHEET_COLUMNS columns, or more than MAX_CELLS cells
 to go through, is refused with a message naming the limit. So no upload within the size limit
-costs more than a couple of seconds to read, whatever used range or formatting it declares.
+costs more than a couple of seconds to read, whatever used range or formatting it declares. A
+caller that reads in a background task may allow more cells (max_cells): the staff import does.
 """
 
 import codecs
@@ -118,7 +119,7 @@ def _not_xlsx() -> SpreadsheetError:
     )
 
 
-def xlsx_grid(data: bytes) -> Iterable[list]:
+def xlsx_grid(data: bytes, *, max_cells: int = MAX_CELLS) -> Iterable[list]:
     """Yield the rows of an XLSX upload's first sheet, refusing what is not a sane workbook."""
     if not data.startswith(b"PK\x03\x04"):
         raise _not_xlsx()
@@ -140,12 +141,12 @@ def xlsx_grid(data: bytes) -> Iterable[list]:
             _("The workbook unpacks to far more data than a staff list holds; it was refused."),
             code="zip_bomb",
         )
-    return _iter_xlsx(archive)
+    return _iter_xlsx(archive, max_cells)
 
 
-def _iter_xlsx(archive: zipfile.ZipFile) -> Iterable[list]:
+def _iter_xlsx(archive: zipfile.ZipFile, max_cells: int) -> Iterable[list]:
     try:
-        yield from limited_rows(sheet_rows(archive))
+        yield from limited_rows(sheet_rows(archive), max_cells=max_cells)
     except SpreadsheetError:
         raise
     except Exception:  # a broken part: bad XML, a missing string, a number that is not one
@@ -154,7 +155,7 @@ def _iter_xlsx(archive: zipfile.ZipFile) -> Iterable[list]:
         archive.close()
 
 
-def limited_rows(rows: Iterable) -> Iterable[list]:
+def limited_rows(rows: Iterable, *, max_cells: int = MAX_CELLS) -> Iterable[list]:
     """Yield a sheet's rows up to the end of its table, refusing one beyond the reading limits.
 
     The table ends at EMPTY_ROWS_END_TABLE empty rows in a row (the empty rows inside it are
@@ -165,13 +166,13 @@ def limited_rows(rows: Iterable) -> Iterable[list]:
     cells = 0
     for number, values in enumerate(rows, start=1):
         cells += len(values)
-        if cells > MAX_CELLS:
+        if cells > max_cells:
             raise SpreadsheetError(
                 _(
                     "The sheet has more than %(cells)s cells to read. Delete the empty rows and "
                     "columns after your data (they may hold formatting) and upload it again."
                 )
-                % {"cells": number_format(MAX_CELLS, force_grouping=True)},
+                % {"cells": number_format(max_cells, force_grouping=True)},
                 code="too_many_cells",
             )
         last_filled = _last_filled(values)
@@ -248,12 +249,13 @@ def _not_text() -> SpreadsheetError:
     )
 
 
-def csv_grid(data: bytes, *, known_headers=frozenset()) -> list[list]:
+def csv_grid(data: bytes, *, known_headers=frozenset(), max_cells: int = MAX_CELLS) -> list[list]:
     """Split a CSV upload into rows; the separator is the one under which known_headers show."""
     text = decode_text(data)
     delimiter = _guess_delimiter(text, known_headers)
     try:
-        rows = list(limited_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = list(limited_rows(reader, max_cells=max_cells))
     except csv.Error:
         raise _not_text() from None
     if not _ESCAPED_FORMULA.search(text):

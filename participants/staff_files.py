@@ -17,6 +17,7 @@ from core.batch import collector_paused
 from core.spreadsheets import (
     HEADER_SEARCH_ROWS,
     MAX_COLUMNS,
+    MAX_ROWS,
     SpreadsheetError,
     cell_text,
     csv_grid,
@@ -24,6 +25,11 @@ from core.spreadsheets import (
     read_upload,
     xlsx_grid,
 )
+
+# A staff list is read by a background task, not in a request, and BKN's SIASN export is wide
+# (some 80 columns when every one is kept): every file within the row limit and the header's
+# column limit is read, a few seconds of a worker at most.
+MAX_CELLS = MAX_ROWS * MAX_COLUMNS
 
 # Canonical key -> the header that exports write (Indonesian, the same in every UI language).
 HEADERS = {
@@ -190,9 +196,9 @@ def read_staff_file(
     data = read_upload(file_obj)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        grid = xlsx_grid(data)
+        grid = xlsx_grid(data, max_cells=MAX_CELLS)
     elif extension in {"csv", "txt"}:
-        grid = csv_grid(data, known_headers=HEADER_ALIASES)
+        grid = csv_grid(data, known_headers=HEADER_ALIASES, max_cells=MAX_CELLS)
     elif extension == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError(
             _("Old Excel files (.xls) cannot be read. Save the file as .xlsx and try again."),

@@ -1,5 +1,10 @@
 """Staff files in the shape of BKN's SIASN export, as an Admin kepegawaian downloads it."""
 
+from xml.sax.saxutils import escape
+
+from openpyxl.utils import get_column_letter
+
+from tests.core.test_xlsx_reader import saved_workbook
 from tests.participants.test_staff_files import csv_bytes, xlsx_bytes
 
 SIASN_HEADER = [
@@ -24,9 +29,27 @@ def siasn_row(
     ]  # fmt: skip
 
 
-def siasn_csv(rows) -> bytes:
-    return csv_bytes([SIASN_HEADER, *rows], delimiter=";", encoding="utf-8", newline="\n")
+def siasn_csv(rows, *, more_columns=()) -> bytes:
+    header = [*SIASN_HEADER, *more_columns]
+    return csv_bytes([header, *rows], delimiter=";", encoding="utf-8", newline="\n")
 
 
-def siasn_xlsx(rows) -> bytes:
-    return xlsx_bytes([SIASN_HEADER, *rows])
+def siasn_xlsx(rows, *, more_columns=()) -> bytes:
+    return xlsx_bytes([[*SIASN_HEADER, *more_columns], *rows])
+
+
+def siasn_xlsx_as_excel_saves_it(rows, *, more_columns=()) -> bytes:
+    """Write the rows as Excel saves a workbook, every cell a shared string: for a big file,
+    quicker than openpyxl."""
+    strings, numbers, sheet_data = [], {}, []
+    for row_number, row in enumerate([[*SIASN_HEADER, *more_columns], *rows], start=1):
+        cells = []
+        for column, text in enumerate(row, start=1):
+            if text:
+                if text not in numbers:
+                    numbers[text] = len(strings)
+                    strings.append(f"<si><t>{escape(text)}</t></si>")
+                reference = f"{get_column_letter(column)}{row_number}"
+                cells.append(f'<c r="{reference}" t="s"><v>{numbers[text]}</v></c>')
+        sheet_data.append(f'<row r="{row_number}">{"".join(cells)}</row>')
+    return saved_workbook("".join(sheet_data), strings=strings)

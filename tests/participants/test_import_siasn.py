@@ -6,10 +6,17 @@ import types
 import pytest
 
 from core.batch import collector_paused
+from core.spreadsheets import SpreadsheetError, csv_grid, xlsx_grid
 from participants.importing import import_staff
 from participants.models import Employee
 from tests.factories import EmployeeFactory, UnitFactory, nip_for
-from tests.participants.siasn import IGNORED, siasn_csv, siasn_row, siasn_xlsx
+from tests.participants.siasn import (
+    IGNORED,
+    siasn_csv,
+    siasn_row,
+    siasn_xlsx,
+    siasn_xlsx_as_excel_saves_it,
+)
 from tests.participants.test_staff_files import read
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +193,22 @@ def test_refused_rows_leave_no_frames_for_the_collector_to_find(units):
 
     assert report.invalid == 5
     assert left == []
+
+
+@pytest.mark.parametrize(
+    ("make", "filename"), [(siasn_csv, "siasn.csv"), (siasn_xlsx_as_excel_saves_it, "siasn.xlsx")]
+)
+def test_an_export_of_every_siasn_column_is_read_whole_beyond_a_requests_cell_limit(make, filename):
+    """An export that keeps all of SIASN's 80 or so columns: 8,000 rows of it are more cells than
+    a file read in a request may hold, and the staff import, a background task, reads it all."""
+    more_columns = [f"KOLOM {number}" for number in range(61)]
+    row = siasn_row(**_budi()) + ["-"] * len(more_columns)
+    data = make([row] * 8000, more_columns=more_columns)
+
+    table = read(data, filename)
+
+    assert len(table.rows) == 8000 and len(table.original_headers) == 80
+    assert table.rows[-1].values["nik"] == "3371012609860001"
+    with pytest.raises(SpreadsheetError) as refused:
+        list(xlsx_grid(data) if filename.endswith("xlsx") else csv_grid(data))
+    assert refused.value.code == "too_many_cells"
