@@ -2,7 +2,8 @@
 Time the staff-list import on 20,000 generated rows, next to the floor measured in the same run.
 
     .venv/bin/python benchmarks/import_staff.py [--rows 20000] [--database sqlite|postgres|both]
-        [--only STEP,STEP] [--repeat 5] [--parts] [--code /path/to/another/checkout]
+        [--only STEP,STEP] [--repeat 5] [--parts] [--instructions]
+        [--code /path/to/another/checkout]
 
 Each step runs in a fresh child process so that its peak memory is its own: the figure is the
 child's peak resident set size (resource.getrusage ru_maxrss), which includes Python and Django
@@ -15,7 +16,10 @@ run with the range; the SIASN-shaped steps are then set against the same steps o
 best runs. On a shared machine one run in four or five can be a third slower than the rest, for
 either file: use --repeat 9 or more before reading much into a few points. --parts adds the
 parts-* steps: the same imports timed in their parts (reading the file, checking it, writing and
-committing it), to see where a difference lies.
+committing it), to see where a difference lies. --instructions runs the engine steps once each
+under valgrind (cachegrind) instead, and prints the instructions each import's process executed
+beyond the baseline's, with the SIASN pairs set against each other by them: the same on every
+run, however busy the machine, though blind to what memory and the database server cost.
 
 The same rows are also written in the shape of BKN's SIASN export (19 columns, values in
 capitals, units abbreviated as KEL./KEC./DISDUKCAPIL, a NIK per person), as CSV (;) and XLSX,
@@ -37,7 +41,9 @@ import io
 import json
 import os
 import random
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -393,6 +399,9 @@ def child(step: str, files: dict[str, str]) -> None:
         result = {"seconds": 0.0}
     elif step == "baseline":
         result = {"seconds": 0.0}
+    elif step == "empty":
+        _empty_directory()
+        result = {"seconds": 0.0}
     elif step.startswith("floor-"):
         from core.batch import collector_paused
 
@@ -449,16 +458,29 @@ RESOURCE_STEPS = [
 ]
 
 
-def run_step(step: str, files: dict, database_url: str) -> dict:
+def run_step(step: str, files: dict, database_url: str, count_instructions=False) -> dict:
     env = {**os.environ, "DATABASE_URL": database_url, "BENCH_CODE": str(CODE)}
+    paths = json.dumps({kind: str(path) for kind, path in files.items()})
+    command = [sys.executable, __file__, "--child", step, "--files", paths]
+    if count_instructions:
+        # The same count on every run, however busy the machine; hashing fixed, so that sets
+        # and dicts are laid out the same way each time.
+        command = [*VALGRIND, *command]
+        env["PYTHONHASHSEED"] = "0"
     completed = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--files", json.dumps({k: str(v) for k, v in files.items()})],
-        env=env, capture_output=True, text=True, cwd=CODE, check=False,
-    )  # fmt: skip
+        command, env=env, capture_output=True, text=True, cwd=CODE, check=False
+    )
     for line in completed.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT ") :])
+            result = json.loads(line[len("RESULT ") :])
+            if count_instructions:
+                found = re.search(r"I\s+refs:\s+([\d,]+)", completed.stderr)
+                result["instructions"] = int(found.group(1).replace(",", ""))
+            return result
     raise RuntimeError(f"step {step} failed:\n{completed.stdout}\n{completed.stderr}")
+
+
+VALGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
 
 
 def _median(results: list[dict]) -> dict:
@@ -471,7 +493,7 @@ def _median(results: list[dict]) -> dict:
 
 def run_database(
     name: str, files: dict, rows: int, with_resource: bool, folder: Path, only=None, repeat=1,
-    with_parts=False,
+    with_parts=False, count_instructions=False,
 ) -> None:
     if name == "sqlite":
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -500,6 +522,9 @@ def run_database(
 
         candidates = STEPS + (RESOURCE_STEPS if with_resource else []) + PARTS_STEPS
         steps = [(step, label) for step, label in candidates if wanted(step)]
+        if count_instructions:
+            count_steps_instructions(name, files, url, steps)
+            return
         runs = {step: [] for step, _label in steps}
         for run in range(1, repeat + 1):  # interleaved, so that a slow minute hits every step
             for step, label in steps:
@@ -595,6 +620,33 @@ def print_siasn_comparison(runs: dict[str, list[dict]]) -> None:
     sys.stdout.flush()
 
 
+def count_steps_instructions(name: str, files: dict, url: str, steps) -> None:
+    """Run the baseline and the engine steps once each under valgrind and print the instructions
+    each step's process executed beyond the baseline's, then the SIASN pairs by them."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt install valgrind).")
+    steps = [("baseline", STEPS[0][1])] + [s for s in steps if s[0].startswith("engine-")]
+    counts = {}
+    for step, label in steps:
+        if step.endswith("-first"):  # emptied first, uncounted: the step's own emptying is cheap
+            run_step("empty", files, url)
+        counts[step] = run_step(step, files, url, count_instructions=True)["instructions"]
+        print(f"  {name}: {label}: {counts[step] / 1e9:.2f} G instructions", file=sys.stderr,
+              flush=True)  # fmt: skip
+    base = counts["baseline"]
+    print(f"\n{name}: instructions executed by the importing process beyond the baseline's "
+          f"({base / 1e9:.2f} G); a database server's own work is not counted")  # fmt: skip
+    for step, label in steps[1:]:
+        print(f"  {label:<56} {(counts[step] - base) / 1e9:8.2f} G")
+    print("\nSIASN-shaped file against today's file, the same step, by instructions")
+    for siasn, today, label in SIASN_PAIRS:
+        if siasn in counts and today in counts:
+            ours, theirs = counts[siasn] - base, counts[today] - base
+            print(f"  {label:<44} {theirs / 1e9:6.2f} -> {ours / 1e9:6.2f} G  "
+                  f"{100 * (ours / theirs - 1):+5.1f} %")  # fmt: skip
+    sys.stdout.flush()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=20000)
@@ -611,6 +663,11 @@ def main() -> int:
     parser.add_argument(
         "--repeat", type=int, default=5, help="Run every step this many times; report the median."
     )
+    parser.add_argument(
+        "--instructions", action="store_true",
+        help="Count the instructions of each engine step once, under valgrind, instead of "
+        "timing it: a figure that the machine's load does not move (about 50 times slower).",
+    )  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--files", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -631,7 +688,7 @@ def main() -> int:
         for name in names:
             run_database(
                 name, files, args.rows, not args.no_resource, folder, only, args.repeat,
-                with_parts=args.parts,
+                with_parts=args.parts, count_instructions=args.instructions,
             )
     return 0
 
