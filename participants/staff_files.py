@@ -29,7 +29,7 @@ from core.spreadsheets import (
 # A staff list is read by a background task, not in a request, and BKN's SIASN export is wide
 # (some 80 columns when every one is kept): every file within the row limit and the header's
 # column limit is read, a few seconds of a worker at most.
-MAX_CELLS = MAX_ROWS * MAX_COLUMNS
+STAFF_LIST_MAX_CELLS = MAX_ROWS * MAX_COLUMNS
 
 # Canonical key -> the header that exports write (Indonesian, the same in every UI language).
 HEADERS = {
@@ -196,9 +196,9 @@ def read_staff_file(
     data = read_upload(file_obj)
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
-        grid = xlsx_grid(data, max_cells=MAX_CELLS)
+        grid = xlsx_grid(data, max_cells=STAFF_LIST_MAX_CELLS)
     elif extension in {"csv", "txt"}:
-        grid = csv_grid(data, known_headers=HEADER_ALIASES, max_cells=MAX_CELLS)
+        grid = csv_grid(data, known_headers=HEADER_ALIASES, max_cells=STAFF_LIST_MAX_CELLS)
     elif extension == "xls" or data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError(
             _("Old Excel files (.xls) cannot be read. Save the file as .xlsx and try again."),
